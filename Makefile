@@ -1,0 +1,76 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Developer entry points for the vGPU stack. Kernel modules are built out of
+# tree against KDIR (Kbuild files do the work); userspace tests, fuzzers and
+# tools are described by the */build.mk fragments included below and land in
+# build/. Run "make help" for the list of targets.
+
+ROOT		:= $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+BUILD		:= $(ROOT)/build
+
+# The Debian 6.1 kernel whose headers are installed (the development machine
+# may run a different kernel, so uname -r is no guide).
+KVER		?= $(shell $(ROOT)/tools/kver)
+KDIR		?= /lib/modules/$(KVER)/build
+
+# Every module of the stack, as =m (out of tree there is no .config of ours).
+KCONFIG_OPTS	:= CONFIG_VFIO_MDEV=m
+KMAKE		= $(MAKE) -C $(KDIR) M=$(ROOT) W=1 $(KCONFIG_OPTS)
+
+CC		?= gcc
+USER_CFLAGS	:= -O2 -g -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE \
+		   -I$(ROOT)/include/uapi
+# Test binaries are static: they start fast in nested guests and need
+# nothing from the guest's root.
+USER_LDFLAGS	:= -static
+
+# Filled in by the build.mk fragments.
+USER_BINS	:=
+UNIT_TESTLISTS	:=
+BENCH_CMDS	:=
+
+.DEFAULT_GOAL	:= all
+
+include $(sort $(wildcard $(ROOT)/*/build.mk $(ROOT)/*/*/build.mk))
+
+.PHONY: all modules userspace deps check unit vm-check bench demo \
+	checkpatch sparse clean help
+
+all: modules userspace ## Build every kernel module and userspace tool
+
+modules: ## Build the kernel modules against KDIR (W=1)
+	$(KMAKE) modules
+
+userspace: $(USER_BINS) ## Build userspace tests, fuzzers and tools into build/
+
+deps: ## Install the Debian packages the build and the tests need
+	$(ROOT)/tools/deps.sh
+
+check: ## Run every test (unit, VM suites); ends with "N passed, N failed"
+	$(ROOT)/tools/check.sh
+
+unit: deps all ## Run only the userspace unit tests
+	$(ROOT)/tools/check.sh --unit-only
+
+vm-check: deps all ## Run only the VM suites (SUITES="a b" to pick)
+	$(ROOT)/tools/check.sh --vm-only $(if $(SUITES),--suites "$(SUITES)")
+
+bench: deps all ## Print the performance figures as "key: value" lines
+	$(ROOT)/tools/bench.sh $(BENCH_CMDS)
+
+demo: ## Boot the host VM with the stack loaded and show it working
+	$(ROOT)/tools/demo.sh
+
+checkpatch: ## checkpatch.pl --strict over all C sources and headers
+	$(ROOT)/tools/checkpatch.sh
+
+sparse: ## Build the modules under sparse (C=2)
+	$(KMAKE) C=2 modules
+
+clean: ## Remove everything built
+	-$(KMAKE) clean
+	rm -rf $(BUILD)
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
+		sed -E 's/^([a-z-]+):.*## (.*)/  \1\t\2/' | expand -t 14

@@ -1,0 +1,36 @@
+#!/bin/sh
+# Install the Debian packages that building and testing the stack need.
+# Idempotent: when everything is present it only asks dpkg and returns.
+set -eu
+
+# The kernel is Debian's 6.1 (image and headers from the same metapackage
+# version, so they always match); QEMU, busybox and cpio make the test VMs;
+# linux-source gives the sample mdev drivers and checkpatch; clang builds the
+# libFuzzer targets.
+PKGS="linux-image-amd64 linux-headers-amd64 linux-source
+qemu-system-x86 seabios busybox-static cpio kmod mdevctl pciutils
+build-essential libc6-dev bc flex bison libelf-dev xz-utils sparse
+clang libclang-rt-14-dev llvm python3"
+
+missing=""
+for p in $PKGS; do
+	if ! dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$'; then
+		missing="$missing $p"
+	fi
+done
+
+if [ -z "$missing" ]; then
+	exit 0
+fi
+
+echo "deps: installing:$missing"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing
+
+# The headers of the kernel we boot in the VMs must be present; the
+# metapackages guarantee the image and headers are of one version.
+"$(dirname "$0")/kver" >/dev/null
