@@ -10,5 +10,5 @@ if [ $# -eq 0 ]; then
 fi
 [ $# -gt 0 ] || exit 0
 perl "$src/scripts/checkpatch.pl" --no-tree --strict --terse --show-types \
-	--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG,LINUX_VERSION_CODE \
+	--ignore FILE_PATH_CHANGES,LINUX_VERSION_CODE \
 	-f "$@"
