@@ -19,6 +19,7 @@ KMAKE		= $(MAKE) -C $(KDIR) M=$(ROOT) W=1 $(KCONFIG_OPTS)
 
 CC		?= gcc
 USER_CFLAGS	:= -O2 -g -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE \
+		   -iquote $(ROOT)/include \
 		   -I$(ROOT)/include/uapi
 # Test binaries are static: they start fast in nested guests and need
 # nothing from the guest's root.
