@@ -1,0 +1,87 @@
+#!/bin/sh
+# make check: install what is missing, build everything, run the unit tests
+# on this machine and every VM suite in its own VM, then print one summary
+# line "N passed, N failed". Exits non-zero on any failure.
+#
+#   tools/check.sh [--unit-only | --vm-only] [--suites "a b"]
+#
+# UNIT_TESTS (from the build.mk fragments) arrives through the environment
+# when run by make; otherwise it is asked from make.
+set -u
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+RESULTS="$ROOT/build/results"
+run_unit=1
+run_vm=1
+suites=""
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--unit-only) run_vm=0 ;;
+	--vm-only) run_unit=0 ;;
+	--suites) suites="$2"; shift ;;
+	*) echo "check: unknown option $1" >&2; exit 2 ;;
+	esac
+	shift
+done
+
+start=$(date +%s)
+"$ROOT/tools/deps.sh" || exit 1
+make -s -C "$ROOT" all || { echo "0 passed, 1 failed"; exit 1; }
+"$ROOT/tools/build-samples.sh" >/dev/null || { echo "0 passed, 1 failed"; exit 1; }
+
+if [ -z "${UNIT_TESTS+set}" ]; then
+	UNIT_TESTS=$(make -s -C "$ROOT" --no-print-directory print-unit-tests)
+fi
+
+# A stage that could not produce results still has to count as failed:
+# record it as a failed test in the same results.json shape.
+record_failure() { # stage test reason
+	mkdir -p "$RESULTS/$1"
+	now=$(date +%s)
+	cat > "$RESULTS/$1/results.json" <<JSON
+{"__type__": "TestrunResult", "results_version": 10, "name": "$1",
+ "time_elapsed": {"__type__": "TimeAttribute", "start": $now, "end": $now},
+ "tests": {"$2": {"result": "fail", "out": "", "err": "$3", "dmesg": "",
+   "time": {"__type__": "TimeAttribute", "start": 0.0, "end": 0.0}}},
+ "totals": {"root": {"pass": 0, "fail": 1, "skip": 0, "timeout": 0,
+   "crash": 0, "dmesg-warn": 0, "dmesg-fail": 0, "incomplete": 0,
+   "notrun": 0, "warn": 0, "abort": 0}}}
+JSON
+	echo "FAIL: $2: $3"
+}
+
+rm -rf "$RESULTS"
+mkdir -p "$RESULTS"
+
+if [ $run_unit -eq 1 ]; then
+	echo "== unit tests (this machine)"
+	# shellcheck disable=SC2086
+	"$ROOT/build/bin/igt-run" --name unit --no-dmesg --timeout 300 \
+		--results "$RESULTS/unit" $UNIT_TESTS "$ROOT"/tools/tests/*.sh
+fi
+
+if [ $run_vm -eq 1 ]; then
+	if [ -z "$suites" ]; then
+		suites=$(ls "$ROOT"/tools/vm/suites/ | sed -n 's/^\([a-z0-9][a-z0-9-]*\)\.sh$/\1/p' |
+			grep -v '^selftest-')
+	fi
+	for s in $suites; do
+		echo "== VM suite: $s"
+		logdir="$ROOT/build/vm/logs/$s"
+		if ! "$ROOT/tools/vm/run-vm" --suite "$s" --logdir "$logdir"; then
+			if [ -f "$logdir/results/results.json" ]; then
+				# The suite ran; the runner failed it for its kernel log,
+				# its exit status or its timeout.
+				record_failure "vm-$s" "vm@$s@run" "run-vm failed; logs in $logdir"
+			else
+				record_failure "vm-$s" "vm@$s@boot" "no results; logs in $logdir"
+			fi
+		fi
+		[ -f "$logdir/results/results.json" ] &&
+			cp "$logdir/results/results.json" "$RESULTS/$s.results.json"
+	done
+fi
+
+end=$(date +%s)
+echo "== summary ($((end - start)) s)"
+exec "$ROOT/build/bin/igt-run" --summarize $(find "$RESULTS" -name '*results.json' | sort)
