@@ -27,7 +27,6 @@ USER_LDFLAGS	:= -static
 
 # Filled in by the build.mk fragments.
 USER_BINS	:=
-UNIT_TESTLISTS	:=
 BENCH_CMDS	:=
 
 .DEFAULT_GOAL	:= all
