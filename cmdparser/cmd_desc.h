@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * Internals of the command parser: the command descriptor table, the scan
+ * state shared by the walker (scan.c) and the per-command audits
+ * (cmd_audit.h), and the small inline helpers of the hot path.
+ */
+#ifndef _VGPU_CMDPARSER_CMD_DESC_H
+#define _VGPU_CMDPARSER_CMD_DESC_H
+
+#include "cmdparser.h"
+
+struct cmd_desc;
+
+/**
+ * struct cmd_scan - state of one cmdparser_scan_ring() call
+ * @ctx: the parser
+ * @engine_bit: VGPU_ENGINE_MASK() of the engine being scanned
+ * @level: 0 while in the ring, else the level of the current batch
+ * @cur: index of the current batch in @ctx->batches, -1 in the ring
+ * @pos: byte offset of the current command in the ring or the batch
+ * @target: graphics address a start command branches to (set by its audit)
+ * @call: the start command calls a second-level batch (set by its audit)
+ */
+struct cmd_scan {
+	struct cmdparser_ctx *ctx;
+	u32 engine_bit;
+	u32 level;
+	int cur;
+	u32 pos;
+	u64 target;
+	bool call;
+};
+
+/* struct cmd_desc.audit: the command-specific checks (cmd_audit.h). */
+enum cmd_audit_id {
+	CMD_AUDIT_NONE,		/* the header says it all */
+	CMD_AUDIT_SDI,
+	CMD_AUDIT_LRI,
+	CMD_AUDIT_SRM,
+	CMD_AUDIT_FLUSH_DW,
+	CMD_AUDIT_PIPE_CONTROL,
+	CMD_AUDIT_BB_START,
+	CMD_AUDIT_BB_END,
+	CMD_AUDIT_BLT,
+};
+
+/* struct cmd_desc.flags */
+#define CMD_F_BRANCH		0x01	/* MI_BATCH_BUFFER_START */
+#define CMD_F_END		0x02	/* MI_BATCH_BUFFER_END */
+
+/**
+ * struct cmd_blt_info - parameters of the shared blit audit
+ * @fast: XY_FAST_COPY_BLT layout of DW1 (depth field, no ROP)
+ * @src: the command has a source surface (DW6-DW9)
+ * @rop: the only raster operation allowed (classic blits)
+ */
+struct cmd_blt_info {
+	bool fast;
+	bool src;
+	u8 rop;
+};
+
+/**
+ * struct cmd_desc - one command of the subset
+ * @name: for logs only; never compared
+ * @match_mask: header bits that identify the command
+ * @match_value: their value
+ * @reserved: header bits that must be zero
+ * @unsupported: header bits naming a Gen9 feature outside the subset
+ * @engines: VGPU_ENGINE_MASK() bits of the engines the command is valid on
+ * @flags: CMD_F_*
+ * @len_mask: the header's length field (VGPU_CMD_LEN_MASK), 0 if none
+ * @len_bias: added to the field to give the length in dwords; the length
+ *	itself when there is no field
+ * @len_min: shortest length in dwords
+ * @len_span: longest length in dwords minus @len_min
+ * @addr_dw: index of the first dword of the (first) address, 0 if none;
+ *	documents the layout and is used by the audit
+ * @blt: blit parameters, for the blit audit
+ * @audit: the command-specific checks to run, enum cmd_audit_id
+ */
+struct cmd_desc {
+	const char *name;
+	u32 match_mask;
+	u32 match_value;
+	u32 reserved;
+	u32 unsupported;
+	u8 engines;
+	u8 flags;
+	u8 len_mask;
+	u8 len_bias;
+	u16 len_min;
+	u16 len_span;
+	u8 addr_dw;
+	u8 audit;
+	struct cmd_blt_info blt;
+};
+
+/* Descriptors are found by the top ten bits of a header. */
+#define CMD_BUCKET_SHIFT	22
+#define CMD_BUCKETS		(1U << (32 - CMD_BUCKET_SHIFT))
+
+extern const struct cmd_desc cmd_descs[];
+extern const struct cmd_desc *const cmd_buckets[CMD_BUCKETS];
+extern const u32 cmd_nr_descs;
+
+/**
+ * cmd_lookup() - the descriptor a header dword selects
+ * @header: first dword of a command
+ *
+ * Return: the descriptor, or NULL for a header outside the subset.
+ */
+static inline const struct cmd_desc *cmd_lookup(u32 header)
+{
+	const struct cmd_desc *d = cmd_buckets[header >> CMD_BUCKET_SHIFT];
+
+	if (!d || (header & d->match_mask) != d->match_value)
+		return NULL;
+	return d;
+}
+
+/* A 64-bit graphics address held in dwords @dw (low) and @dw + 1 (high). */
+static inline u64 cmd_addr64(const u32 *cmd, u32 dw)
+{
+	return ((u64)cmd[dw + 1] << 32) | cmd[dw];
+}
+
+/* Is [addr, addr + len) inside one range? @len >= 1; overflow-safe. */
+static inline bool cmd_in_ranges(const struct cmdparser_range *r, u32 n,
+				 u64 addr, u64 len)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		if (addr - r[i].start < r[i].end - r[i].start &&
+		    len <= r[i].end - addr)
+			return true;
+	}
+	return false;
+}
+
+/* The same on the context's spans: one subtraction less per range. */
+static inline bool cmd_range_ok(const struct cmd_scan *s, u64 addr, u64 len)
+{
+	const struct cmdparser_span *r = s->ctx->spans;
+	u32 i, n = s->ctx->nr_spans;
+	u64 off;
+
+	for (i = 0; i < n; i++) {
+		off = addr - r[i].start;
+		if (off < r[i].size && len <= r[i].size - off)
+			return true;
+	}
+	return false;
+}
+
+/* Is @offset on the whitelist with @access? Binary search, sorted table. */
+static inline bool cmd_reg_allowed(const struct cmdparser_ctx *ctx,
+				   u32 offset, u32 access)
+{
+	const struct cmdparser_reg *wl = ctx->cfg.whitelist;
+	u32 lo = 0, hi = ctx->cfg.nr_whitelist, mid;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (offset < wl[mid].first)
+			hi = mid;
+		else if (offset > wl[mid].last)
+			lo = mid + 1;
+		else
+			return (wl[mid].access & access) == access;
+	}
+	return false;
+}
+
+#endif /* _VGPU_CMDPARSER_CMD_DESC_H */

@@ -1,0 +1,379 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * The walker: decodes the ring segment command by command, copies every
+ * batch buffer into the shadow memory while auditing the copy, and points
+ * each MI_BATCH_BUFFER_START at the copy of its target.
+ *
+ * Batches are handled breadth first. Scanning the ring records the batches
+ * it starts; each recorded batch is then copied and scanned in turn, which
+ * records the batches it chains to or calls. A batch is therefore complete
+ * before any batch it leads to is scanned, and every start command gets a
+ * fresh copy of its target, so the shadow is a tree that cannot loop even
+ * when the guest's batches do.
+ */
+#include "cmd_audit.h"
+
+/* Batch copies start on 8-byte boundaries of the shadow memory. */
+#define SHADOW_ALIGN		8
+#define SHADOW_ALIGN_UP(x)	\
+	(((u64)(x) + SHADOW_ALIGN - 1) & ~(u64)(SHADOW_ALIGN - 1))
+/* Batch reads grow from FETCH_MIN to FETCH_MAX bytes; never past a page. */
+#define FETCH_MIN		64
+#define FETCH_MAX		VGPU_GTT_PAGE_SIZE
+
+/* A reason with where it happened; reason 0 means success. */
+struct scan_error {
+	u32 reason;
+	bool in_batch;
+	u64 offset;
+	u32 header;
+};
+
+static int scan_fail(struct scan_error *err, u32 reason, bool in_batch,
+		     u64 offset, u32 header)
+{
+	err->reason = reason;
+	err->in_batch = in_batch;
+	err->offset = offset;
+	err->header = header;
+	return -1;
+}
+
+/*
+ * Decode a header: find the descriptor, check the engine, the reserved and
+ * unsupported header bits, and compute the length in dwords.
+ */
+static inline u32 cmd_decode(const struct cmd_scan *s, u32 hdr,
+			     const struct cmd_desc **pd, u32 *plen)
+{
+	const struct cmd_desc *d = cmd_lookup(hdr);
+	u32 len;
+
+	if (unlikely(!d))
+		return VGPU_AUDIT_UNKNOWN_OPCODE;
+	if (unlikely(!(d->engines & s->engine_bit)))
+		return VGPU_AUDIT_WRONG_ENGINE;
+	if (unlikely(hdr & d->reserved))
+		return VGPU_AUDIT_RESERVED_BITS;
+	/* Without a length field, len_mask and len_span are 0. */
+	len = (hdr & d->len_mask) + d->len_bias;
+	if (unlikely(len - d->len_min > d->len_span))
+		return VGPU_AUDIT_BAD_LENGTH;
+	if (unlikely(hdr & d->unsupported))
+		return VGPU_AUDIT_UNSUPPORTED;
+	*pd = d;
+	*plen = len;
+	return VGPU_AUDIT_OK;
+}
+
+/* Record the batch a start command at @patch_lo/@patch_hi leads to. */
+static u32 batch_record(struct cmd_scan *s, u32 *patch_lo, u32 *patch_hi)
+{
+	struct cmdparser_ctx *ctx = s->ctx;
+	struct cmdparser_batch *b;
+
+	if (ctx->nr_batches >= ctx->cfg.limits.max_batches)
+		return VGPU_AUDIT_BATCH_COUNT;
+	b = &ctx->batches[ctx->nr_batches++];
+	b->guest_addr = s->target;
+	b->shadow_off = 0;
+	b->len = 0;
+	b->level = s->level && !s->call ? s->level : s->level + 1;
+	b->parent = s->cur;
+	b->patch[0] = patch_lo;
+	b->patch[1] = patch_hi;
+	return VGPU_AUDIT_OK;
+}
+
+static int scan_ring_segment(struct cmd_scan *s, u32 *ring, u32 size,
+			     u32 head, u32 tail, struct scan_error *err,
+			     u32 *ncmds)
+{
+	struct cmdparser_ctx *ctx = s->ctx;
+	const struct cmd_desc *d;
+	u32 off = head, hdr, len, bytes, first, r, n = 0;
+	u32 left = tail >= head ? tail - head : size - head + tail;
+	const u32 *cmd;
+	int ret = 0;
+
+	s->level = 0;
+	s->cur = -1;
+	while (left) {
+		hdr = ring[off / 4];
+		bytes = 4;
+		if (!hdr)		/* MI_NOOP, the common filler */
+			goto next;
+		r = cmd_decode(s, hdr, &d, &len);
+		if (r)
+			goto refused;
+		bytes = len * 4;
+		if (bytes > left) {
+			r = VGPU_AUDIT_TRUNCATED;
+			goto refused;
+		}
+		if (likely(off + bytes <= size)) {
+			cmd = &ring[off / 4];
+		} else {
+			/* The command wraps: audit a contiguous copy. */
+			first = size - off;
+			memcpy(ctx->wrap, &ring[off / 4], first);
+			memcpy((u8 *)ctx->wrap + first, ring, bytes - first);
+			cmd = ctx->wrap;
+		}
+		if (d->audit) {
+			s->pos = off;
+			r = cmd_audit(s, d, cmd, len);
+			if (r)
+				goto refused;
+		}
+		if (d->flags & CMD_F_BRANCH) {
+			r = batch_record(s, &ring[((off + 4) % size) / 4],
+					 &ring[((off + 8) % size) / 4]);
+			if (r)
+				goto refused;
+		}
+next:
+		n++;
+		left -= bytes;
+		off += bytes;
+		if (off >= size)
+			off -= size;
+	}
+	goto out;
+
+refused:
+	ret = scan_fail(err, r, false, off, hdr);
+out:
+	*ncmds += n;
+	return ret;
+}
+
+/*
+ * Copy more of batch @b into @buf until @need bytes are there. Reads stop
+ * at page and range ends, so nothing outside the slice is ever asked for.
+ */
+static u32 batch_fetch(struct cmd_scan *s, const struct cmdparser_batch *b,
+		       u8 *buf, u32 *filled, u32 need, u32 avail,
+		       u64 *fail_addr)
+{
+	const struct cmdparser_ctx *ctx = s->ctx;
+	const struct cmdparser_span *r = ctx->spans;
+	u64 addr, chunk, page_left, range_left;
+	u32 i;
+
+	while (*filled < need) {
+		if (*filled >= avail)
+			return VGPU_AUDIT_BATCH_SIZE;
+		addr = b->guest_addr + *filled;
+		*fail_addr = addr;
+		for (i = 0; i < ctx->nr_spans; i++) {
+			if (addr - r[i].start < r[i].size)
+				break;
+		}
+		if (i == ctx->nr_spans)
+			return VGPU_AUDIT_BATCH_FETCH;
+		range_left = r[i].size - (addr - r[i].start);
+		page_left = VGPU_GTT_PAGE_SIZE - (addr & (VGPU_GTT_PAGE_SIZE - 1));
+		/*
+		 * Batches have no declared length: read what is needed, but
+		 * at least as much again as read so far, so that small
+		 * batches cost small reads and large ones few calls.
+		 */
+		chunk = max_t(u32, *filled, FETCH_MIN);
+		chunk = min_t(u64, chunk, FETCH_MAX);
+		chunk = max_t(u64, chunk, need - *filled);
+		chunk = min_t(u64, chunk, page_left);
+		chunk = min_t(u64, chunk, range_left);
+		chunk = min_t(u64, chunk, avail - *filled);
+		if (ctx->cfg.read(ctx->cfg.priv, addr, buf + *filled, chunk))
+			return VGPU_AUDIT_BATCH_FETCH;
+		*filled += chunk;
+	}
+	return VGPU_AUDIT_OK;
+}
+
+static int scan_batch(struct cmd_scan *s, u32 idx, struct scan_error *err,
+		      u32 *ncmds)
+{
+	struct cmdparser_ctx *ctx = s->ctx;
+	struct cmdparser_batch *b = &ctx->batches[idx];
+	const struct cmd_desc *d;
+	/* Positions in dwords: @i the current command, @have copied so far. */
+	u32 i = 0, have = 0, filled = 0, hdr, len, avail, r, n = 0;
+	u64 gfx, off, fail_addr = b->guest_addr;
+	u32 *buf;
+	int ret = 0;
+
+	off = SHADOW_ALIGN_UP(ctx->shadow_used);
+	if (off >= ctx->max_batch_bytes)
+		return scan_fail(err, VGPU_AUDIT_BATCH_SIZE, true,
+				 b->guest_addr, 0);
+	b->shadow_off = off;
+	avail = ctx->max_batch_bytes - b->shadow_off;
+	buf = (u32 *)((u8 *)ctx->cfg.shadow.cpu + b->shadow_off);
+
+	/* Point the start command that led here at the copy. */
+	gfx = ctx->cfg.shadow.gfx_addr + b->shadow_off;
+	*b->patch[0] = (u32)gfx;
+	*b->patch[1] = (u32)(gfx >> 32);
+
+	s->cur = idx;
+	s->level = b->level;
+	for (;;) {
+		if (unlikely(i >= have)) {
+			r = batch_fetch(s, b, (u8 *)buf, &filled, i * 4 + 4,
+					avail, &fail_addr);
+			if (r) {
+				ret = scan_fail(err, r, true, fail_addr, 0);
+				break;
+			}
+			have = filled / 4;
+		}
+		hdr = buf[i];
+		if (!hdr) {
+			i++;
+			n++;
+			continue;
+		}
+		r = cmd_decode(s, hdr, &d, &len);
+		if (r)
+			goto refused;
+		if (unlikely(i + len > have)) {
+			r = batch_fetch(s, b, (u8 *)buf, &filled, (i + len) * 4,
+					avail, &fail_addr);
+			if (r == VGPU_AUDIT_BATCH_FETCH)
+				r = VGPU_AUDIT_TRUNCATED;
+			if (r)
+				goto refused;
+			have = filled / 4;
+		}
+		if (d->audit) {
+			s->pos = i * 4;
+			r = cmd_audit(s, d, &buf[i], len);
+			if (r)
+				goto refused;
+		}
+		n++;
+		i += len;
+		if (likely(!(d->flags & (CMD_F_END | CMD_F_BRANCH))))
+			continue;
+		if (d->flags & CMD_F_END)
+			break;
+		r = batch_record(s, &buf[i - 2], &buf[i - 1]);
+		if (r) {
+			i -= len;
+			goto refused;
+		}
+		if (!s->call)
+			break;	/* a chain never comes back */
+	}
+	goto out;
+
+refused:
+	ret = scan_fail(err, r, true, b->guest_addr + i * 4, hdr);
+out:
+	*ncmds += n;
+	if (ret)
+		return ret;
+	b->len = i * 4;
+	ctx->shadow_used = b->shadow_off + b->len;
+	return 0;
+}
+
+int cmdparser_scan_ring(struct cmdparser_ctx *ctx, u32 *ring, u32 ring_size,
+			u32 head, u32 tail, struct cmdparser_result *res)
+{
+	struct scan_error err = { 0 };
+	struct cmd_scan s = {
+		.ctx = ctx,
+		.engine_bit = VGPU_ENGINE_MASK(ctx->cfg.engine),
+	};
+	u32 i, ncmds = 0;
+	int ret = 0;
+
+	ctx->nr_batches = 0;
+	ctx->shadow_used = 0;
+	if (!ring || ring_size < VGPU_RING_MIN_SIZE ||
+	    ring_size > VGPU_RING_MAX_SIZE ||
+	    (ring_size & (VGPU_GTT_PAGE_SIZE - 1)) ||
+	    head >= ring_size || tail >= ring_size || ((head | tail) & 3)) {
+		scan_fail(&err, VGPU_AUDIT_RING_OFFSET, false, head, 0);
+		ret = -EINVAL;
+		goto out;
+	}
+
+	if (scan_ring_segment(&s, ring, ring_size, head, tail, &err, &ncmds))
+		goto refused;
+	for (i = 0; i < ctx->nr_batches; i++) {
+		if (scan_batch(&s, i, &err, &ncmds))
+			goto refused;
+	}
+	goto out;
+
+refused:
+	switch (err.reason) {
+	case VGPU_AUDIT_BATCH_FETCH:
+		ret = -EFAULT;
+		break;
+	case VGPU_AUDIT_BATCH_COUNT:
+	case VGPU_AUDIT_BATCH_SIZE:
+		ret = -E2BIG;
+		break;
+	default:
+		ret = -EINVAL;
+	}
+out:
+	if (res) {
+		res->reason = err.reason;
+		res->in_batch = err.in_batch;
+		res->offset = err.offset;
+		res->header = err.header;
+		res->commands = ncmds;
+		res->batches = ctx->nr_batches;
+		res->shadow_bytes = ctx->shadow_used;
+	}
+	return ret;
+}
+
+int cmdparser_init(struct cmdparser_ctx *ctx,
+		   const struct cmdparser_config *cfg)
+{
+	const struct cmdparser_limits *lim = &cfg->limits;
+	u32 i;
+
+	if ((u32)cfg->engine >= VGPU_ENGINE_COUNT || !cfg->read ||
+	    !cfg->ranges || !cfg->nr_ranges ||
+	    cfg->nr_ranges > CMDPARSER_MAX_RANGES)
+		return -EINVAL;
+	for (i = 0; i < cfg->nr_ranges; i++) {
+		if (cfg->ranges[i].start >= cfg->ranges[i].end)
+			return -EINVAL;
+	}
+	if (cfg->nr_whitelist && !cfg->whitelist)
+		return -EINVAL;
+	for (i = 0; i < cfg->nr_whitelist; i++) {
+		if (cfg->whitelist[i].last < cfg->whitelist[i].first ||
+		    ((cfg->whitelist[i].first | cfg->whitelist[i].last) & 3))
+			return -EINVAL;
+		if (i && cfg->whitelist[i].first <= cfg->whitelist[i - 1].last)
+			return -EINVAL;
+	}
+	if (!lim->max_depth || lim->max_depth > CMDPARSER_MAX_DEPTH ||
+	    !lim->max_batches || lim->max_batches > CMDPARSER_MAX_BATCHES)
+		return -EINVAL;
+	if ((cfg->shadow.size && !cfg->shadow.cpu) ||
+	    ((unsigned long)cfg->shadow.cpu & (SHADOW_ALIGN - 1)) ||
+	    (cfg->shadow.gfx_addr & (SHADOW_ALIGN - 1)))
+		return -EINVAL;
+
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->cfg = *cfg;
+	ctx->cfg.ranges = NULL;		/* the caller's; use the spans */
+	for (i = 0; i < cfg->nr_ranges; i++) {
+		ctx->spans[i].start = cfg->ranges[i].start;
+		ctx->spans[i].size = cfg->ranges[i].end - cfg->ranges[i].start;
+	}
+	ctx->nr_spans = cfg->nr_ranges;
+	ctx->max_batch_bytes = min(lim->max_batch_bytes, cfg->shadow.size);
+	return 0;
+}
