@@ -1,0 +1,79 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# igt-tests/: the IGT-protocol test library (libigt: igt_core, the VFIO
+# harness, mdev sysfs helpers), the igt-run runner, their self tests, and
+# every test dropped in as igt-tests/tests/<name>.c, built as
+# build/bin/tests/<name> linked against libigt.
+
+IGT_DIR		:= $(ROOT)/igt-tests
+IGT_OBJ		:= $(BUILD)/obj/igt-tests
+IGT_BIN		:= $(BUILD)/bin
+IGT_CFLAGS	:= -iquote $(IGT_DIR)/lib -MMD -MP
+
+IGT_LIB		:= $(IGT_OBJ)/libigt.a
+IGT_LIB_OBJS	:= $(addprefix $(IGT_OBJ)/lib/, \
+		   igt_core.o vfio_harness.o mdev_sysfs.o)
+
+IGT_RUN		:= $(IGT_BIN)/igt-run
+IGT_RUN_OBJS	:= $(addprefix $(IGT_OBJ)/runner/, \
+		   igt_run.o exec.o kmsg.o results.o summarize.o json.o \
+		   strbuf.o)
+# The runner pieces the self test links directly (JSON reader and escaping,
+# running a process with its output captured).
+IGT_RUN_SHARED_OBJS := $(addprefix $(IGT_OBJ)/runner/, json.o strbuf.o exec.o)
+
+# Self tests: the subjects fail on purpose, so they are no unit test.
+IGT_SUBJECTS	:= $(IGT_BIN)/igt-selftest-subjects
+IGT_SELFTESTS	:= $(IGT_BIN)/igt-runner-selftest \
+		   $(IGT_BIN)/igt-harness-selftest
+IGT_SELFTEST_WORK := $(BUILD)/igt-selftest
+
+# Tests the coordinator drops in: igt-tests/tests/<name>.c.
+IGT_TEST_SRCS	:= $(wildcard $(IGT_DIR)/tests/*.c)
+IGT_TESTS	:= $(patsubst $(IGT_DIR)/tests/%.c,$(IGT_BIN)/tests/%, \
+		   $(IGT_TEST_SRCS))
+
+USER_BINS	+= $(IGT_RUN) $(IGT_SUBJECTS) $(IGT_SELFTESTS) $(IGT_TESTS)
+UNIT_TESTS	+= $(IGT_SELFTESTS)
+
+$(IGT_OBJ)/%.o: $(IGT_DIR)/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) $(IGT_CFLAGS) -c -o $@ $<
+
+# Where the runner self test finds what it drives; paths are the same in
+# the test VMs, which see this tree at the same place.
+$(IGT_OBJ)/selftest/runner_selftest.o: IGT_CFLAGS += \
+	-DIGT_BIN_DIR='"$(IGT_BIN)"' -DIGT_SRC_DIR='"$(IGT_DIR)"' \
+	-DIGT_WORK_DIR='"$(IGT_SELFTEST_WORK)"'
+$(IGT_OBJ)/selftest/harness_selftest.o: IGT_CFLAGS += \
+	-DIGT_WORK_DIR='"$(IGT_SELFTEST_WORK)"'
+
+$(IGT_LIB): $(IGT_LIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(IGT_RUN): $(IGT_RUN_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_LDFLAGS) -o $@ $^
+
+$(IGT_SUBJECTS): $(IGT_OBJ)/selftest/subjects.o $(IGT_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_LDFLAGS) -o $@ $^
+
+# The runner self test drives igt-run and the subjects: build them first.
+$(IGT_BIN)/igt-runner-selftest: $(IGT_OBJ)/selftest/runner_selftest.o \
+		$(IGT_RUN_SHARED_OBJS) $(IGT_LIB) | $(IGT_RUN) $(IGT_SUBJECTS)
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_LDFLAGS) -o $@ $^
+
+$(IGT_BIN)/igt-harness-selftest: $(IGT_OBJ)/selftest/harness_selftest.o \
+		$(IGT_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_LDFLAGS) -o $@ $^
+
+$(IGT_TESTS): $(IGT_BIN)/tests/%: $(IGT_OBJ)/tests/%.o $(IGT_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_LDFLAGS) -o $@ $^
+
+-include $(wildcard $(IGT_OBJ)/*/*.d)
