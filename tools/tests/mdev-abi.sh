@@ -20,8 +20,8 @@
 
 set -u
 
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-# shellcheck source=SCRIPTDIR/../igt-tests/lib/igt_core.sh
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=SCRIPTDIR/../../igt-tests/lib/igt_core.sh
 . "$ROOT/igt-tests/lib/igt_core.sh"
 
 SYMBOLS="mdev_register_parent mdev_unregister_parent mdev_register_driver
