@@ -14,7 +14,7 @@ KVER		?= $(shell $(ROOT)/tools/kver)
 KDIR		?= /lib/modules/$(KVER)/build
 
 # Every module of the stack, as =m (out of tree there is no .config of ours).
-KCONFIG_OPTS	:= CONFIG_VFIO_MDEV=m
+KCONFIG_OPTS	:= CONFIG_VFIO_MDEV=m CONFIG_VGPU_REFGPU=m
 KMAKE		= $(MAKE) -C $(KDIR) M=$(ROOT) W=1 $(KCONFIG_OPTS)
 
 CC		?= gcc
@@ -31,7 +31,8 @@ BENCH_CMDS	:=
 
 .DEFAULT_GOAL	:= all
 
-include $(sort $(wildcard $(ROOT)/*/build.mk $(ROOT)/*/*/build.mk))
+include $(sort $(wildcard $(ROOT)/*/build.mk $(ROOT)/*/*/build.mk \
+		$(ROOT)/*/*/*/build.mk))
 
 .PHONY: all modules userspace deps check unit vm-check bench demo \
 	checkpatch sparse clean help print-unit-tests

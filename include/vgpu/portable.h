@@ -22,34 +22,39 @@
 
 #else /* userspace */
 
+#include <assert.h>
 #include <errno.h>
+#include <linux/types.h>
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
 #include <string.h>
+#include <sys/cdefs.h>	/* __always_inline */
 
-typedef uint8_t u8;
-typedef uint16_t u16;
-typedef uint32_t u32;
-typedef uint64_t u64;
-typedef int8_t s8;
-typedef int16_t s16;
-typedef int32_t s32;
-typedef int64_t s64;
+typedef __u8 u8;
+typedef __u16 u16;
+typedef __u32 u32;
+typedef __u64 u64;
+typedef __s8 s8;
+typedef __s16 s16;
+typedef __s32 s32;
+typedef __s64 s64;
 
-#define BUILD_BUG_ON(cond)	_Static_assert(!(cond), #cond)
+#define BUILD_BUG_ON(cond)	static_assert(!(cond), #cond)
 #define likely(x)		__builtin_expect(!!(x), 1)
 #define unlikely(x)		__builtin_expect(!!(x), 0)
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
-#define READ_ONCE(x)		(*(const volatile typeof(x) *)&(x))
-#define WRITE_ONCE(x, v)	(*(volatile typeof(x) *)&(x) = (v))
 
-#ifndef min
-#define min(a, b)		((a) < (b) ? (a) : (b))
-#define max(a, b)		((a) > (b) ? (a) : (b))
-#endif
-#define min_t(t, a, b)		min((t)(a), (t)(b))
-#define max_t(t, a, b)		max((t)(a), (t)(b))
+/* Like the kernel's: each argument is evaluated exactly once. */
+#define min(a, b) ({				\
+	typeof(a) _min_a = (a);			\
+	typeof(b) _min_b = (b);			\
+	_min_a < _min_b ? _min_a : _min_b; })
+#define max(a, b) ({				\
+	typeof(a) _max_a = (a);			\
+	typeof(b) _max_b = (b);			\
+	_max_a > _max_b ? _max_a : _max_b; })
+#define min_t(type, a, b)	min((type)(a), (type)(b))
+#define max_t(type, a, b)	max((type)(a), (type)(b))
 
 static inline u64 div_u64(u64 dividend, u32 divisor)
 {

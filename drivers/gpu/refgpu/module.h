@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The pieces of refgpu.ko and how main.c starts and stops them: the
+ * registry of GPUs and client drivers (core.c), the software GPU devices
+ * (sw_dev.c) and the native submission path (native.c).
+ */
+#ifndef _REFGPU_MODULE_H
+#define _REFGPU_MODULE_H
+
+#include <linux/atomic.h>
+
+struct dentry;
+
+/* core.c */
+int refgpu_core_init(void);
+void refgpu_core_exit(void);
+struct dentry *refgpu_debugfs_root(void);
+
+/* bo.c: pages held by every struct refgpu_bo, for leak checks */
+extern atomic64_t refgpu_bo_pages;
+
+/* sw_dev.c */
+int sw_dev_init(unsigned int count);
+void sw_dev_exit(void);
+
+/* native.c */
+int refgpu_native_init(void);
+void refgpu_native_exit(void);
+
+#endif /* _REFGPU_MODULE_H */

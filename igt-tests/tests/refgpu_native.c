@@ -1,0 +1,1450 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * refgpu_native: the reference GPU (refgpu.ko) driven through its native
+ * submission path, <debugfs>/refgpu/refgpu.N/native. Every command kind on
+ * the engines that have it with the pixels and values checked, batches,
+ * ring wrap, errors and faults, preemption and resume (in the ring and
+ * inside a batch, with another client running in between), engine reset,
+ * context kill, the hang watchdog (looping batch, endless blit), busy
+ * time, both engines at once and several GPUs.
+ *
+ * Runs in the test VM (tools/vm/suites/refgpu.sh) with refgpu.ko loaded.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/types.h>
+#include <linux/vgpu_if.h>
+
+#include "igt_core.h"
+#include "../../drivers/gpu/refgpu/native_uapi.h"
+
+typedef __u8 u8;
+typedef __u32 u32;
+typedef __u64 u64;
+
+#define DEBUGFS		"/sys/kernel/debug/refgpu"
+#define RENDER		VGPU_ENGINE_RENDER
+#define COPY		VGPU_ENGINE_COPY
+#define RGBA		(VGPU_BLT_WRITE_ALPHA | VGPU_BLT_WRITE_RGB)
+#define LO(a)		((u32)(a))
+#define HI(a)		((u32)((u64)(a) >> 32))
+
+enum {
+	STOP_COMPLETE, STOP_PREEMPTED, STOP_CMD_ERROR, STOP_FAULT,
+	STOP_HANG, STOP_RESET,
+};
+
+/* ---- the client ---- */
+
+static int gpu_open(int index)
+{
+	char path[128];
+	int fd;
+
+	snprintf(path, sizeof(path), DEBUGFS "/refgpu.%d/native", index);
+	fd = open(path, O_RDWR);
+	igt_assert_f(fd >= 0, "open %s: %s\n", path, strerror(errno));
+	return fd;
+}
+
+static u64 gpu_alloc(int fd, u64 size)
+{
+	struct refgpu_native_alloc a = { .size = size };
+
+	igt_assert_eq(ioctl(fd, REFGPU_NATIVE_ALLOC, &a), 0);
+	return a.gfx_addr;
+}
+
+static void gpu_write(int fd, u64 addr, const void *buf, size_t len)
+{
+	igt_assert_eq(pwrite(fd, buf, len, addr), (ssize_t)len);
+}
+
+static void gpu_read(int fd, u64 addr, void *buf, size_t len)
+{
+	igt_assert_eq(pread(fd, buf, len, addr), (ssize_t)len);
+}
+
+static u32 gpu_rd32(int fd, u64 addr)
+{
+	u32 v;
+
+	gpu_read(fd, addr, &v, 4);
+	return v;
+}
+
+static u64 gpu_rd64(int fd, u64 addr)
+{
+	u64 v;
+
+	gpu_read(fd, addr, &v, 8);
+	return v;
+}
+
+static void gpu_wr32(int fd, u64 addr, u32 v)
+{
+	gpu_write(fd, addr, &v, 4);
+}
+
+static void gpu_fill(int fd, u64 addr, u8 val, size_t len)
+{
+	u8 *buf = malloc(len);
+
+	igt_assert(buf);
+	memset(buf, val, len);
+	gpu_write(fd, addr, buf, len);
+	free(buf);
+}
+
+static int engine_op(int fd, u32 engine, u32 op)
+{
+	struct refgpu_native_engine_op o = { .engine = engine, .op = op };
+
+	return ioctl(fd, REFGPU_NATIVE_ENGINE_OP, &o) ? -errno : 0;
+}
+
+static void gpu_info(int fd, struct refgpu_native_info *info)
+{
+	igt_assert_eq(ioctl(fd, REFGPU_NATIVE_INFO, info), 0);
+}
+
+/**
+ * struct ring - a ring in a buffer, written through pwrite
+ * @fd: the client
+ * @engine: where it runs
+ * @base: graphics address
+ * @size: bytes
+ * @head: where the next run starts
+ * @tail: the end of what was emitted
+ * @set: load the ring registers at the next submission
+ */
+struct ring {
+	int fd;
+	u32 engine;
+	u64 base;
+	u32 size;
+	u32 head;
+	u32 tail;
+	bool set;
+};
+
+static void ring_init(struct ring *r, int fd, u32 engine, u32 size, u32 head)
+{
+	r->fd = fd;
+	r->engine = engine;
+	r->size = size;
+	r->base = gpu_alloc(fd, size);
+	r->head = head;
+	r->tail = head;
+	r->set = true;
+}
+
+static void ring_emit(struct ring *r, const u32 *dw, u32 n)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		gpu_wr32(r->fd, r->base + r->tail, dw[i]);
+		r->tail = (r->tail + 4) % r->size;
+		igt_assert(r->tail != r->head);
+	}
+}
+
+#define EMIT(r, ...) do {						\
+	const u32 dw__[] = { __VA_ARGS__ };				\
+	ring_emit(r, dw__, sizeof(dw__) / sizeof(u32));			\
+} while (0)
+
+static u64 put(int fd, u64 addr, const u32 *dw, u32 n)
+{
+	gpu_write(fd, addr, dw, n * 4);
+	return addr + n * 4;
+}
+
+#define PUT(fd, addr, ...) ({						\
+	const u32 dw__[] = { __VA_ARGS__ };				\
+	put(fd, addr, dw__, sizeof(dw__) / sizeof(u32));		\
+})
+
+/* Submit what was emitted; returns 0 or -errno. */
+static int ring_submit(struct ring *r, u32 flags, u32 watchdog_ms,
+		       struct refgpu_native_submit *out)
+{
+	struct refgpu_native_submit s = {
+		.engine = r->engine,
+		.flags = flags | (r->set ? REFGPU_NATIVE_SUBMIT_SET_RING : 0),
+		.ring_start = r->base,
+		.ring_size = r->size,
+		.head = r->head,
+		.tail = r->tail,
+		.watchdog_ms = watchdog_ms,
+	};
+	int ret = ioctl(r->fd, REFGPU_NATIVE_SUBMIT, &s) ? -errno : 0;
+
+	if (!ret)
+		r->set = false;
+	if (out)
+		*out = s;
+	return ret;
+}
+
+static void stop_expect(const struct refgpu_native_stop *st, u32 reason)
+{
+	igt_assert_f(st->reason == reason,
+		     "stop reason %u (error %u, cmd %#llx, header %#x, fault %#llx, head %#x), expected %u\n",
+		     st->reason, st->error, (unsigned long long)st->cmd_addr,
+		     st->header, (unsigned long long)st->fault_addr, st->head,
+		     reason);
+}
+
+/* Submit, wait, expect the run to complete at the tail. */
+static struct refgpu_native_stop ring_run(struct ring *r)
+{
+	struct refgpu_native_submit s;
+
+	igt_assert_eq(ring_submit(r, REFGPU_NATIVE_SUBMIT_WAIT, 0, &s), 0);
+	igt_assert_eq(s.started, 1);
+	stop_expect(&s.stop, STOP_COMPLETE);
+	igt_assert_eq(s.stop.head, r->tail);
+	r->head = r->tail;
+	return s.stop;
+}
+
+static struct refgpu_native_stop gpu_wait(int fd, u32 engine, u32 ms)
+{
+	struct refgpu_native_wait w = { .engine = engine, .timeout_ms = ms };
+
+	igt_assert_f(!ioctl(fd, REFGPU_NATIVE_WAIT, &w), "wait: %s\n",
+		     strerror(errno));
+	return w.stop;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static u32 classic_dw1(u32 depth, u32 rop, u32 pitch)
+{
+	return depth << VGPU_BLT_DEPTH_SHIFT | rop << VGPU_BLT_ROP_SHIFT |
+	       pitch;
+}
+
+static void emit_color_blt(struct ring *r, u32 depth, u32 pitch, u32 x1,
+			   u32 y1, u32 x2, u32 y2, u64 dst, u32 color)
+{
+	EMIT(r, VGPU_XY_COLOR_BLT | RGBA,
+	     classic_dw1(depth, VGPU_BLT_ROP_PATCOPY, pitch),
+	     VGPU_BLT_XY(x1, y1), VGPU_BLT_XY(x2, y2), LO(dst), HI(dst), color);
+}
+
+static u32 src_copy_cmd(u32 *dw, u32 flags, u32 depth, u32 dpitch, u32 x1,
+			u32 y1, u32 x2, u32 y2, u64 dst, u32 sx, u32 sy,
+			u32 spitch, u64 src)
+{
+	const u32 cmd[] = {
+		VGPU_XY_SRC_COPY_BLT | flags,
+		classic_dw1(depth, VGPU_BLT_ROP_SRCCOPY, dpitch),
+		VGPU_BLT_XY(x1, y1), VGPU_BLT_XY(x2, y2), LO(dst), HI(dst),
+		VGPU_BLT_XY(sx, sy), spitch, LO(src), HI(src),
+	};
+
+	memcpy(dw, cmd, sizeof(cmd));
+	return 10;
+}
+
+static u32 sdi_cmd(u32 *dw, u64 addr, u32 val)
+{
+	dw[0] = VGPU_MI_STORE_DWORD_GGTT;
+	dw[1] = LO(addr);
+	dw[2] = HI(addr);
+	dw[3] = val;
+	return 4;
+}
+
+/* ---- fixture ---- */
+
+static void fixture(void *data)
+{
+	struct stat st;
+
+	(void)data;
+	igt_require_f(!stat(DEBUGFS "/refgpu.0/native", &st),
+		      "refgpu.ko is not loaded (or debugfs is not mounted)\n");
+}
+
+/* ---- subtests ---- */
+
+static void device_and_info(void *data)
+{
+	struct refgpu_native_info info;
+	struct stat st;
+	int fd = gpu_open(0);
+
+	(void)data;
+	igt_assert_eq(stat("/sys/devices/platform/refgpu.0", &st), 0);
+	igt_assert(S_ISDIR(st.st_mode));
+	gpu_info(fd, &info);
+	igt_assert_eq_u64(info.gfx_size, VGPU_GFX_ADDR_SPACE_SIZE);
+	igt_assert_eq_u32(info.engine_mask, 3);
+	igt_assert_eq_u64(info.bo_bytes, 0);
+	close(fd);
+}
+
+static void buffers_and_ptes(void *data)
+{
+	struct refgpu_native_pte p = { .op = REFGPU_NATIVE_PTE_READ };
+	struct refgpu_native_free f;
+	int fd = gpu_open(0), fd2 = gpu_open(0);
+	u64 a, b, c, q;
+	u32 v;
+
+	(void)data;
+	a = gpu_alloc(fd, 0x3000);
+	b = gpu_alloc(fd, 1);
+	c = gpu_alloc(fd2, 0x1000);
+	igt_assert(a != b && b != c && a != c);
+	igt_assert(!(a & 0xfff) && !(b & 0xfff));
+	p.gfx_addr = a + 0x2000;
+	igt_assert_eq(ioctl(fd, REFGPU_NATIVE_PTE, &p), 0);
+	igt_assert(p.pte & VGPU_GGTT_PTE_PRESENT);
+	/* Buffers start zeroed; a file reaches only its own. */
+	igt_assert_eq_u32(gpu_rd32(fd, a + 0x2ffc), 0);
+	igt_assert_eq(pread(fd, &v, 4, c), -1);
+	igt_assert_eq(errno, EFAULT);
+	igt_assert_eq(pread(fd, &q, 8, a + 0x2ffc), -1);
+	/* Freed: the entries are clear. */
+	f.gfx_addr = a;
+	igt_assert_eq(ioctl(fd, REFGPU_NATIVE_FREE, &f), 0);
+	p.gfx_addr = a;
+	igt_assert_eq(ioctl(fd, REFGPU_NATIVE_PTE, &p), 0);
+	igt_assert_eq_u64(p.pte, 0);
+	igt_assert_eq(ioctl(fd, REFGPU_NATIVE_FREE, &f), -1);
+	close(fd);
+	close(fd2);
+}
+
+static void store_both_engines(void *data)
+{
+	int fd = gpu_open(0);
+	struct ring r;
+	u64 d;
+	u32 e;
+
+	(void)data;
+	d = gpu_alloc(fd, 0x1000);
+	for (e = 0; e < VGPU_ENGINE_COUNT; e++) {
+		ring_init(&r, fd, e, 0x1000, 0);
+		EMIT(&r, VGPU_MI_STORE_DWORD_GGTT, LO(d + 16 * e), HI(d),
+		     0xa0a0a0a0 + e);
+		EMIT(&r, VGPU_MI_STORE_QWORD_GGTT, LO(d + 16 * e + 8), HI(d),
+		     0xc0c0c0c0, 0xd0d0d0d0 + e);
+		EMIT(&r, VGPU_MI_NOOP, VGPU_MI_ARB_CHECK);
+		ring_run(&r);
+		igt_assert_eq_u32(gpu_rd32(fd, d + 16 * e), 0xa0a0a0a0 + e);
+		igt_assert_eq_u32(gpu_rd32(fd, d + 16 * e + 4), 0);
+		igt_assert_eq_u64(gpu_rd64(fd, d + 16 * e + 8),
+				  (u64)(0xd0d0d0d0 + e) << 32 | 0xc0c0c0c0);
+	}
+	close(fd);
+}
+
+static void lri_srm_gprs(void *data)
+{
+	int fd = gpu_open(0);
+	struct ring r;
+	u32 e, base;
+	u64 d;
+
+	(void)data;
+	d = gpu_alloc(fd, 0x1000);
+	for (e = 0; e < VGPU_ENGINE_COUNT; e++) {
+		base = VGPU_RING_BASE(e);
+		ring_init(&r, fd, e, 0x1000, 0);
+		EMIT(&r, VGPU_MI_LOAD_REGISTER_IMM(2),
+		     VGPU_CS_GPR(base, 3), 0x33333333 + e,
+		     VGPU_CS_GPR_UDW(base, 3), 0x44444444 + e);
+		EMIT(&r, VGPU_MI_STORE_REGISTER_MEM_GGTT, VGPU_CS_GPR(base, 3),
+		     LO(d + 8 * e), HI(d));
+		EMIT(&r, VGPU_MI_STORE_REGISTER_MEM_GGTT,
+		     VGPU_CS_GPR_UDW(base, 3), LO(d + 8 * e + 4), HI(d));
+		ring_run(&r);
+		igt_assert_eq_u64(gpu_rd64(fd, d + 8 * e),
+				  (u64)(0x44444444 + e) << 32 |
+				  (0x33333333 + e));
+	}
+	close(fd);
+}
+
+static void srm_timestamp_advances(void *data)
+{
+	u32 base = VGPU_RENDER_RING_BASE;
+	int fd = gpu_open(0);
+	u64 d, t0, t1;
+	struct ring r;
+
+	(void)data;
+	d = gpu_alloc(fd, 0x1000);
+	ring_init(&r, fd, RENDER, 0x1000, 0);
+	EMIT(&r, VGPU_MI_STORE_REGISTER_MEM_GGTT, VGPU_RING_TIMESTAMP(base),
+	     LO(d), HI(d));
+	EMIT(&r, VGPU_MI_STORE_REGISTER_MEM_GGTT,
+	     VGPU_RING_TIMESTAMP_UDW(base), LO(d + 4), HI(d));
+	ring_run(&r);
+	t0 = gpu_rd64(fd, d);
+	usleep(20000);
+	EMIT(&r, VGPU_GFX_PIPE_CONTROL, VGPU_PC_GLOBAL_GTT |
+	     VGPU_PC_POST_SYNC_TIMESTAMP << VGPU_PC_POST_SYNC_SHIFT,
+	     LO(d + 8), HI(d), 0, 0);
+	ring_run(&r);
+	t1 = gpu_rd64(fd, d + 8);
+	/* 20 ms at 12 MHz is 240000 ticks. */
+	igt_assert_f(t1 > t0 + 200000, "t0 %llu t1 %llu\n",
+		     (unsigned long long)t0, (unsigned long long)t1);
+	close(fd);
+}
+
+static void user_interrupts(void *data)
+{
+	struct refgpu_native_stop st;
+	int fd = gpu_open(0);
+	struct ring r;
+
+	(void)data;
+	ring_init(&r, fd, COPY, 0x1000, 0);
+	EMIT(&r, VGPU_MI_USER_INTERRUPT, VGPU_MI_NOOP, VGPU_MI_USER_INTERRUPT,
+	     VGPU_MI_USER_INTERRUPT);
+	st = ring_run(&r);
+	igt_assert_eq_u64(st.user_interrupts, 3);
+	igt_assert_gt(st.busy_ns, 0);
+	close(fd);
+}
+
+static void flush_dw_post_sync(void *data)
+{
+	u32 ggtt = VGPU_MI_FLUSH_DW_ADDR_GGTT;
+	int fd = gpu_open(0);
+	struct ring r;
+	u64 d;
+
+	(void)data;
+	d = gpu_alloc(fd, 0x1000);
+	gpu_fill(fd, d, 0xee, 64);
+	ring_init(&r, fd, COPY, 0x1000, 0);
+	EMIT(&r, VGPU_MI_FLUSH_DW | VGPU_MI_FLUSH_DW_OP_STORE_DATA <<
+	     VGPU_MI_FLUSH_DW_OP_SHIFT, LO(d) | ggtt, HI(d), 0x12345678);
+	EMIT(&r, (VGPU_MI_FLUSH_DW + 1) | VGPU_MI_FLUSH_DW_OP_STORE_DATA <<
+	     VGPU_MI_FLUSH_DW_OP_SHIFT, LO(d + 8) | ggtt, HI(d), 0x9abcdef0,
+	     0x0fedcba9);
+	EMIT(&r, VGPU_MI_FLUSH_DW | VGPU_MI_FLUSH_DW_OP_TIMESTAMP <<
+	     VGPU_MI_FLUSH_DW_OP_SHIFT, LO(d + 16) | ggtt, HI(d), 0);
+	ring_run(&r);
+	igt_assert_eq_u32(gpu_rd32(fd, d), 0x12345678);
+	igt_assert_eq_u32(gpu_rd32(fd, d + 4), 0xeeeeeeee);
+	igt_assert_eq_u64(gpu_rd64(fd, d + 8), 0x0fedcba99abcdef0ULL);
+	igt_assert(gpu_rd64(fd, d + 16) != 0xeeeeeeeeeeeeeeeeULL);
+	igt_assert(gpu_rd64(fd, d + 16) != 0);
+	close(fd);
+}
+
+static void pipe_control_post_sync(void *data)
+{
+	u32 sync = VGPU_PC_GLOBAL_GTT | VGPU_PC_CS_STALL;
+	int fd = gpu_open(0);
+	struct ring r;
+	u64 d;
+
+	(void)data;
+	d = gpu_alloc(fd, 0x1000);
+	gpu_fill(fd, d, 0xee, 64);
+	ring_init(&r, fd, RENDER, 0x1000, 0);
+	EMIT(&r, VGPU_GFX_PIPE_CONTROL, sync | VGPU_PC_POST_SYNC_WRITE_IMM <<
+	     VGPU_PC_POST_SYNC_SHIFT, LO(d), HI(d), 0x11112222, 0x33334444);
+	EMIT(&r, VGPU_GFX_PIPE_CONTROL, sync | VGPU_PC_POST_SYNC_DEPTH_COUNT <<
+	     VGPU_PC_POST_SYNC_SHIFT, LO(d + 8), HI(d), 1, 1);
+	EMIT(&r, VGPU_GFX_PIPE_CONTROL, sync | VGPU_PC_POST_SYNC_TIMESTAMP <<
+	     VGPU_PC_POST_SYNC_SHIFT, LO(d + 16), HI(d), 1, 1);
+	ring_run(&r);
+	igt_assert_eq_u64(gpu_rd64(fd, d), 0x3333444411112222ULL);
+	igt_assert_eq_u64(gpu_rd64(fd, d + 8), 0);
+	igt_assert(gpu_rd64(fd, d + 16) != 0xeeeeeeeeeeeeeeeeULL);
+	igt_assert_eq_u32(gpu_rd32(fd, d + 24), 0xeeeeeeee);
+	close(fd);
+}
+
+static void batch_chain_and_second_level(void *data)
+{
+	int fd = gpu_open(0);
+	u64 d, b1, b2, b3, p;
+	u32 cmd[8], n;
+	struct ring r;
+
+	(void)data;
+	d = gpu_alloc(fd, 0x1000);
+	b1 = gpu_alloc(fd, 0x1000);
+	b2 = gpu_alloc(fd, 0x1000);
+	b3 = gpu_alloc(fd, 0x1000);
+	/* L1: store 1, call L2, store 4. L2: store 2, chain to L2'. */
+	n = sdi_cmd(cmd, d, 1);
+	p = put(fd, b1, cmd, n);
+	p = PUT(fd, p, VGPU_MI_BATCH_BUFFER_START |
+		VGPU_MI_BB_START_SECOND_LEVEL, LO(b2), HI(b2));
+	n = sdi_cmd(cmd, d + 12, 4);
+	p = put(fd, p, cmd, n);
+	PUT(fd, p, VGPU_MI_BATCH_BUFFER_END);
+	n = sdi_cmd(cmd, d + 4, 2);
+	p = put(fd, b2, cmd, n);
+	PUT(fd, p, VGPU_MI_BATCH_BUFFER_START, LO(b3), HI(b3));
+	n = sdi_cmd(cmd, d + 8, 3);
+	p = put(fd, b3, cmd, n);
+	PUT(fd, p, VGPU_MI_BATCH_BUFFER_END);
+
+	ring_init(&r, fd, RENDER, 0x1000, 0);
+	EMIT(&r, VGPU_MI_BATCH_BUFFER_START, LO(b1), HI(b1));
+	n = sdi_cmd(cmd, d + 16, 5);
+	ring_emit(&r, cmd, n);
+	ring_run(&r);
+	for (n = 0; n < 5; n++)
+		igt_assert_eq_u32(gpu_rd32(fd, d + 4 * n), n + 1);
+	close(fd);
+}
+
+static void color_blt_depths(void *data)
+{
+	static const struct {
+		u32 depth, cpp, color, value;
+	} cases[] = {
+		{ VGPU_BLT_DEPTH_8, 1, 0xffffff5a, 0x5a },
+		{ VGPU_BLT_DEPTH_565, 2, 0xffff1234, 0x1234 },
+		{ VGPU_BLT_DEPTH_1555, 2, 0x00008421, 0x8421 },
+		{ VGPU_BLT_DEPTH_32, 4, 0x80402010, 0x80402010 },
+	};
+	u32 pitch = 1000, w = 200, h = 50, x, y, i, v, cpp;
+	int fd = gpu_open(0);
+	struct ring r;
+	u8 *buf;
+	u64 s;
+
+	(void)data;
+	s = gpu_alloc(fd, (u64)pitch * (h + 20));
+	buf = malloc((size_t)pitch * (h + 20));
+	igt_assert(buf);
+	ring_init(&r, fd, COPY, 0x1000, 0);
+	for (i = 0; i < IGT_ARRAY_SIZE(cases); i++) {
+		cpp = cases[i].cpp;
+		gpu_fill(fd, s, 0x11, (size_t)pitch * (h + 20));
+		emit_color_blt(&r, cases[i].depth, pitch, 10, 10, 10 + w,
+			       10 + h, s, cases[i].color);
+		ring_run(&r);
+		gpu_read(fd, s, buf, (size_t)pitch * (h + 20));
+		for (y = 0; y < h + 20; y++) {
+			for (x = 0; x < pitch / cpp; x++) {
+				v = 0;
+				memcpy(&v, buf + y * pitch + x * cpp, cpp);
+				if (y >= 10 && y < 10 + h && x >= 10 &&
+				    x < 10 + w)
+					igt_assert_eq_u32(v, cases[i].value);
+				else
+					igt_assert_eq_u32(v, cpp == 1 ? 0x11 :
+							  cpp == 2 ? 0x1111 :
+							  0x11111111);
+			}
+		}
+	}
+	free(buf);
+	close(fd);
+}
+
+/* A 32 bpp block moved over itself by (+5, +3), across pages. */
+static void src_copy_overlap(void *data)
+{
+	u32 pitch = 8192, w = 1500, h = 40, x, y, cmd[10], n;
+	size_t bytes = (size_t)pitch * (h + 4);
+	int fd = gpu_open(0);
+	u32 *before, *after;
+	struct ring r;
+	u64 s;
+
+	(void)data;
+	s = gpu_alloc(fd, bytes);
+	before = malloc(bytes);
+	after = malloc(bytes);
+	igt_assert(before && after);
+	for (y = 0; y < h + 4; y++)
+		for (x = 0; x < pitch / 4; x++)
+			before[y * (pitch / 4) + x] = y << 16 | x;
+	gpu_write(fd, s, before, bytes);
+	ring_init(&r, fd, COPY, 0x1000, 0);
+	n = src_copy_cmd(cmd, RGBA, VGPU_BLT_DEPTH_32, pitch, 5, 3, 5 + w,
+			 3 + h, s, 0, 0, pitch, s);
+	ring_emit(&r, cmd, n);
+	ring_run(&r);
+	gpu_read(fd, s, after, bytes);
+	for (y = 0; y < h + 4; y++)
+		for (x = 0; x < pitch / 4; x++) {
+			u32 exp = before[y * (pitch / 4) + x];
+
+			if (y >= 3 && y < 3 + h && x >= 5 && x < 5 + w)
+				exp = (y - 3) << 16 | (x - 5);
+			igt_assert_eq_u32(after[y * (pitch / 4) + x], exp);
+		}
+	free(before);
+	free(after);
+	close(fd);
+}
+
+static void fast_copy_depths(void *data)
+{
+	static const u32 cpp[] = { 1, 2, 0, 4, 8, 16 };
+	u32 d, i, w = 37, h = 9, spitch = 1024, dpitch = 2048;
+	int fd = gpu_open(0);
+	u8 src[1024 * 9], row[1024];
+	struct ring r;
+	u64 s, t;
+
+	(void)data;
+	s = gpu_alloc(fd, sizeof(src));
+	t = gpu_alloc(fd, (u64)dpitch * h);
+	for (i = 0; i < sizeof(src); i++)
+		src[i] = (u8)(i * 7 + 3);
+	gpu_write(fd, s, src, sizeof(src));
+	ring_init(&r, fd, COPY, 0x1000, 0);
+	for (d = 0; d < IGT_ARRAY_SIZE(cpp); d++) {
+		if (!cpp[d])
+			continue;
+		gpu_fill(fd, t, 0, (size_t)dpitch * h);
+		EMIT(&r, VGPU_XY_FAST_COPY_BLT,
+		     d << VGPU_FAST_COPY_DEPTH_SHIFT | dpitch,
+		     VGPU_BLT_XY(3, 1), VGPU_BLT_XY(3 + w, h), LO(t), HI(t),
+		     VGPU_BLT_XY(2, 0), spitch, LO(s), HI(s));
+		ring_run(&r);
+		for (i = 1; i < h; i++) {
+			gpu_read(fd, t + (u64)i * dpitch, row, sizeof(row));
+			igt_assert(!memcmp(row + 3 * cpp[d],
+					   src + (i - 1) * spitch + 2 * cpp[d],
+					   w * cpp[d]));
+			igt_assert_eq(row[3 * cpp[d] - 1], 0);
+			igt_assert_eq(row[(3 + w) * cpp[d]], 0);
+		}
+	}
+	close(fd);
+}
+
+static void blt_write_mask(void *data)
+{
+	int fd = gpu_open(0);
+	struct ring r;
+	u64 s;
+
+	(void)data;
+	s = gpu_alloc(fd, 0x1000);
+	gpu_wr32(fd, s, 0x01020304);
+	gpu_wr32(fd, s + 4, 0x01020304);
+	ring_init(&r, fd, COPY, 0x1000, 0);
+	EMIT(&r, VGPU_XY_COLOR_BLT | VGPU_BLT_WRITE_RGB,
+	     classic_dw1(VGPU_BLT_DEPTH_32, VGPU_BLT_ROP_PATCOPY, 64),
+	     VGPU_BLT_XY(0, 0), VGPU_BLT_XY(1, 1), LO(s), HI(s), 0xaabbccdd);
+	EMIT(&r, VGPU_XY_COLOR_BLT | VGPU_BLT_WRITE_ALPHA,
+	     classic_dw1(VGPU_BLT_DEPTH_32, VGPU_BLT_ROP_PATCOPY, 64),
+	     VGPU_BLT_XY(1, 0), VGPU_BLT_XY(2, 1), LO(s), HI(s), 0xaabbccdd);
+	ring_run(&r);
+	igt_assert_eq_u32(gpu_rd32(fd, s), 0x01bbccdd);
+	igt_assert_eq_u32(gpu_rd32(fd, s + 4), 0xaa020304);
+	close(fd);
+}
+
+static void ring_wrap(void *data)
+{
+	int fd = gpu_open(0);
+	struct ring r;
+	u64 d;
+
+	(void)data;
+	d = gpu_alloc(fd, 0x1000);
+	ring_init(&r, fd, COPY, 0x2000, 0x2000 - 8);
+	EMIT(&r, VGPU_MI_STORE_DWORD_GGTT, LO(d), HI(d), 0x77777777,
+	     VGPU_MI_USER_INTERRUPT, VGPU_MI_NOOP);
+	igt_assert_eq(r.tail, 16);
+	ring_run(&r);
+	igt_assert_eq_u32(gpu_rd32(fd, d), 0x77777777);
+	close(fd);
+}
+
+static void extend_running_context(void *data)
+{
+	struct refgpu_native_submit s;
+	u32 i, cmd[10], n;
+	int fd = gpu_open(0);
+	struct ring r;
+	u64 surf, d;
+
+	(void)data;
+	surf = gpu_alloc(fd, 0x40000);
+	d = gpu_alloc(fd, 0x1000);
+	ring_init(&r, fd, COPY, 0x10000, 0);
+	/* Enough copying to still run when the tail moves. */
+	for (i = 0; i < 200; i++) {
+		n = src_copy_cmd(cmd, RGBA, VGPU_BLT_DEPTH_32, 0x4000, 0, 0,
+				 0x1000, 8, surf + 0x20000, 0, 0, 0x4000, surf);
+		ring_emit(&r, cmd, n);
+	}
+	igt_assert_eq(ring_submit(&r, 0, 0, &s), 0);
+	igt_assert_eq(s.started, 1);
+	n = sdi_cmd(cmd, d, 0x5a5a);
+	ring_emit(&r, cmd, n);
+	igt_assert_eq(ring_submit(&r, REFGPU_NATIVE_SUBMIT_WAIT, 0, &s), 0);
+	if (!s.started) {
+		/* Extended: one stop for the whole run. */
+		stop_expect(&s.stop, STOP_COMPLETE);
+		igt_assert_eq(s.stop.head, r.tail);
+	}
+	igt_assert_eq_u32(gpu_rd32(fd, d), 0x5a5a);
+	close(fd);
+}
+
+static void command_error_reported(void *data)
+{
+	struct refgpu_native_submit s;
+	int fd = gpu_open(0);
+	struct ring r;
+	u64 d;
+
+	(void)data;
+	d = gpu_alloc(fd, 0x1000);
+	ring_init(&r, fd, RENDER, 0x1000, 0);
+	EMIT(&r, VGPU_MI_NOOP, 0x2bad0000, VGPU_MI_NOOP);
+	igt_assert_eq(ring_submit(&r, REFGPU_NATIVE_SUBMIT_WAIT, 0, &s), 0);
+	stop_expect(&s.stop, STOP_CMD_ERROR);
+	igt_assert_eq(s.stop.error, VGPU_AUDIT_UNKNOWN_OPCODE);
+	igt_assert_eq(s.stop.head, 4);
+	igt_assert_eq_u64(s.stop.cmd_addr, 4);
+	igt_assert_eq_u32(s.stop.header, 0x2bad0000);
+	/* A blit on the render engine. */
+	r.head = r.tail;
+	r.set = true;
+	emit_color_blt(&r, VGPU_BLT_DEPTH_32, 64, 0, 0, 1, 1, d, 0);
+	igt_assert_eq(ring_submit(&r, REFGPU_NATIVE_SUBMIT_WAIT, 0, &s), 0);
+	stop_expect(&s.stop, STOP_CMD_ERROR);
+	igt_assert_eq(s.stop.error, VGPU_AUDIT_WRONG_ENGINE);
+	/* Stopped in error: nothing runs until the ring is loaded again. */
+	igt_assert_eq(ring_submit(&r, 0, 0, NULL), -EIO);
+	r.head = r.tail;
+	r.set = true;
+	EMIT(&r, VGPU_MI_STORE_DWORD_GGTT, LO(d), HI(d), 9);
+	ring_run(&r);
+	igt_assert_eq_u32(gpu_rd32(fd, d), 9);
+	close(fd);
+}
+
+static void fault_on_unmapped_page(void *data)
+{
+	struct refgpu_native_pte p = { .op = REFGPU_NATIVE_PTE_CLEAR };
+	struct refgpu_native_submit s;
+	int fd = gpu_open(0);
+	struct ring r;
+	u64 surf;
+
+	(void)data;
+	surf = gpu_alloc(fd, 0x4000);
+	p.gfx_addr = surf + 0x2000;
+	igt_assert_eq(ioctl(fd, REFGPU_NATIVE_PTE, &p), 0);
+	igt_assert_eq_u64(p.pte, 0);
+	ring_init(&r, fd, COPY, 0x1000, 0);
+	/* Four rows of 4 KiB: the third is not mapped. */
+	emit_color_blt(&r, VGPU_BLT_DEPTH_32, 0x1000, 0, 0, 0x400, 4, surf,
+		       0x01010101);
+	igt_assert_eq(ring_submit(&r, REFGPU_NATIVE_SUBMIT_WAIT, 0, &s), 0);
+	stop_expect(&s.stop, STOP_FAULT);
+	igt_assert_eq_u64(s.stop.fault_addr, surf + 0x2000);
+	igt_assert_eq(s.stop.head, 0);
+	igt_assert_eq_u32(gpu_rd32(fd, surf + 0x1ffc), 0x01010101);
+	/* Mapped again, the same command runs to the end. */
+	p.op = REFGPU_NATIVE_PTE_RESTORE;
+	igt_assert_eq(ioctl(fd, REFGPU_NATIVE_PTE, &p), 0);
+	igt_assert(p.pte & VGPU_GGTT_PTE_PRESENT);
+	r.set = true;
+	ring_run(&r);
+	igt_assert_eq_u32(gpu_rd32(fd, surf + 0x3ffc), 0x01010101);
+	close(fd);
+}
+
+/*
+ * A workload of @n overlapping shifts, each followed by a store of its
+ * number: row x of the surface holds x + 1 at first; shift i moves every
+ * pixel one to the right, so after k shifts pixel x holds max(x - k, 0) + 1.
+ * Shifts are not idempotent: a command run twice or skipped shows.
+ */
+#define SHIFT_W		4096
+#define SHIFT_H		4
+#define SHIFT_PITCH	(SHIFT_W * 4)
+#define SHIFT_CMD_BYTES	56
+
+struct shifts {
+	int fd;
+	u64 surf;
+	u64 counter;
+	u64 batch;
+	u32 n;
+};
+
+static void shifts_init(struct shifts *sh, int fd, u32 n)
+{
+	u32 *row = malloc(SHIFT_PITCH);
+	u32 x, y;
+
+	igt_assert(row);
+	sh->fd = fd;
+	sh->n = n;
+	sh->surf = gpu_alloc(fd, (u64)SHIFT_PITCH * SHIFT_H);
+	sh->counter = gpu_alloc(fd, 0x1000);
+	sh->batch = 0;
+	for (x = 0; x < SHIFT_W; x++)
+		row[x] = x + 1;
+	for (y = 0; y < SHIFT_H; y++)
+		gpu_write(fd, sh->surf + (u64)y * SHIFT_PITCH, row,
+			  SHIFT_PITCH);
+	free(row);
+}
+
+static u32 shifts_cmd(struct shifts *sh, u32 *dw, u32 i)
+{
+	u32 n;
+
+	n = src_copy_cmd(dw, RGBA, VGPU_BLT_DEPTH_32, SHIFT_PITCH, 1, 0,
+			 SHIFT_W, SHIFT_H, sh->surf, 0, 0, SHIFT_PITCH,
+			 sh->surf);
+	n += sdi_cmd(dw + n, sh->counter, i + 1);
+	return n;
+}
+
+/* Put the whole workload in a batch (render engine style, no ring). */
+static void shifts_batch(struct shifts *sh)
+{
+	u32 dw[16], i, n;
+	u64 p;
+
+	sh->batch = gpu_alloc(sh->fd, (u64)sh->n * SHIFT_CMD_BYTES + 0x1000);
+	p = sh->batch;
+	for (i = 0; i < sh->n; i++) {
+		n = shifts_cmd(sh, dw, i);
+		p = put(sh->fd, p, dw, n);
+	}
+	PUT(sh->fd, p, VGPU_MI_BATCH_BUFFER_END);
+}
+
+/* Check the surface shows exactly @k shifts. */
+static void shifts_check(struct shifts *sh, u32 k)
+{
+	u32 *row = malloc(SHIFT_PITCH);
+	u32 x, y;
+
+	igt_assert(row);
+	for (y = 0; y < SHIFT_H; y++) {
+		gpu_read(sh->fd, sh->surf + (u64)y * SHIFT_PITCH, row,
+			 SHIFT_PITCH);
+		for (x = 0; x < SHIFT_W; x++)
+			igt_assert_f(row[x] == (x >= k ? x - k + 1 : 1),
+				     "row %u pixel %u is %u after %u shifts\n",
+				     y, x, row[x], k);
+	}
+	free(row);
+}
+
+/* Shifts done by a run stopped at offset @off of the command stream. */
+static u32 shifts_done(u64 off)
+{
+	return off / SHIFT_CMD_BYTES + (off % SHIFT_CMD_BYTES ? 1 : 0);
+}
+
+/* Wait until the workload has made some progress. */
+static void shifts_wait_progress(struct shifts *sh, u32 min)
+{
+	double end = now_s() + 20;
+
+	while (gpu_rd32(sh->fd, sh->counter) < min) {
+		igt_assert_f(now_s() < end, "no progress\n");
+		usleep(1000);
+	}
+}
+
+static void preempt_resume_ring(void *data)
+{
+	struct refgpu_native_stop st;
+	int fd = gpu_open(0);
+	u32 dw[16], i, n, k;
+	struct shifts sh;
+	struct ring r;
+
+	(void)data;
+	shifts_init(&sh, fd, 1000);
+	ring_init(&r, fd, COPY, 0x10000, 0);
+	for (i = 0; i < sh.n; i++) {
+		n = shifts_cmd(&sh, dw, i);
+		ring_emit(&r, dw, n);
+	}
+	igt_assert_eq(ring_submit(&r, 0, 0, NULL), 0);
+	shifts_wait_progress(&sh, 20);
+	igt_assert_eq(engine_op(fd, COPY, REFGPU_NATIVE_OP_PREEMPT), 0);
+	st = gpu_wait(fd, COPY, 10000);
+	stop_expect(&st, STOP_PREEMPTED);
+	igt_assert_eq(st.level, 0);
+	igt_assert(st.head > 0 && st.head < r.tail);
+	k = shifts_done(st.head);
+	igt_info("preempted after %u of %u shifts (head %#x)\n", k, sh.n,
+		 st.head);
+	igt_assert_gte(k, 20);
+	igt_assert(gpu_rd32(fd, sh.counter) == k ||
+		   gpu_rd32(fd, sh.counter) + 1 == k);
+	shifts_check(&sh, k);
+	/* Resume: the same context, same tail. */
+	ring_run(&r);
+	igt_assert_eq_u32(gpu_rd32(fd, sh.counter), sh.n);
+	shifts_check(&sh, sh.n);
+	close(fd);
+}
+
+static void preempt_resume_batch(void *data)
+{
+	struct refgpu_native_stop st;
+	int fd = gpu_open(0);
+	struct shifts sh;
+	struct ring r;
+	u32 k, again;
+
+	(void)data;
+	shifts_init(&sh, fd, 1000);
+	shifts_batch(&sh);
+	ring_init(&r, fd, COPY, 0x1000, 0);
+	EMIT(&r, VGPU_MI_BATCH_BUFFER_START, LO(sh.batch), HI(sh.batch));
+	EMIT(&r, VGPU_MI_USER_INTERRUPT, VGPU_MI_NOOP);
+	igt_assert_eq(ring_submit(&r, 0, 0, NULL), 0);
+	shifts_wait_progress(&sh, 20);
+	igt_assert_eq(engine_op(fd, COPY, REFGPU_NATIVE_OP_PREEMPT), 0);
+	st = gpu_wait(fd, COPY, 10000);
+	stop_expect(&st, STOP_PREEMPTED);
+	/* Inside the batch: the ring head is past the start command. */
+	igt_assert_eq(st.level, 1);
+	igt_assert_eq(st.head, 12);
+	igt_assert(st.batch_addr > sh.batch);
+	k = shifts_done(st.batch_addr - sh.batch);
+	igt_info("preempted inside the batch after %u of %u shifts\n", k,
+		 sh.n);
+	shifts_check(&sh, k);
+	igt_assert_eq_u64(st.user_interrupts, 0);
+
+	/* Preempt again after resuming, then run to the end. */
+	igt_assert_eq(ring_submit(&r, 0, 0, NULL), 0);
+	shifts_wait_progress(&sh, k + 20);
+	igt_assert_eq(engine_op(fd, COPY, REFGPU_NATIVE_OP_PREEMPT), 0);
+	st = gpu_wait(fd, COPY, 10000);
+	if (st.reason == STOP_PREEMPTED) {
+		again = shifts_done(st.batch_addr - sh.batch);
+		igt_assert_gt(again, k);
+		shifts_check(&sh, again);
+		ring_run(&r);
+	} else {
+		stop_expect(&st, STOP_COMPLETE);
+	}
+	st = gpu_wait(fd, COPY, 10000);
+	igt_assert_eq_u64(st.user_interrupts, 1);
+	igt_assert_eq_u32(gpu_rd32(fd, sh.counter), sh.n);
+	shifts_check(&sh, sh.n);
+	close(fd);
+}
+
+static void preempt_switch_clients(void *data)
+{
+	struct refgpu_native_stop st;
+	int a = gpu_open(0), b = gpu_open(0);
+	struct ring ra, rb;
+	struct shifts sh;
+	u32 dw[16], i, n, k;
+	u64 d;
+
+	(void)data;
+	shifts_init(&sh, a, 600);
+	ring_init(&ra, a, COPY, 0x10000, 0);
+	for (i = 0; i < sh.n; i++) {
+		n = shifts_cmd(&sh, dw, i);
+		ring_emit(&ra, dw, n);
+	}
+	d = gpu_alloc(b, 0x1000);
+	ring_init(&rb, b, COPY, 0x1000, 0);
+	EMIT(&rb, VGPU_MI_STORE_DWORD_GGTT, LO(d), HI(d), 0xb0b0);
+
+	igt_assert_eq(ring_submit(&ra, 0, 0, NULL), 0);
+	shifts_wait_progress(&sh, 10);
+	/* The engine is taken. */
+	igt_assert_eq(ring_submit(&rb, 0, 0, NULL), -EBUSY);
+	igt_assert_eq(engine_op(a, COPY, REFGPU_NATIVE_OP_PREEMPT), 0);
+	st = gpu_wait(a, COPY, 10000);
+	stop_expect(&st, STOP_PREEMPTED);
+	k = shifts_done(st.head);
+	/* B runs while A waits; A is untouched by it. */
+	ring_run(&rb);
+	igt_assert_eq_u32(gpu_rd32(b, d), 0xb0b0);
+	shifts_check(&sh, k);
+	ring_run(&ra);
+	shifts_check(&sh, sh.n);
+	close(a);
+	close(b);
+}
+
+/* A first-level batch that chains to itself forever. */
+static u64 endless_batch(int fd)
+{
+	u64 b = gpu_alloc(fd, 0x1000);
+
+	PUT(fd, b, VGPU_MI_NOOP, VGPU_MI_BATCH_BUFFER_START, LO(b), HI(b));
+	return b;
+}
+
+static void run_after_reset(int fd, u32 engine)
+{
+	struct ring r;
+	u64 d = gpu_alloc(fd, 0x1000);
+
+	ring_init(&r, fd, engine, 0x1000, 0);
+	EMIT(&r, VGPU_MI_STORE_DWORD_GGTT, LO(d), HI(d), 0x600d);
+	ring_run(&r);
+	igt_assert_eq_u32(gpu_rd32(fd, d), 0x600d);
+}
+
+static void engine_reset_kills_running(void *data)
+{
+	struct refgpu_native_info info;
+	struct refgpu_native_stop st;
+	int fd = gpu_open(0);
+	struct ring r;
+	u64 b;
+
+	(void)data;
+	b = endless_batch(fd);
+	ring_init(&r, fd, RENDER, 0x1000, 0);
+	EMIT(&r, VGPU_MI_BATCH_BUFFER_START, LO(b), HI(b));
+	igt_assert_eq(ring_submit(&r, 0, 60000, NULL), 0);
+	usleep(100000);
+	gpu_info(fd, &info);
+	igt_assert_eq(info.context_running[RENDER], 1);
+	igt_assert_eq(engine_op(fd, RENDER, REFGPU_NATIVE_OP_RESET), 0);
+	st = gpu_wait(fd, RENDER, 1000);
+	stop_expect(&st, STOP_RESET);
+	igt_assert_eq(st.level, 1);
+	gpu_info(fd, &info);
+	igt_assert_eq(info.context_running[RENDER], 0);
+	/* The reset context needs a ring again; the engine works. */
+	igt_assert_eq(ring_submit(&r, 0, 0, NULL), -EIO);
+	run_after_reset(fd, RENDER);
+	/* An idle engine resets too. */
+	igt_assert_eq(engine_op(fd, RENDER, REFGPU_NATIVE_OP_RESET), 0);
+	close(fd);
+}
+
+/* An endless fill: 16 GiB through 1 MiB of memory (pitch 1, 128 bpp). */
+static void emit_endless_blit(struct ring *r, int fd)
+{
+	u64 s = gpu_alloc(fd, 0x100000);
+
+	EMIT(r, VGPU_XY_FAST_COPY_BLT,
+	     VGPU_FAST_COPY_DEPTH_128 << VGPU_FAST_COPY_DEPTH_SHIFT | 1,
+	     VGPU_BLT_XY(0, 0), VGPU_BLT_XY(0x7fff, 0x7fff), LO(s), HI(s),
+	     VGPU_BLT_XY(0, 0), 1, LO(s), HI(s));
+}
+
+static void kill_long_blit(void *data)
+{
+	struct refgpu_native_stop st;
+	int fd = gpu_open(0);
+	struct ring r;
+	double t;
+
+	(void)data;
+	ring_init(&r, fd, COPY, 0x1000, 0);
+	emit_endless_blit(&r, fd);
+	igt_assert_eq(ring_submit(&r, 0, 60000, NULL), 0);
+	usleep(200000);
+	t = now_s();
+	igt_assert_eq(engine_op(fd, COPY, REFGPU_NATIVE_OP_KILL), 0);
+	igt_assert_lt(now_s() - t, 2.0);
+	st = gpu_wait(fd, COPY, 1000);
+	stop_expect(&st, STOP_RESET);
+	igt_assert_eq(st.head, 0);
+	run_after_reset(fd, COPY);
+	close(fd);
+}
+
+static void watchdog_endless_batch(void *data)
+{
+	struct refgpu_native_stop st;
+	int fd = gpu_open(0);
+	struct ring r;
+	double t;
+	u64 b;
+
+	(void)data;
+	b = endless_batch(fd);
+	ring_init(&r, fd, COPY, 0x1000, 0);
+	EMIT(&r, VGPU_MI_BATCH_BUFFER_START, LO(b), HI(b));
+	t = now_s();
+	igt_assert_eq(ring_submit(&r, 0, 200, NULL), 0);
+	st = gpu_wait(fd, COPY, 10000);
+	t = now_s() - t;
+	stop_expect(&st, STOP_HANG);
+	igt_info("looping batch killed after %.3f s\n", t);
+	igt_assert(t >= 0.19 && t < 5);
+	igt_assert_eq(st.level, 1);
+	run_after_reset(fd, COPY);
+	close(fd);
+}
+
+static void watchdog_endless_blit(void *data)
+{
+	struct refgpu_native_stop st;
+	int fd = gpu_open(0);
+	struct ring r;
+	double t;
+
+	(void)data;
+	ring_init(&r, fd, COPY, 0x1000, 0);
+	emit_endless_blit(&r, fd);
+	t = now_s();
+	igt_assert_eq(ring_submit(&r, 0, 300, NULL), 0);
+	st = gpu_wait(fd, COPY, 10000);
+	t = now_s() - t;
+	stop_expect(&st, STOP_HANG);
+	igt_info("endless blit killed after %.3f s\n", t);
+	igt_assert(t >= 0.29 && t < 5);
+	run_after_reset(fd, COPY);
+	close(fd);
+}
+
+static void watchdog_spares_progress(void *data)
+{
+	struct refgpu_native_stop st;
+	int fd = gpu_open(0);
+	struct shifts sh;
+	u32 dw[16], i, n;
+	struct ring r;
+	double t;
+
+	(void)data;
+	/* Many short ring commands: a long run, but never stuck. */
+	shifts_init(&sh, fd, 1000);
+	ring_init(&r, fd, COPY, 0x10000, 0);
+	for (i = 0; i < sh.n; i++) {
+		n = shifts_cmd(&sh, dw, i);
+		ring_emit(&r, dw, n);
+	}
+	t = now_s();
+	igt_assert_eq(ring_submit(&r, 0, 50, NULL), 0);
+	st = gpu_wait(fd, COPY, 60000);
+	igt_info("1000 shifts took %.3f s with a 50 ms watchdog\n",
+		 now_s() - t);
+	stop_expect(&st, STOP_COMPLETE);
+	shifts_check(&sh, sh.n);
+	close(fd);
+}
+
+static void busy_time(void *data)
+{
+	struct refgpu_native_info before, after;
+	struct refgpu_native_stop st;
+	int fd = gpu_open(0);
+	struct shifts sh;
+	u32 dw[16], i, n;
+	struct ring r;
+
+	(void)data;
+	shifts_init(&sh, fd, 200);
+	ring_init(&r, fd, COPY, 0x4000, 0);
+	for (i = 0; i < sh.n; i++) {
+		n = shifts_cmd(&sh, dw, i);
+		ring_emit(&r, dw, n);
+	}
+	gpu_info(fd, &before);
+	st = ring_run(&r);
+	gpu_info(fd, &after);
+	igt_assert_gt(st.busy_ns, 0);
+	igt_assert_eq_u64(after.context_busy_ns[COPY], st.busy_ns);
+	igt_assert_gte(after.engine_busy_ns[COPY] - before.engine_busy_ns[COPY],
+		       st.busy_ns);
+	igt_assert_eq_u64(after.engine_busy_ns[RENDER] -
+			  before.engine_busy_ns[RENDER], 0);
+	close(fd);
+}
+
+static void both_engines_at_once(void *data)
+{
+	struct refgpu_native_stop st;
+	int fd = gpu_open(0);
+	struct ring rc, rr;
+	u64 b, d;
+
+	(void)data;
+	/* The copy engine loops; the render engine is not held up by it. */
+	b = endless_batch(fd);
+	ring_init(&rc, fd, COPY, 0x1000, 0);
+	EMIT(&rc, VGPU_MI_BATCH_BUFFER_START, LO(b), HI(b));
+	igt_assert_eq(ring_submit(&rc, 0, 60000, NULL), 0);
+	d = gpu_alloc(fd, 0x1000);
+	ring_init(&rr, fd, RENDER, 0x1000, 0);
+	EMIT(&rr, VGPU_MI_STORE_DWORD_GGTT, LO(d), HI(d), 0x4e4e);
+	ring_run(&rr);
+	igt_assert_eq_u32(gpu_rd32(fd, d), 0x4e4e);
+	igt_assert_eq(engine_op(fd, COPY, REFGPU_NATIVE_OP_KILL), 0);
+	st = gpu_wait(fd, COPY, 1000);
+	stop_expect(&st, STOP_RESET);
+	close(fd);
+}
+
+static void second_gpu(void *data)
+{
+	struct stat s;
+	int fd;
+
+	(void)data;
+	igt_require_f(!stat(DEBUGFS "/refgpu.1/native", &s),
+		      "only one reference GPU (count=1)\n");
+	fd = gpu_open(1);
+	run_after_reset(fd, COPY);
+	run_after_reset(fd, RENDER);
+	close(fd);
+}
+
+static void close_while_running(void *data)
+{
+	int fd = gpu_open(0), fd2;
+	struct ring r;
+	u64 b;
+
+	(void)data;
+	/* Closing a file kills its running contexts and frees its memory. */
+	b = endless_batch(fd);
+	ring_init(&r, fd, COPY, 0x1000, 0);
+	EMIT(&r, VGPU_MI_BATCH_BUFFER_START, LO(b), HI(b));
+	igt_assert_eq(ring_submit(&r, 0, 60000, NULL), 0);
+	usleep(50000);
+	close(fd);
+	fd2 = gpu_open(0);
+	run_after_reset(fd2, COPY);
+	close(fd2);
+}
+
+/* Clear a page under a running workload, again and again. */
+static void pte_churn_while_running(void *data)
+{
+	struct refgpu_native_pte p;
+	struct refgpu_native_stop st;
+	u32 dw[16], i, n, iter, faults = 0;
+	int fd = gpu_open(0);
+	struct shifts sh;
+	struct ring r;
+	u64 page;
+
+	(void)data;
+	shifts_init(&sh, fd, 1000);
+	ring_init(&r, fd, COPY, 0x10000, 0);
+	for (i = 0; i < sh.n; i++) {
+		n = shifts_cmd(&sh, dw, i);
+		ring_emit(&r, dw, n);
+	}
+	srand(1);
+	for (iter = 0; iter < 20; iter++) {
+		r.set = true;
+		igt_assert_eq(ring_submit(&r, 0, 0, NULL), 0);
+		usleep(rand() % 20000);
+		page = sh.surf + (u64)(rand() % (SHIFT_PITCH * SHIFT_H / 4096)) *
+		       4096;
+		p = (struct refgpu_native_pte) {
+			.gfx_addr = page, .op = REFGPU_NATIVE_PTE_CLEAR,
+		};
+		igt_assert_eq(ioctl(fd, REFGPU_NATIVE_PTE, &p), 0);
+		st = gpu_wait(fd, COPY, 10000);
+		if (st.reason == STOP_FAULT) {
+			igt_assert_eq_u64(st.fault_addr & ~4095ULL, page);
+			faults++;
+		} else {
+			stop_expect(&st, STOP_COMPLETE);
+		}
+		p.op = REFGPU_NATIVE_PTE_RESTORE;
+		igt_assert_eq(ioctl(fd, REFGPU_NATIVE_PTE, &p), 0);
+	}
+	igt_info("%u of 20 runs faulted on the page cleared under them\n",
+		 faults);
+	igt_assert_gt(faults, 0);
+	close(fd);
+}
+
+/* One client of the stress test: run, and disturb, its own workloads. */
+static void stress_client(int id, u32 engine, int iterations)
+{
+	struct refgpu_native_submit s;
+	struct refgpu_native_stop st;
+	u32 dw[16], i, n, op;
+	int fd = gpu_open(0), ret, it;
+	struct shifts sh;
+	struct ring r;
+
+	srand(id * 7919 + 1);
+	shifts_init(&sh, fd, 100);
+	ring_init(&r, fd, engine, 0x4000, 0);
+	for (i = 0; i < sh.n; i++) {
+		/* Blits on the copy engine, post-sync writes on render. */
+		if (engine == COPY) {
+			n = shifts_cmd(&sh, dw, i);
+		} else {
+			n = sdi_cmd(dw, sh.counter, i);
+			dw[n++] = VGPU_GFX_PIPE_CONTROL;
+			dw[n++] = VGPU_PC_GLOBAL_GTT |
+				  VGPU_PC_POST_SYNC_TIMESTAMP <<
+				  VGPU_PC_POST_SYNC_SHIFT;
+			dw[n++] = LO(sh.counter + 8);
+			dw[n++] = HI(sh.counter);
+			dw[n++] = 0;
+			dw[n++] = 0;
+		}
+		ring_emit(&r, dw, n);
+	}
+	for (it = 0; it < iterations; it++) {
+		/* The engine may be taken by another client: retry. */
+		r.set = true;
+		while ((ret = ring_submit(&r, 0, 0, &s)) == -EBUSY)
+			usleep(rand() % 2000);
+		igt_assert_eq(ret, 0);
+		usleep(rand() % 5000);
+		op = rand() % 4;
+		if (op < 3)
+			ret = engine_op(fd, engine, op);
+		st = gpu_wait(fd, engine, 10000);
+		/* Another client's engine reset may kill this run too. */
+		igt_assert_f(st.reason <= STOP_PREEMPTED ||
+			     st.reason == STOP_RESET,
+			     "client %d: stop reason %u\n", id, st.reason);
+		if (st.reason != STOP_PREEMPTED)
+			continue;
+		/* Resume the preempted run; it may be reset meanwhile. */
+		while ((ret = ring_submit(&r, REFGPU_NATIVE_SUBMIT_WAIT, 0,
+					  &s)) == -EBUSY)
+			usleep(rand() % 2000);
+		igt_assert_eq(ret, 0);
+		igt_assert(s.stop.reason == STOP_COMPLETE ||
+			   s.stop.reason == STOP_PREEMPTED ||
+			   s.stop.reason == STOP_RESET);
+	}
+	close(fd);
+}
+
+static void stress_controls(void *data)
+{
+	static const u32 engines[] = { COPY, COPY, COPY, RENDER, RENDER };
+	pid_t pid[IGT_ARRAY_SIZE(engines)];
+	int status, fd;
+	u32 i;
+
+	(void)data;
+	for (i = 0; i < IGT_ARRAY_SIZE(engines); i++) {
+		pid[i] = fork();
+		igt_assert(pid[i] >= 0);
+		if (!pid[i]) {
+			stress_client(i, engines[i], 100);
+			_exit(0);
+		}
+	}
+	for (i = 0; i < IGT_ARRAY_SIZE(engines); i++) {
+		igt_assert_eq(waitpid(pid[i], &status, 0), pid[i]);
+		igt_assert_f(WIFEXITED(status) && !WEXITSTATUS(status),
+			     "client %u failed (status %#x)\n", i, status);
+	}
+	/* Both engines still work. */
+	fd = gpu_open(0);
+	run_after_reset(fd, COPY);
+	run_after_reset(fd, RENDER);
+	close(fd);
+}
+
+static const struct igt_subtest subtests[] = {
+	{ "device-and-info", device_and_info,
+	  "refgpu.0 is a platform device with 4 GiB and two engines" },
+	{ "buffers-and-ptes", buffers_and_ptes,
+	  "buffers get disjoint mapped ranges; freeing clears them" },
+	{ "store-both-engines", store_both_engines,
+	  "MI_STORE_DATA_IMM dword and qword on render and copy" },
+	{ "lri-srm-gprs", lri_srm_gprs,
+	  "LRI to GPRs and SRM back on both engines" },
+	{ "srm-timestamp-advances", srm_timestamp_advances,
+	  "the timestamp runs at 12 MHz (SRM and PIPE_CONTROL)" },
+	{ "user-interrupts", user_interrupts,
+	  "each MI_USER_INTERRUPT reaches the client" },
+	{ "flush-dw-post-sync", flush_dw_post_sync,
+	  "MI_FLUSH_DW stores dword, qword and timestamp" },
+	{ "pipe-control-post-sync", pipe_control_post_sync,
+	  "PIPE_CONTROL stores immediate, zero and timestamp" },
+	{ "batch-chain-and-second-level", batch_chain_and_second_level,
+	  "first-level batch calls a second level that chains" },
+	{ "color-blt-depths", color_blt_depths,
+	  "XY_COLOR_BLT at 8, 565, 1555 and 32 bpp, exact pixels" },
+	{ "src-copy-overlap", src_copy_overlap,
+	  "an overlapping XY_SRC_COPY_BLT reads before it writes" },
+	{ "fast-copy-depths", fast_copy_depths,
+	  "XY_FAST_COPY_BLT at 8 to 128 bpp, exact pixels" },
+	{ "blt-write-mask", blt_write_mask,
+	  "32 bpp write enables keep the other channels" },
+	{ "ring-wrap", ring_wrap,
+	  "a command wrapping the end of the ring executes" },
+	{ "extend-running-context", extend_running_context,
+	  "moving the tail of a running context extends its run" },
+	{ "command-error-reported", command_error_reported,
+	  "refused commands stop the context with reason and position" },
+	{ "fault-on-unmapped-page", fault_on_unmapped_page,
+	  "an unmapped page stops a blit with the faulting address" },
+	{ "preempt-resume-ring", preempt_resume_ring,
+	  "preemption stops at a command boundary and resumes exactly" },
+	{ "preempt-resume-batch", preempt_resume_batch,
+	  "preemption inside a batch resumes inside the batch" },
+	{ "preempt-switch-clients", preempt_switch_clients,
+	  "another client runs while a preempted one waits" },
+	{ "engine-reset-kills-running", engine_reset_kills_running,
+	  "an engine reset stops a looping context; the engine works" },
+	{ "kill-long-blit", kill_long_blit,
+	  "killing a context cuts a 16 GiB blit short" },
+	{ "watchdog-endless-batch", watchdog_endless_batch,
+	  "the watchdog stops a batch that chains to itself" },
+	{ "watchdog-endless-blit", watchdog_endless_blit,
+	  "the watchdog stops a blit that would run for minutes" },
+	{ "watchdog-spares-progress", watchdog_spares_progress,
+	  "a long run of short commands outlives a short watchdog" },
+	{ "busy-time", busy_time,
+	  "engine and context busy time account for a run" },
+	{ "both-engines-at-once", both_engines_at_once,
+	  "render runs while copy is busy" },
+	{ "second-gpu", second_gpu,
+	  "the second reference GPU (count=2) works too" },
+	{ "close-while-running", close_while_running,
+	  "closing a file with a running context cleans up" },
+	{ "pte-churn-while-running", pte_churn_while_running,
+	  "entries cleared under a run fault exactly there, nothing else" },
+	{ "stress-controls", stress_controls,
+	  "five clients submit, preempt, kill and reset concurrently" },
+};
+
+int main(int argc, char **argv)
+{
+	const struct igt_test test = {
+		.description = "The reference GPU through its native path",
+		.subtests = subtests,
+		.num_subtests = IGT_ARRAY_SIZE(subtests),
+		.setup = fixture,
+	};
+
+	return igt_main(&test, argc, argv);
+}
