@@ -1,0 +1,186 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# Helpers for VM suites (tools/vm/suites/*.sh), which run as root inside
+# the test VM with VGPU_ROOT, RESULTS_DIR and KVER set (tools/vm/run-vm).
+# Source it:  . "$VGPU_ROOT/tools/vm/lib.sh"
+#
+#   vm_log MSG...             "vm: MSG" on stdout
+#   vm_fail MSG...            message on stderr, then exit 1
+#   vm_load_vfio              VFIO core and type1 IOMMU backend (+ virqfd)
+#   vm_load_mdev [KO]         our mdev.ko in place of the distribution's;
+#                             fails unless exactly it is loaded
+#   vm_mdev_is_ours [KO]      loaded mdev is KO (build id compared)
+#   vm_insmod KO [PARAM=V]... load one of our modules, once
+#   vm_run_igt [OPT] LIST...  build/bin/igt-run --results $RESULTS_DIR ...
+#   vm_mdev_create TYPE_DIR [UUID]
+#                             create an mdev of a supported type (the
+#                             mdev_supported_types/<type> directory); prints
+#                             its UUID
+#   vm_mdev_remove UUID       remove it
+#   vm_nested_guest ARGS...   tools/vm/nested-guest (an L2 guest)
+#
+# Nothing here changes shell options; a suite picks its own (set -e etc.).
+
+: "${VGPU_ROOT:?VGPU_ROOT is not set: run suites with tools/vm/run-vm}"
+: "${RESULTS_DIR:?RESULTS_DIR is not set: run suites with tools/vm/run-vm}"
+KVER=${KVER:-$(uname -r)}
+
+VM_MDEV_KO=$VGPU_ROOT/drivers/vfio/mdev/mdev.ko
+
+vm_log() { printf 'vm: %s\n' "$*"; }
+vm_fail() { printf 'vm: FAIL: %s\n' "$*" >&2; exit 1; }
+
+# vm_load_vfio: the VFIO pieces a mediated device needs on 6.1: the core
+# (vfio, which creates /dev/vfio/vfio), the type1 IOMMU backend (mdev
+# groups are "emulated IOMMU" groups; type1 tracks their pinned pages) and
+# vfio_virqfd (irqfd support some parents use). vfio-pci is not needed.
+# allow_unsafe_interrupts only matters for physical devices without
+# interrupt remapping; set VM_VFIO_UNSAFE_INTERRUPTS=1 to turn it on.
+vm_load_vfio() {
+	local unsafe=
+	[ "${VM_VFIO_UNSAFE_INTERRUPTS:-0}" = 0 ] ||
+		unsafe=allow_unsafe_interrupts=1
+	modprobe vfio || return 1
+	# shellcheck disable=SC2086
+	modprobe vfio_iommu_type1 $unsafe || return 1
+	modprobe vfio_virqfd || return 1
+	[ -c /dev/vfio/vfio ] || {
+		echo "vm: /dev/vfio/vfio missing after loading vfio" >&2
+		return 1
+	}
+}
+
+# Build id of a module file / of the loaded module NAME, as hex.
+_vm_ko_build_id() {
+	readelf -n "$1" 2>/dev/null | sed -n 's/^ *Build ID: *//p' | head -n1
+}
+
+_vm_mod_build_id() {
+	local note=/sys/module/$1/notes/.note.gnu.build-id
+	[ -r "$note" ] || return 0
+	# Note header: namesz, descsz, type (4 bytes each), "GNU\0"; then
+	# the id itself.
+	od -An -v -tx1 -j 16 "$note" | tr -d ' \n'
+}
+
+# vm_mdev_is_ours [KO]: the loaded "mdev" module is KO (default ours):
+# equal GNU build ids, which the linker derives from the module's whole
+# content, so the distribution's mdev.ko cannot pass.
+vm_mdev_is_ours() {
+	local ko=${1:-$VM_MDEV_KO} want have
+	[ -d /sys/module/mdev ] || return 1
+	want=$(_vm_ko_build_id "$ko")
+	have=$(_vm_mod_build_id mdev)
+	if [ -n "$want" ] && [ -n "$have" ]; then
+		[ "$want" = "$have" ]
+		return
+	fi
+	# No build id: an out-of-tree module (taint O) with the same
+	# srcversion, when it has one.
+	grep -q O /sys/module/mdev/taint 2>/dev/null || return 1
+	want=$(modinfo -F srcversion "$ko" 2>/dev/null)
+	have=$(cat /sys/module/mdev/srcversion 2>/dev/null)
+	[ "$want" = "$have" ]
+}
+
+# vm_load_mdev [KO]: load our mdev.ko (default
+# $VGPU_ROOT/drivers/vfio/mdev/mdev.ko) and make sure the distribution's can
+# never be loaded in this VM:
+#  - /run/modprobe.d/vgpu-mdev.conf turns "modprobe mdev" (and so the
+#    dependency resolution of "modprobe kvmgt" or of a sample driver) into
+#    an insmod of ours; the kernel's own request_module goes through the
+#    same modprobe (tools/vm/init/l1-init points kernel.modprobe at it);
+#  - our file is bind-mounted over the distribution's, so an insmod of that
+#    path or a modprobe that ignores the configuration loads ours too.
+# Then checks that exactly one mdev module is loaded and that it is ours.
+vm_load_mdev() {
+	local ko=${1:-$VM_MDEV_KO}
+	local distro=/lib/modules/$KVER/kernel/drivers/vfio/mdev/mdev.ko
+	[ -f "$ko" ] || {
+		echo "vm: $ko not built (make modules)" >&2
+		return 1
+	}
+	ko=$(readlink -f "$ko")
+	if [ -d /sys/module/mdev ] && ! vm_mdev_is_ours "$ko"; then
+		echo "vm: another mdev module is already loaded" >&2
+		return 1
+	fi
+	# The check below compares build ids: it needs ours to differ from
+	# the distribution's (kept for the smoke test, before it is hidden).
+	if [ -f "$distro" ] && ! mountpoint -q "$distro"; then
+		mkdir -p /run/vgpu
+		_vm_ko_build_id "$distro" > /run/vgpu/distro-mdev.build-id
+		[ "$(cat /run/vgpu/distro-mdev.build-id)" != \
+		  "$(_vm_ko_build_id "$ko")" ] || {
+			echo "vm: $ko is the distribution's mdev.ko" >&2
+			return 1
+		}
+		mount --bind "$ko" "$distro" || return 1
+	fi
+	mkdir -p /run/modprobe.d
+	printf 'install mdev /sbin/insmod %s $CMDLINE_OPTS\n' "$ko" \
+		> /run/modprobe.d/vgpu-mdev.conf
+	vm_load_vfio || return 1
+	[ -d /sys/module/mdev ] || modprobe mdev || return 1
+	local n
+	n=$(grep -c '^mdev ' /proc/modules)
+	[ "$n" = 1 ] || {
+		echo "vm: $n mdev modules loaded" >&2
+		return 1
+	}
+	vm_mdev_is_ours "$ko" || {
+		echo "vm: the loaded mdev is not $ko" >&2
+		return 1
+	}
+}
+
+# vm_insmod KO [PARAM=VALUE]...: insmod one of our modules unless a module
+# of that name is loaded already.
+vm_insmod() {
+	local ko=$1 name
+	shift
+	[ -f "$ko" ] || { echo "vm: $ko not built" >&2; return 1; }
+	name=$(modinfo -F name "$ko" 2>/dev/null)
+	[ -n "$name" ] || name=$(basename "$ko" .ko)
+	[ -d "/sys/module/${name//-/_}" ] && return 0
+	insmod "$ko" "$@"
+}
+
+# vm_run_igt [IGT-RUN OPTIONS] TESTLIST_OR_BINARY...: run tests with the
+# project's IGT runner; results land in $RESULTS_DIR/results.json, named
+# after the suite. Returns the runner's status.
+vm_run_igt() {
+	local runner=$VGPU_ROOT/build/bin/igt-run
+	[ -x "$runner" ] || {
+		echo "vm: $runner not built (make userspace)" >&2
+		return 1
+	}
+	"$runner" --name "$(basename "$0" .sh)" --results "$RESULTS_DIR" "$@"
+}
+
+# vm_mdev_create TYPE_DIR [UUID]: create a mediated device of the type whose
+# sysfs directory is TYPE_DIR (.../mdev_supported_types/<type>); prints the
+# UUID. The device is /sys/bus/mdev/devices/<UUID>.
+vm_mdev_create() {
+	local type=$1 uuid=${2:-$(cat /proc/sys/kernel/random/uuid)}
+	[ -w "$type/create" ] || {
+		echo "vm: $type is not an mdev type directory" >&2
+		return 1
+	}
+	echo "$uuid" > "$type/create" || return 1
+	[ -d "/sys/bus/mdev/devices/$uuid" ] || {
+		echo "vm: mdev $uuid did not appear" >&2
+		return 1
+	}
+	echo "$uuid"
+}
+
+vm_mdev_remove() {
+	echo 1 > "/sys/bus/mdev/devices/$1/remove"
+}
+
+# vm_nested_guest ARGS...: boot an L2 guest (see tools/vm/nested-guest).
+vm_nested_guest() {
+	"$VGPU_ROOT/tools/vm/nested-guest" "$@"
+}
