@@ -7,16 +7,5 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 "$ROOT/tools/deps.sh"
 make -s -C "$ROOT" all
 "$ROOT/tools/build-samples.sh" >/dev/null
-logdir="$ROOT/build/vm/logs/demo"
-mkdir -p "$logdir"
-: > "$logdir/suite.log"
-tail -n +1 -F "$logdir/suite.log" &
-tailpid=$!
-rc=0
-"$ROOT/tools/vm/run-vm" --suite demo --logdir "$logdir" || rc=$?
-sleep 1
-kill "$tailpid" 2>/dev/null || true
-if [ "$rc" -ne 0 ]; then
-	echo "demo: the VM run failed (status $rc); logs in $logdir" >&2
-fi
-exit "$rc"
+# run-vm shows the suite's output as it runs and keeps it in the log dir.
+exec "$ROOT/tools/vm/run-vm" --suite demo --logdir "$ROOT/build/vm/logs/demo"
