@@ -25,6 +25,11 @@ USER_CFLAGS	:= -O2 -g -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE \
 # nothing from the guest's root.
 USER_LDFLAGS	:= -static
 
+# The IGT-protocol test library every test binary links (igt-tests/build.mk
+# builds it); named here so that any fragment can use it whatever the order
+# the fragments are included in.
+LIBIGT		:= $(BUILD)/obj/igt-tests/libigt.a
+
 # Filled in by the build.mk fragments.
 USER_BINS	:=
 BENCH_CMDS	:=

@@ -12,7 +12,6 @@ include $(CP_DIR)/sources.mk
 
 CP_LIB_OBJS	:= $(addprefix $(CP_OBJ)/,$(CMDPARSER_SRCS:.c=.o))
 CP_ENV_OBJ	:= $(CP_OBJ)/tests/cp_env.o
-CP_IGT_OBJ	:= $(CP_OBJ)/igt/igt_core.o
 # Audit callbacks and subtests take arguments they do not all use; the
 # kernel build does not warn about that either.
 CP_CFLAGS	:= -iquote $(CP_DIR) -iquote $(CP_DIR)/tests \
@@ -34,14 +33,8 @@ $(CP_OBJ)/%.o: $(CP_DIR)/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) $(CP_CFLAGS) -c -o $@ $<
 
-# The IGT runner library, compiled here so that this fragment does not
-# depend on the order in which fragments are included.
-$(CP_IGT_OBJ): $(ROOT)/igt-tests/lib/igt_core.c
-	@mkdir -p $(dir $@)
-	$(CC) $(USER_CFLAGS) $(CP_CFLAGS) -c -o $@ $<
-
 $(CP_TEST): $(CP_OBJ)/tests/cmdparser_test.o $(CP_ENV_OBJ) $(CP_LIB_OBJS) \
-		$(CP_IGT_OBJ)
+		$(LIBIGT)
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_LDFLAGS) -o $@ $^
 

@@ -10,7 +10,7 @@ IGT_OBJ		:= $(BUILD)/obj/igt-tests
 IGT_BIN		:= $(BUILD)/bin
 IGT_CFLAGS	:= -iquote $(IGT_DIR)/lib -MMD -MP
 
-IGT_LIB		:= $(IGT_OBJ)/libigt.a
+IGT_LIB		:= $(LIBIGT)
 IGT_LIB_OBJS	:= $(addprefix $(IGT_OBJ)/lib/, \
 		   igt_core.o vfio_harness.o mdev_sysfs.o)
 

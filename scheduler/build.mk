@@ -9,7 +9,6 @@ include $(VSCHED_DIR)/sources.mk
 
 VSCHED_LIB_OBJS	:= $(addprefix $(VSCHED_OBJ)/,$(VSCHED_SRCS:.c=.o))
 VSCHED_SIM_OBJS	:= $(VSCHED_OBJ)/tests/sim.o $(VSCHED_LIB_OBJS)
-VSCHED_IGT_OBJ	:= $(VSCHED_OBJ)/igt/igt_core.o
 VSCHED_CFLAGS	:= -iquote $(VSCHED_DIR) -iquote $(VSCHED_DIR)/tests \
 		   -iquote $(ROOT)/igt-tests/lib -MMD -MP
 
@@ -27,19 +26,13 @@ $(VSCHED_OBJ)/%.o: $(VSCHED_DIR)/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) $(VSCHED_CFLAGS) $(VSCHED_XFLAGS) -c -o $@ $<
 
-# The IGT runner library, compiled here with our flags so that this
-# fragment does not depend on the order fragments are included in.
-$(VSCHED_IGT_OBJ): $(ROOT)/igt-tests/lib/igt_core.c
-	@mkdir -p $(dir $@)
-	$(CC) $(USER_CFLAGS) $(VSCHED_CFLAGS) -c -o $@ $<
-
 $(BUILD)/bin/tests/sched_sim: $(VSCHED_OBJ)/tests/sched_sim_test.o \
-		$(VSCHED_SIM_OBJS) $(VSCHED_IGT_OBJ)
+		$(VSCHED_SIM_OBJS) $(LIBIGT)
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_LDFLAGS) -o $@ $^
 
 $(BUILD)/bin/tests/sched_api: $(VSCHED_OBJ)/tests/sched_api_test.o \
-		$(VSCHED_LIB_OBJS) $(VSCHED_IGT_OBJ)
+		$(VSCHED_LIB_OBJS) $(LIBIGT)
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_LDFLAGS) -o $@ $^
 

@@ -10,7 +10,6 @@ include $(RG_DIR)/exec/sources.mk
 
 RG_EXEC_OBJS	:= $(addprefix $(RG_OBJ)/exec/,$(REFGPU_EXEC_SRCS:.c=.o))
 RG_TEST_OBJS	:= $(RG_OBJ)/tests/exec_env.o $(RG_OBJ)/tests/exec_model.o
-RG_IGT_OBJ	:= $(RG_OBJ)/igt/igt_core.o
 # Handlers and subtests take arguments they do not all use; the kernel
 # build does not warn about that either.
 RG_CFLAGS	:= -iquote $(RG_DIR)/exec -iquote $(RG_DIR)/tests \
@@ -28,14 +27,8 @@ $(RG_OBJ)/%.o: $(RG_DIR)/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) $(RG_CFLAGS) -c -o $@ $<
 
-# The IGT runner library, compiled here so that this fragment does not
-# depend on the order in which fragments are included.
-$(RG_IGT_OBJ): $(ROOT)/igt-tests/lib/igt_core.c
-	@mkdir -p $(dir $@)
-	$(CC) $(USER_CFLAGS) $(RG_CFLAGS) -c -o $@ $<
-
 $(BUILD)/bin/tests/refgpu_exec_test: $(RG_OBJ)/tests/refgpu_exec_test.o \
-		$(RG_TEST_OBJS) $(RG_EXEC_OBJS) $(RG_IGT_OBJ)
+		$(RG_TEST_OBJS) $(RG_EXEC_OBJS) $(LIBIGT)
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_LDFLAGS) -o $@ $^
 
