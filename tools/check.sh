@@ -65,7 +65,7 @@ fi
 if [ $run_vm -eq 1 ]; then
 	if [ -z "$suites" ]; then
 		suites=$(ls "$ROOT"/tools/vm/suites/ | sed -n 's/^\([a-z0-9][a-z0-9-]*\)\.sh$/\1/p' |
-			grep -v -e '^selftest-' -e '^demo$')
+			grep -v -e '^selftest-' -e '^demo$' -e '-bench$')
 	fi
 	for s in $suites; do
 		echo "== VM suite: $s"

@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * GGTT shadowing. The guest programs GGTT entries through BAR0; only the
+ * entries of its slice are accepted. An accepted present entry pins the
+ * guest page with vfio_pin_pages() and maps it in the physical GGTT;
+ * replacing or clearing the entry unmaps it and unpins the old page once a
+ * GGTT flush guarantees no engine still uses it (unpins are batched behind
+ * one flush). dma_unmap, reset and close clear every entry concerned
+ * first, flush once, then unpin. Everything here runs under vgpu->lock.
+ */
+#include <linux/highmem.h>
+#include <linux/iommu.h>
+#include <linux/slab.h>
+
+#include "vgpu_drv.h"
+
+#define VGPU_GTT_PAGE		((u64)VGPU_GTT_PAGE_SIZE)
+
+int vgpu_gtt_init(struct vgpu *vgpu)
+{
+	struct vgpu_gtt *gtt = &vgpu->gtt;
+
+	gtt->nr_entries = vgpu_slice_size(vgpu) >> VGPU_GTT_PAGE_SHIFT;
+	gtt->entries = kvcalloc(gtt->nr_entries, sizeof(*gtt->entries),
+				GFP_KERNEL);
+	gtt->deferred = kcalloc(VGPU_GTT_DEFERRED_MAX, sizeof(*gtt->deferred),
+				GFP_KERNEL);
+	if (!gtt->entries || !gtt->deferred) {
+		vgpu_gtt_fini(vgpu);
+		return -ENOMEM;
+	}
+	gtt->nr_deferred = 0;
+	return 0;
+}
+
+void vgpu_gtt_fini(struct vgpu *vgpu)
+{
+	kvfree(vgpu->gtt.entries);
+	kfree(vgpu->gtt.deferred);
+	vgpu->gtt.entries = NULL;
+	vgpu->gtt.deferred = NULL;
+}
+
+static u32 vgpu_gtt_first(const struct vgpu *vgpu)
+{
+	return vgpu_slice_start(vgpu) >> VGPU_GTT_PAGE_SHIFT;
+}
+
+static dma_addr_t vgpu_pte_iova(u64 pte)
+{
+	return pte & VGPU_GGTT_PTE_ADDR_MASK;
+}
+
+static void vgpu_gtt_unpin(struct vgpu *vgpu, dma_addr_t iova)
+{
+	vfio_unpin_pages(&vgpu->vdev, iova, 1);
+	vgpu->stats.pinned--;
+	vgpu->stats.unpins++;
+}
+
+/**
+ * vgpu_gtt_flush_deferred() - unpin the deferred pages
+ * @vgpu: the vGPU
+ *
+ * Flushes the physical GGTT, then drops the pins whose entries were
+ * replaced or cleared since the last flush.
+ */
+void vgpu_gtt_flush_deferred(struct vgpu *vgpu)
+{
+	struct vgpu_gtt *gtt = &vgpu->gtt;
+	u32 i;
+
+	if (!gtt->nr_deferred)
+		return;
+	refgpu_ggtt_flush(vgpu->gpu->rgpu);
+	for (i = 0; i < gtt->nr_deferred; i++)
+		vgpu_gtt_unpin(vgpu, gtt->deferred[i]);
+	gtt->nr_deferred = 0;
+}
+
+/* @e's physical entry no longer maps its page: unpin it after a flush. */
+static void vgpu_gtt_defer_unpin(struct vgpu *vgpu, struct vgpu_gtt_entry *e)
+{
+	struct vgpu_gtt *gtt = &vgpu->gtt;
+
+	if (!e->page)
+		return;
+	if (gtt->nr_deferred == VGPU_GTT_DEFERRED_MAX)
+		vgpu_gtt_flush_deferred(vgpu);
+	gtt->deferred[gtt->nr_deferred++] = vgpu_pte_iova(e->pte);
+	e->page = NULL;
+}
+
+u64 vgpu_gtt_read_pte(struct vgpu *vgpu, u32 index)
+{
+	u32 i = index - vgpu_gtt_first(vgpu);
+
+	return i < vgpu->gtt.nr_entries ? vgpu->gtt.entries[i].pte : 0;
+}
+
+/* Refuse a write to entry @e: it reads back as zero and maps nothing. */
+static void vgpu_gtt_refuse(struct vgpu *vgpu, struct vgpu_gtt_entry *e,
+			    u64 gfx)
+{
+	vgpu->stats.gtt_refused++;
+	if (e->page)
+		refgpu_pte_clear(vgpu->gtt.range, gfx, VGPU_GTT_PAGE);
+	vgpu_gtt_defer_unpin(vgpu, e);
+	e->pte = 0;
+}
+
+/**
+ * vgpu_gtt_write_pte() - the guest wrote GGTT entry @index
+ * @vgpu: the vGPU
+ * @index: entry number (graphics address >> 12), any value
+ * @pte: the entry's new 64-bit value, untrusted
+ */
+void vgpu_gtt_write_pte(struct vgpu *vgpu, u32 index, u64 pte)
+{
+	u32 i = index - vgpu_gtt_first(vgpu);
+	u64 gfx = (u64)index << VGPU_GTT_PAGE_SHIFT;
+	struct vgpu_gtt_entry *e;
+	struct page *page;
+	int ret;
+
+	if (i >= vgpu->gtt.nr_entries) {
+		vgpu->stats.gtt_refused++;
+		return;
+	}
+	e = &vgpu->gtt.entries[i];
+	if ((pte & VGPU_GGTT_PTE_MBZ_MASK)) {
+		vgpu_gtt_refuse(vgpu, e, gfx);
+		return;
+	}
+	if (!(pte & VGPU_GGTT_PTE_PRESENT)) {
+		if (e->page)
+			refgpu_pte_clear(vgpu->gtt.range, gfx, VGPU_GTT_PAGE);
+		vgpu_gtt_defer_unpin(vgpu, e);
+		e->pte = pte;
+		return;
+	}
+	/* Same page again: only the ignored bits may change. */
+	if (e->page && vgpu_pte_iova(e->pte) == vgpu_pte_iova(pte)) {
+		e->pte = pte;
+		return;
+	}
+
+	ret = vfio_pin_pages(&vgpu->vdev, vgpu_pte_iova(pte), 1,
+			     IOMMU_READ | IOMMU_WRITE, &page);
+	if (ret != 1) {
+		vgpu_gtt_refuse(vgpu, e, gfx);
+		return;
+	}
+	vgpu->stats.pinned++;
+	vgpu->stats.pins++;
+	ret = refgpu_pte_set_page(vgpu->gtt.range, gfx, page);
+	if (ret) {
+		vgpu_gtt_unpin(vgpu, vgpu_pte_iova(pte));
+		vgpu_gtt_refuse(vgpu, e, gfx);
+		return;
+	}
+	/* The physical entry maps the new page now; retire the old one. */
+	vgpu_gtt_defer_unpin(vgpu, e);
+	e->pte = pte;
+	e->page = page;
+}
+
+/*
+ * Clear every entry mapping a page of [@iova, @iova + @length), or every
+ * entry with @all: unmap them, flush the physical GGTT once, then unpin.
+ * Deferred unpins go too.
+ */
+static void vgpu_gtt_clear_matching(struct vgpu *vgpu, u64 iova, u64 length,
+				    bool all)
+{
+	struct vgpu_gtt *gtt = &vgpu->gtt;
+	u64 gfx = vgpu_slice_start(vgpu);
+	struct vgpu_gtt_entry *e;
+	dma_addr_t a;
+	bool any = false;
+	u32 i;
+
+	if (all) {
+		refgpu_pte_clear(gtt->range, gfx, vgpu_slice_size(vgpu));
+		any = true;
+	} else {
+		for (i = 0; i < gtt->nr_entries; i++) {
+			e = &gtt->entries[i];
+			a = vgpu_pte_iova(e->pte);
+			if (!e->page || a < iova || a - iova >= length)
+				continue;
+			refgpu_pte_clear(gtt->range,
+					 gfx + ((u64)i << VGPU_GTT_PAGE_SHIFT),
+					 VGPU_GTT_PAGE);
+			any = true;
+		}
+	}
+	if (!any) {
+		vgpu_gtt_flush_deferred(vgpu);
+		return;
+	}
+	refgpu_ggtt_flush(vgpu->gpu->rgpu);
+	for (i = 0; i < gtt->nr_deferred; i++)
+		vgpu_gtt_unpin(vgpu, gtt->deferred[i]);
+	gtt->nr_deferred = 0;
+	for (i = 0; i < gtt->nr_entries; i++) {
+		e = &gtt->entries[i];
+		a = vgpu_pte_iova(e->pte);
+		if (all) {
+			if (e->page)
+				vgpu_gtt_unpin(vgpu, a);
+		} else if (!e->page || a < iova || a - iova >= length) {
+			continue;
+		} else {
+			vgpu_gtt_unpin(vgpu, a);
+		}
+		e->page = NULL;
+		e->pte = 0;
+	}
+}
+
+/**
+ * vgpu_gtt_unmap_iova() - the VFIO user unmapped guest memory
+ * @vgpu: the vGPU
+ * @iova: start of the range
+ * @length: bytes
+ *
+ * Every entry mapping a page of the range is cleared and its pin dropped
+ * before this returns, as the type1 IOMMU backend requires.
+ */
+void vgpu_gtt_unmap_iova(struct vgpu *vgpu, u64 iova, u64 length)
+{
+	if (!vgpu->gtt.entries || !length)
+		return;
+	vgpu_gtt_clear_matching(vgpu, iova, length, false);
+}
+
+/**
+ * vgpu_gtt_clear_all() - clear every entry and drop every pin
+ * @vgpu: the vGPU (reset, close)
+ */
+void vgpu_gtt_clear_all(struct vgpu *vgpu)
+{
+	vgpu_gtt_clear_matching(vgpu, 0, 0, true);
+}
+
+bool vgpu_gtt_range_ok(const struct vgpu *vgpu, u64 addr, u64 len)
+{
+	u64 start = vgpu_slice_start(vgpu), size = vgpu_slice_size(vgpu);
+
+	return len && addr >= start && addr - start < size &&
+	       len <= size - (addr - start);
+}
+
+/**
+ * vgpu_gtt_copy() - copy to or from guest graphics memory
+ * @vgpu: the vGPU
+ * @gfx_addr: graphics address
+ * @buf: kernel buffer
+ * @len: bytes
+ * @write: copy @buf to graphics memory
+ *
+ * Goes through the vGPU's own GGTT entries and pinned pages, so it sees
+ * exactly what the guest mapped, and only inside the slice.
+ *
+ * Return: 0, -ERANGE outside the slice, -EFAULT for an unmapped page.
+ */
+int vgpu_gtt_copy(struct vgpu *vgpu, u64 gfx_addr, void *buf, u32 len,
+		  bool write)
+{
+	u64 first = vgpu_slice_start(vgpu);
+	struct vgpu_gtt_entry *e;
+	u32 off, n;
+	void *va;
+
+	if (!vgpu_gtt_range_ok(vgpu, gfx_addr, len))
+		return -ERANGE;
+	while (len) {
+		e = &vgpu->gtt.entries[(gfx_addr - first) >> VGPU_GTT_PAGE_SHIFT];
+		off = gfx_addr & (VGPU_GTT_PAGE - 1);
+		n = min_t(u32, len, VGPU_GTT_PAGE - off);
+		if (!e->page)
+			return -EFAULT;
+		va = kmap_local_page(e->page);
+		if (write)
+			memcpy(va + off, buf, n);
+		else
+			memcpy(buf, va + off, n);
+		kunmap_local(va);
+		buf += n;
+		gfx_addr += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/* cmdparser_read_fn: batch buffers are copied from guest memory. */
+int vgpu_gtt_read_cb(void *priv, u64 gfx_addr, void *dst, u32 len)
+{
+	return vgpu_gtt_copy(priv, gfx_addr, dst, len, false);
+}

@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Virtual interrupts: the Gen8-shaped IIR/IMR/IER groups and the master
+ * register of <linux/vgpu_if.h>, and their delivery to the VFIO user as
+ * an eventfd signal: one per rising edge with MSI, level-triggered and
+ * automasked with INTx. Also VFIO_DEVICE_SET_IRQS for INTx, MSI and the
+ * device request interrupt. Every eventfd taken here is put again on the
+ * path that replaces or releases it. Called with vgpu->lock held.
+ */
+#include <linux/eventfd.h>
+#include <linux/file.h>
+
+#include "vgpu_drv.h"
+
+#define VGPU_GT_RENDER_BITS	(0xffffU << VGPU_GT_ENGINE_SHIFT(VGPU_ENGINE_RENDER))
+#define VGPU_GT_COPY_BITS	(0xffffU << VGPU_GT_ENGINE_SHIFT(VGPU_ENGINE_COPY))
+
+/**
+ * vgpu_irq_reset() - interrupt registers at power-on (eventfds stay)
+ * @vgpu: the vGPU
+ */
+void vgpu_irq_reset(struct vgpu *vgpu)
+{
+	struct vgpu_irq_state *irq = &vgpu->irq;
+	unsigned int p;
+
+	irq->master = false;
+	irq->gt_imr = ~0U;
+	irq->gt_ier = 0;
+	irq->gt_iir = 0;
+	for (p = 0; p < VGPU_MAX_PIPES; p++) {
+		irq->pipe_imr[p] = ~0U;
+		irq->pipe_ier[p] = 0;
+		irq->pipe_iir[p] = 0;
+	}
+	irq->port_imr = ~0U;
+	irq->port_ier = 0;
+	irq->port_iir = 0;
+	irq->asserted = false;
+	irq->intx_masked = false;
+	vgpu_cfg_set_intx_status(vgpu, false);
+}
+
+/* The master register's pending-group bits. */
+static u32 vgpu_irq_pending(const struct vgpu_irq_state *irq)
+{
+	u32 gt = irq->gt_iir & ~irq->gt_imr, pending = 0;
+	unsigned int p;
+
+	if (gt & VGPU_GT_RENDER_BITS)
+		pending |= VGPU_MASTER_IRQ_RENDER;
+	if (gt & VGPU_GT_COPY_BITS)
+		pending |= VGPU_MASTER_IRQ_COPY;
+	for (p = 0; p < VGPU_MAX_PIPES; p++)
+		if (irq->pipe_iir[p] & ~irq->pipe_imr[p])
+			pending |= VGPU_MASTER_IRQ_PIPE(p);
+	if (irq->port_iir & ~irq->port_imr)
+		pending |= VGPU_MASTER_IRQ_DE_PORT;
+	return pending;
+}
+
+u32 vgpu_irq_master_read(struct vgpu *vgpu)
+{
+	return vgpu_irq_pending(&vgpu->irq) |
+	       (vgpu->irq.master ? VGPU_MASTER_IRQ_ENABLE : 0);
+}
+
+/**
+ * vgpu_irq_update() - re-evaluate the interrupt condition and deliver
+ * @vgpu: the vGPU
+ *
+ * Call after any change to the interrupt registers, to config space's
+ * MSI enable or INTx disable, or to the INTx mask.
+ */
+void vgpu_irq_update(struct vgpu *vgpu)
+{
+	struct vgpu_irq_state *irq = &vgpu->irq;
+	bool cond = irq->master && vgpu_irq_pending(irq);
+	bool rising = cond && !irq->asserted;
+	bool msi = vgpu_cfg_msi_enabled(vgpu);
+	bool intx = !msi && cond && !vgpu_cfg_intx_disabled(vgpu);
+
+	irq->asserted = cond;
+	vgpu_cfg_set_intx_status(vgpu, intx);
+	if (!irq->trigger)
+		return;
+	if (msi && rising && irq->index == VFIO_PCI_MSI_IRQ_INDEX) {
+		eventfd_signal(irq->trigger, 1);
+	} else if (intx && !irq->intx_masked &&
+		   irq->index == VFIO_PCI_INTX_IRQ_INDEX) {
+		irq->intx_masked = true;
+		eventfd_signal(irq->trigger, 1);
+	}
+}
+
+/**
+ * vgpu_irq_raise_gt() - GT events happened
+ * @vgpu: the vGPU
+ * @bits: VGPU_GT_IRQ_USER()/VGPU_GT_IRQ_ERROR() bits
+ *
+ * Events whose IER bit is set latch in IIR.
+ */
+void vgpu_irq_raise_gt(struct vgpu *vgpu, u32 bits)
+{
+	vgpu->irq.gt_iir |= bits & vgpu->irq.gt_ier;
+	vgpu_irq_update(vgpu);
+}
+
+static void vgpu_irq_put_trigger(struct vgpu *vgpu)
+{
+	if (vgpu->irq.trigger)
+		eventfd_ctx_put(vgpu->irq.trigger);
+	vgpu->irq.trigger = NULL;
+	vgpu->irq.index = -1;
+	vgpu->irq.intx_masked = false;
+}
+
+/* Replace *@slot by the eventfd @fd (or nothing for -1). */
+static int vgpu_irq_swap_eventfd(struct eventfd_ctx **slot, s32 fd)
+{
+	struct eventfd_ctx *ctx = NULL;
+
+	if (fd >= 0) {
+		ctx = eventfd_ctx_fdget(fd);
+		if (IS_ERR(ctx))
+			return PTR_ERR(ctx);
+	} else if (fd != -1) {
+		return -EINVAL;
+	}
+	if (*slot)
+		eventfd_ctx_put(*slot);
+	*slot = ctx;
+	return 0;
+}
+
+/* ACTION_TRIGGER on INTx or MSI. */
+static int vgpu_irq_set_trigger(struct vgpu *vgpu, struct vfio_irq_set *hdr,
+				void *data)
+{
+	u32 type = hdr->flags & VFIO_IRQ_SET_DATA_TYPE_MASK;
+	struct eventfd_ctx *ctx = vgpu->irq.index == (int)hdr->index ?
+				  vgpu->irq.trigger : NULL;
+	int ret;
+
+	if (type == VFIO_IRQ_SET_DATA_NONE && !hdr->count) {
+		if (vgpu->irq.index == (int)hdr->index)
+			vgpu_irq_put_trigger(vgpu);
+		return 0;
+	}
+	if (type == VFIO_IRQ_SET_DATA_EVENTFD) {
+		if (vgpu->irq.index != (int)hdr->index)
+			vgpu_irq_put_trigger(vgpu);
+		ctx = vgpu->irq.trigger;
+		ret = vgpu_irq_swap_eventfd(&ctx, *(s32 *)data);
+		if (ret)
+			return ret;
+		vgpu->irq.trigger = ctx;
+		vgpu->irq.index = ctx ? hdr->index : -1;
+		vgpu->irq.intx_masked = false;
+		vgpu_irq_update(vgpu);
+		return 0;
+	}
+	/* Loopback trigger (DATA_NONE with count 1, or DATA_BOOL true). */
+	if (type == VFIO_IRQ_SET_DATA_BOOL && !*(u8 *)data)
+		return 0;
+	if (ctx)
+		eventfd_signal(ctx, 1);
+	return 0;
+}
+
+static int vgpu_irq_set_intx_mask(struct vgpu *vgpu, struct vfio_irq_set *hdr,
+				  void *data, bool mask)
+{
+	u32 type = hdr->flags & VFIO_IRQ_SET_DATA_TYPE_MASK;
+
+	if (type == VFIO_IRQ_SET_DATA_EVENTFD)
+		return -EINVAL;
+	if (type == VFIO_IRQ_SET_DATA_BOOL && !*(u8 *)data)
+		return 0;
+	vgpu->irq.intx_masked = mask;
+	if (!mask)
+		vgpu_irq_update(vgpu);
+	return 0;
+}
+
+/**
+ * vgpu_irq_set() - VFIO_DEVICE_SET_IRQS
+ * @vgpu: the vGPU
+ * @hdr: the validated header
+ * @data: its payload (NULL for DATA_NONE)
+ *
+ * Return: 0 or -errno.
+ */
+int vgpu_irq_set(struct vgpu *vgpu, struct vfio_irq_set *hdr, void *data)
+{
+	u32 action = hdr->flags & VFIO_IRQ_SET_ACTION_TYPE_MASK;
+	u32 type = hdr->flags & VFIO_IRQ_SET_DATA_TYPE_MASK;
+
+	switch (hdr->index) {
+	case VFIO_PCI_INTX_IRQ_INDEX:
+		if (action == VFIO_IRQ_SET_ACTION_MASK)
+			return vgpu_irq_set_intx_mask(vgpu, hdr, data, true);
+		if (action == VFIO_IRQ_SET_ACTION_UNMASK)
+			return vgpu_irq_set_intx_mask(vgpu, hdr, data, false);
+		return vgpu_irq_set_trigger(vgpu, hdr, data);
+	case VFIO_PCI_MSI_IRQ_INDEX:
+		if (action != VFIO_IRQ_SET_ACTION_TRIGGER)
+			return -EINVAL;
+		return vgpu_irq_set_trigger(vgpu, hdr, data);
+	case VFIO_PCI_REQ_IRQ_INDEX:
+		if (action != VFIO_IRQ_SET_ACTION_TRIGGER)
+			return -EINVAL;
+		if (type == VFIO_IRQ_SET_DATA_NONE && !hdr->count)
+			return vgpu_irq_swap_eventfd(&vgpu->irq.req_trigger,
+						     -1);
+		if (type == VFIO_IRQ_SET_DATA_EVENTFD)
+			return vgpu_irq_swap_eventfd(&vgpu->irq.req_trigger,
+						     *(s32 *)data);
+		if (vgpu->irq.req_trigger &&
+		    (type == VFIO_IRQ_SET_DATA_NONE || *(u8 *)data))
+			eventfd_signal(vgpu->irq.req_trigger, 1);
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+/**
+ * vgpu_irq_release() - put every eventfd (close)
+ * @vgpu: the vGPU
+ */
+void vgpu_irq_release(struct vgpu *vgpu)
+{
+	vgpu_irq_put_trigger(vgpu);
+	vgpu_irq_swap_eventfd(&vgpu->irq.req_trigger, -1);
+}
+
+/**
+ * vgpu_irq_request() - the host wants the device back (remove)
+ * @vgpu: the vGPU
+ * @count: how many times VFIO asked already
+ */
+void vgpu_irq_request(struct vgpu *vgpu, unsigned int count)
+{
+	if (vgpu->irq.req_trigger) {
+		if (!(count % 10))
+			dev_notice(mdev_dev(vgpu->mdev),
+				   "asking userspace to release the device (%u)\n",
+				   count);
+		eventfd_signal(vgpu->irq.req_trigger, 1);
+	} else if (count == 0) {
+		dev_notice(mdev_dev(vgpu->mdev),
+			   "no request eventfd; waiting for userspace to close the device\n");
+	}
+}

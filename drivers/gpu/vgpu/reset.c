@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Resets. An engine reset (GDRST) kills the vGPU's context on that
+ * engine, forgets its queued work and returns the ring registers to their
+ * reset values; a device reset (VFIO_DEVICE_RESET) does that on every
+ * engine and also clears the GGTT, dropping every pin, and the interrupt
+ * registers. The watchdog reset kills an overstaying workload and resets
+ * only the vGPU that owned it. No other vGPU is ever touched.
+ */
+#include "vgpu_drv.h"
+
+static u32 vgpu_present_mask(struct vgpu *vgpu)
+{
+	return vgpu->type->desc->engine_mask;
+}
+
+/**
+ * vgpu_reset_engines() - reset engines of a vGPU (vgpu->lock held)
+ * @vgpu: the vGPU
+ * @engine_mask: VGPU_ENGINE_MASK() bits of present engines
+ *
+ * HEAD and TAIL become 0 and the ring is disabled; START, the ring size
+ * and HWS_PGA are kept; the error state is cleared (not its count).
+ */
+void vgpu_reset_engines(struct vgpu *vgpu, u32 engine_mask)
+{
+	struct vgpu_vengine *ve;
+	unsigned int e;
+
+	engine_mask &= vgpu_present_mask(vgpu);
+	if (!vgpu->open || !engine_mask)
+		return;
+	vgpu_sched_block(vgpu, engine_mask);
+	for (e = 0; e < VGPU_ENGINE_COUNT; e++)
+		if ((engine_mask & VGPU_ENGINE_MASK(e)) && vgpu->engine[e].ctx)
+			refgpu_context_kill(vgpu->engine[e].ctx);
+	vgpu_sched_cancel(vgpu, engine_mask, false);
+	for (e = 0; e < VGPU_ENGINE_COUNT; e++) {
+		if (!(engine_mask & VGPU_ENGINE_MASK(e)))
+			continue;
+		ve = &vgpu->engine[e];
+		ve->ring_head = 0;
+		ve->ring_tail = 0;
+		ve->ring_ctl &= ~VGPU_RING_CTL_ENABLE;
+		ve->submitted = 0;
+		ve->loaded = false;
+		ve->error.status = 0;
+		ve->error.addr = 0;
+		ve->error.cmd = 0;
+	}
+	vgpu_sched_unblock(vgpu, engine_mask);
+	vgpu->stats.resets++;
+}
+
+/**
+ * vgpu_reset_device() - VFIO_DEVICE_RESET (vgpu->lock held)
+ * @vgpu: the vGPU
+ *
+ * Config space is kept (the VMM restores it); everything behind BAR0
+ * returns to its power-on state and every pin is dropped.
+ */
+void vgpu_reset_device(struct vgpu *vgpu)
+{
+	vgpu_reset_engines(vgpu, vgpu_present_mask(vgpu));
+	vgpu_gtt_clear_all(vgpu);
+	vgpu_mmio_reset(vgpu);
+	vgpu_irq_reset(vgpu);
+}
+
+/**
+ * vgpu_kill_work() - the scheduler's watchdog fired for a vGPU
+ * @work: the engine's kill_work
+ *
+ * Kills the vGPU's contexts on every engine and reports a hang on each;
+ * the guest resets its engines to continue. Runs without vgpu->lock: it
+ * only uses the contexts and scheduler state, so a tail write waiting for
+ * batch shadow memory under vgpu->lock is released by it.
+ */
+void vgpu_kill_work(struct work_struct *work)
+{
+	struct vgpu_sched_engine *se =
+		container_of(work, struct vgpu_sched_engine, kill_work);
+	struct vgpu_gpu *gpu = se->gpu;
+	struct vgpu *vgpu;
+	unsigned int e;
+	u32 mask;
+
+	spin_lock_irq(&gpu->sched_lock);
+	vgpu = se->kill_target;
+	spin_unlock_irq(&gpu->sched_lock);
+	if (!vgpu)
+		return;
+
+	mask = vgpu_present_mask(vgpu);
+	vgpu_sched_block(vgpu, mask);
+	for (e = 0; e < VGPU_ENGINE_COUNT; e++)
+		if (vgpu->engine[e].ctx)
+			refgpu_context_kill(vgpu->engine[e].ctx);
+	vgpu_sched_cancel(vgpu, mask, true);
+	vgpu_sched_unblock(vgpu, mask);
+
+	spin_lock_irq(&gpu->sched_lock);
+	vgpu->watchdog_resets++;
+	se->kill_target = NULL;
+	se->killing = false;
+	spin_unlock_irq(&gpu->sched_lock);
+
+	dev_notice(mdev_dev(vgpu->mdev),
+		   "engine %u: workload overran its watchdog; vGPU reset\n",
+		   se->id);
+	queue_work(vgpu_wq, &vgpu->complete_work);
+}

@@ -1,0 +1,472 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Time-slicing the physical engines. scheduler/ is the policy: it says
+ * which vGPU should occupy an engine and until when. This file is the
+ * mechanism: it starts a vGPU's oldest workload on the engine with
+ * refgpu_submit(), asks the GPU to preempt it at a command boundary when
+ * the slice is over, hands overstaying workloads to the kill work, and
+ * turns the GPU's stopped() callbacks into scheduler events. Everything
+ * runs under gpu->sched_lock, from the slice timers (hard interrupt), the
+ * GPU's callbacks and the submission path.
+ */
+#include <linux/hrtimer.h>
+#include <linux/slab.h>
+#include <linux/ktime.h>
+
+#include "vgpu_drv.h"
+
+static u64 vgpu_sched_clock(void *data)
+{
+	return ktime_get_ns();
+}
+
+static struct vgpu *entity_to_vgpu(struct vsched_entity *ent)
+{
+	return container_of(ent, struct vgpu, entity);
+}
+
+/*
+ * Shortest time between two decisions for one engine. A deadline that has
+ * passed already (a preemption the engine has not honoured yet) must not
+ * turn the timer into an interrupt storm that starves the engine itself.
+ */
+#define VGPU_SCHED_MIN_DELAY_NS		(200 * NSEC_PER_USEC)
+
+static void vgpu_sched_arm(struct vgpu_sched_engine *se, u64 deadline)
+{
+	u64 earliest = ktime_get_ns() + VGPU_SCHED_MIN_DELAY_NS;
+
+	if (deadline == VSCHED_NO_DEADLINE) {
+		hrtimer_try_to_cancel(&se->timer);
+		return;
+	}
+	hrtimer_start(&se->timer, ns_to_ktime(max(deadline, earliest)),
+		      HRTIMER_MODE_ABS);
+}
+
+/**
+ * vgpu_shadow_free_locked() - a workload no longer needs its batch copies
+ * @ve: its engine
+ * @wl: the workload (sched_lock held)
+ *
+ * Workloads of an engine finish in order, so the oldest byte still in use
+ * is right after this one's copies.
+ */
+static void vgpu_shadow_free_locked(struct vgpu_vengine *ve,
+				    struct vgpu_workload *wl)
+{
+	if (!wl->shadow_bytes)
+		return;
+	ve->shadow_users--;
+	ve->shadow_head = wl->shadow_off + wl->shadow_bytes;
+	wl->shadow_bytes = 0;
+	if (!ve->shadow_users) {
+		ve->shadow_head = 0;
+		ve->shadow_tail = 0;
+	}
+}
+
+/*
+ * Start a run of @vgpu's context on engine @se covering its oldest
+ * workloads, up to VGPU_RUN_MAX_WORKLOADS of them: starting a run costs
+ * the GPU far more than a longer run does. A preempted run resumes where
+ * it stopped. Returns 0 and the deadline of the run's watchdog, -EAGAIN if
+ * the engine is held by another client of the GPU, -ENOENT if there is
+ * nothing the vGPU can run.
+ */
+static int vgpu_sched_start(struct vgpu_sched_engine *se, struct vgpu *vgpu,
+			    u64 *deadline)
+{
+	struct vgpu_vengine *ve = &vgpu->engine[se->id];
+	struct vgpu_workload *wl, *first, *last = NULL;
+	struct vgpu_gpu *gpu = se->gpu;
+	unsigned int n = 0;
+	int ret;
+
+	*deadline = VSCHED_NO_DEADLINE;
+	if (ve->blocked || list_empty(&ve->queue))
+		return -ENOENT;
+	first = list_first_entry(&ve->queue, struct vgpu_workload, node);
+	list_for_each_entry(wl, &ve->queue, node) {
+		if (n == VGPU_RUN_MAX_WORKLOADS)
+			break;
+		last = wl;
+		n++;
+	}
+	ret = refgpu_submit(ve->ctx, last->tail);
+	if (ret == -EBUSY)
+		return -EAGAIN;
+	if (ret < 0) {
+		dev_err_ratelimited(mdev_dev(vgpu->mdev),
+				    "engine %u: submit failed: %d\n", se->id,
+				    ret);
+		return -ENOENT;
+	}
+	se->cur = vgpu;
+	se->running = true;
+	se->preempting = false;
+	/* The watchdog budget covers every workload of a new run. */
+	if (!first->started)
+		*deadline = vsched_workload_begin(&gpu->sched, &vgpu->entity,
+						  se->id,
+						  gpu->sched.params.watchdog_ns *
+						  n);
+	list_for_each_entry(wl, &ve->queue, node) {
+		wl->started = true;
+		if (wl == last)
+			break;
+	}
+	return 0;
+}
+
+/* Do what the scheduler says for engine @se (sched_lock held). */
+static void vgpu_sched_kick(struct vgpu_sched_engine *se)
+{
+	struct vgpu_gpu *gpu = se->gpu;
+	struct vsched_decision d;
+	struct vgpu *vgpu;
+	u64 deadline;
+	int ret;
+
+	lockdep_assert_held(&gpu->sched_lock);
+	for (;;) {
+		vsched_engine_next(&gpu->sched, se->id, &d);
+		vgpu = d.entity ? entity_to_vgpu(d.entity) : NULL;
+		switch (d.action) {
+		case VSCHED_IDLE:
+			vgpu_sched_arm(se, d.deadline);
+			return;
+		case VSCHED_RUN:
+			if (se->running && se->cur == vgpu) {
+				vgpu_sched_arm(se, d.deadline);
+				return;
+			}
+			ret = vgpu_sched_start(se, vgpu, &deadline);
+			if (!ret) {
+				vgpu_sched_arm(se, min(deadline, d.deadline));
+				return;
+			}
+			if (ret == -EAGAIN) {
+				/* Another client of the GPU holds the engine. */
+				vgpu_sched_arm(se, 0);
+				return;
+			}
+			vsched_entity_sleep(&gpu->sched, d.entity, se->id);
+			break;
+		case VSCHED_PREEMPT:
+			if (se->running && se->cur == vgpu) {
+				if (!se->preempting) {
+					se->preempting = true;
+					refgpu_preempt(vgpu->engine[se->id].ctx);
+				}
+				vgpu_sched_arm(se, d.deadline);
+				return;
+			}
+			vsched_engine_stopped(&gpu->sched, se->id);
+			break;
+		case VSCHED_KILL:
+			if (!se->killing) {
+				se->killing = true;
+				se->kill_target = vgpu;
+				queue_work(vgpu_wq, &se->kill_work);
+			}
+			return;
+		}
+	}
+}
+
+static enum hrtimer_restart vgpu_sched_timer(struct hrtimer *timer)
+{
+	struct vgpu_sched_engine *se =
+		container_of(timer, struct vgpu_sched_engine, timer);
+	unsigned long flags;
+
+	spin_lock_irqsave(&se->gpu->sched_lock, flags);
+	vgpu_sched_kick(se);
+	spin_unlock_irqrestore(&se->gpu->sched_lock, flags);
+	return HRTIMER_NORESTART;
+}
+
+/* Drop every workload of @ve that has not completed (sched_lock held). */
+static void vgpu_sched_drop_queue(struct vgpu_vengine *ve)
+{
+	struct vgpu_workload *wl, *tmp;
+
+	list_for_each_entry_safe(wl, tmp, &ve->queue, node) {
+		vgpu_shadow_free_locked(ve, wl);
+		list_del(&wl->node);
+		kfree(wl);
+	}
+	ve->nr_queued = 0;
+	wake_up_all(&ve->drained);
+}
+
+static void vgpu_ctx_stopped(struct refgpu_context *ctx,
+			     const struct refgpu_stop *stop)
+{
+	struct vgpu_vengine *ve = ctx->cookie;
+	struct vgpu *vgpu = ve->vgpu;
+	struct vgpu_gpu *gpu = vgpu->gpu;
+	struct vgpu_sched_engine *se = &gpu->engine[ve->id];
+	struct vsched *s = &gpu->sched;
+	struct vgpu_workload *wl, *tmp;
+	unsigned long flags;
+	bool was_preempting, publish = false;
+
+	spin_lock_irqsave(&gpu->sched_lock, flags);
+	se->running = false;
+	was_preempting = se->preempting;
+	se->preempting = false;
+	switch (stop->reason) {
+	case REFGPU_STOP_COMPLETE:
+		/* Every workload the run covered is done. */
+		list_for_each_entry_safe(wl, tmp, &ve->queue, node) {
+			if (!wl->started)
+				break;
+			vgpu_shadow_free_locked(ve, wl);
+			list_move_tail(&wl->node, &ve->done);
+			ve->nr_queued--;
+		}
+		wake_up_all(&ve->drained);
+		vsched_workload_end(s, &vgpu->entity, ve->id);
+		if (list_empty(&ve->queue))
+			vsched_entity_sleep(s, &vgpu->entity, ve->id);
+		else if (was_preempting)
+			vsched_engine_stopped(s, ve->id);
+		publish = true;
+		break;
+	case REFGPU_STOP_PREEMPTED:
+		vsched_engine_stopped(s, ve->id);
+		break;
+	case REFGPU_STOP_RESET:
+		/* Killed by a reset or close: that path cleans up. */
+		break;
+	default:
+		/* Errors, faults, hangs: the guest must reset the engine. */
+		if (ve->blocked)
+			break;
+		ve->stop = *stop;
+		ve->stop_pending = true;
+		vgpu_sched_drop_queue(ve);
+		vsched_workload_end(s, &vgpu->entity, ve->id);
+		vsched_entity_sleep(s, &vgpu->entity, ve->id);
+		publish = true;
+		break;
+	}
+	vgpu_sched_kick(se);
+	spin_unlock_irqrestore(&gpu->sched_lock, flags);
+	if (publish)
+		queue_work(vgpu_wq, &vgpu->complete_work);
+}
+
+static void vgpu_ctx_user_interrupt(struct refgpu_context *ctx, u32 head)
+{
+	struct vgpu_vengine *ve = ctx->cookie;
+	struct vgpu_gpu *gpu = ve->vgpu->gpu;
+	unsigned long flags;
+
+	spin_lock_irqsave(&gpu->sched_lock, flags);
+	ve->user_irqs++;
+	spin_unlock_irqrestore(&gpu->sched_lock, flags);
+	queue_work(vgpu_wq, &ve->vgpu->complete_work);
+}
+
+const struct refgpu_context_ops vgpu_context_ops = {
+	.user_interrupt = vgpu_ctx_user_interrupt,
+	.stopped = vgpu_ctx_stopped,
+};
+
+/**
+ * vgpu_sched_queue() - hand an audited workload to the scheduler
+ * @ve: the engine
+ * @wl: the workload; its batch shadow (if any) is accounted here
+ */
+void vgpu_sched_queue(struct vgpu_vengine *ve, struct vgpu_workload *wl)
+{
+	struct vgpu *vgpu = ve->vgpu;
+	struct vgpu_gpu *gpu = vgpu->gpu;
+	bool was_empty;
+
+	spin_lock_irq(&gpu->sched_lock);
+	if (wl->shadow_bytes) {
+		ve->shadow_tail = wl->shadow_off + wl->shadow_bytes;
+		ve->shadow_users++;
+	}
+	was_empty = list_empty(&ve->queue);
+	list_add_tail(&wl->node, &ve->queue);
+	ve->nr_queued++;
+	if (was_empty && vsched_entity_wake(&gpu->sched, &vgpu->entity, ve->id))
+		vgpu_sched_kick(&gpu->engine[ve->id]);
+	spin_unlock_irq(&gpu->sched_lock);
+}
+
+/**
+ * vgpu_sched_block() - let no run of @vgpu start on the engines of a mask
+ *	(nests)
+ * @vgpu: the vGPU
+ * @engine_mask: VGPU_ENGINE_MASK() bits
+ */
+void vgpu_sched_block(struct vgpu *vgpu, u32 engine_mask)
+{
+	unsigned int e;
+
+	spin_lock_irq(&vgpu->gpu->sched_lock);
+	for (e = 0; e < VGPU_ENGINE_COUNT; e++)
+		if (engine_mask & VGPU_ENGINE_MASK(e))
+			vgpu->engine[e].blocked++;
+	spin_unlock_irq(&vgpu->gpu->sched_lock);
+}
+
+/**
+ * vgpu_sched_unblock() - undo vgpu_sched_block()
+ * @vgpu: the vGPU
+ * @engine_mask: VGPU_ENGINE_MASK() bits
+ */
+void vgpu_sched_unblock(struct vgpu *vgpu, u32 engine_mask)
+{
+	unsigned int e;
+
+	spin_lock_irq(&vgpu->gpu->sched_lock);
+	for (e = 0; e < VGPU_ENGINE_COUNT; e++)
+		if ((engine_mask & VGPU_ENGINE_MASK(e)) &&
+		    !WARN_ON_ONCE(!vgpu->engine[e].blocked))
+			vgpu->engine[e].blocked--;
+	spin_unlock_irq(&vgpu->gpu->sched_lock);
+}
+
+/**
+ * vgpu_sched_cancel() - forget the work of blocked engines whose contexts
+ *	were killed
+ * @vgpu: the vGPU
+ * @engine_mask: VGPU_ENGINE_MASK() bits
+ * @watchdog: the watchdog killed the vGPU's workload: publish a hang on
+ *	each engine and count the kill in the scheduler; otherwise (guest
+ *	reset, close) completions not yet published are dropped too
+ */
+void vgpu_sched_cancel(struct vgpu *vgpu, u32 engine_mask, bool watchdog)
+{
+	struct vgpu_gpu *gpu = vgpu->gpu;
+	struct vgpu_workload *wl, *tmp;
+	struct vgpu_vengine *ve;
+	unsigned int e;
+
+	spin_lock_irq(&gpu->sched_lock);
+	for (e = 0; e < VGPU_ENGINE_COUNT; e++) {
+		if (!(engine_mask & VGPU_ENGINE_MASK(e)))
+			continue;
+		ve = &vgpu->engine[e];
+		vgpu_sched_drop_queue(ve);
+		if (watchdog) {
+			memset(&ve->stop, 0, sizeof(ve->stop));
+			ve->stop.reason = REFGPU_STOP_HANG;
+			ve->stop_pending = ve->present;
+		} else {
+			list_for_each_entry_safe(wl, tmp, &ve->done, node) {
+				list_del(&wl->node);
+				kfree(wl);
+			}
+			ve->stop_pending = false;
+			ve->user_irqs = 0;
+		}
+		if (gpu->engine[e].cur == vgpu) {
+			gpu->engine[e].running = false;
+			gpu->engine[e].preempting = false;
+		}
+		if (vgpu->attached && !watchdog)
+			vsched_entity_sleep(&gpu->sched, &vgpu->entity, e);
+	}
+	if (vgpu->attached && watchdog)
+		vsched_entity_reset(&gpu->sched, &vgpu->entity);
+	for (e = 0; e < VGPU_ENGINE_COUNT; e++)
+		if (vgpu->attached)
+			vgpu_sched_kick(&gpu->engine[e]);
+	spin_unlock_irq(&gpu->sched_lock);
+}
+
+/**
+ * vgpu_sched_attach() - make an opened vGPU schedulable
+ * @vgpu: the vGPU
+ *
+ * Return: 0, or -ENOSPC when the scheduler is full.
+ */
+int vgpu_sched_attach(struct vgpu *vgpu)
+{
+	struct vgpu_gpu *gpu = vgpu->gpu;
+	int ret;
+
+	spin_lock_irq(&gpu->sched_lock);
+	ret = vsched_entity_attach(&gpu->sched, &vgpu->entity);
+	vgpu->attached = !ret;
+	spin_unlock_irq(&gpu->sched_lock);
+	return ret;
+}
+
+/**
+ * vgpu_sched_detach() - take a closed vGPU out of the scheduler
+ * @vgpu: the vGPU, whose engines are blocked, killed and cancelled
+ *
+ * Waits for kill work that may still refer to it.
+ */
+void vgpu_sched_detach(struct vgpu *vgpu)
+{
+	struct vgpu_gpu *gpu = vgpu->gpu;
+	unsigned int e;
+
+	for (e = 0; e < VGPU_ENGINE_COUNT; e++)
+		flush_work(&gpu->engine[e].kill_work);
+	spin_lock_irq(&gpu->sched_lock);
+	if (vgpu->attached)
+		WARN_ON(vsched_entity_detach(&gpu->sched, &vgpu->entity));
+	vgpu->attached = false;
+	for (e = 0; e < VGPU_ENGINE_COUNT; e++) {
+		if (gpu->engine[e].cur == vgpu) {
+			gpu->engine[e].cur = NULL;
+			gpu->engine[e].running = false;
+		}
+		vgpu_sched_kick(&gpu->engine[e]);
+	}
+	spin_unlock_irq(&gpu->sched_lock);
+}
+
+/**
+ * vgpu_sched_init() - the scheduler of a GPU's engines
+ * @gpu: the GPU
+ */
+void vgpu_sched_init(struct vgpu_gpu *gpu)
+{
+	struct vsched_config cfg = {
+		.num_engines = VGPU_ENGINE_COUNT,
+		.table = gpu->sched_table,
+		.capacity = VGPU_MAX_INSTANCES,
+		.clock = vgpu_sched_clock,
+	};
+	struct vgpu_sched_engine *se;
+	unsigned int e;
+
+	BUILD_BUG_ON(VGPU_ENGINE_COUNT > VSCHED_MAX_ENGINES);
+	spin_lock_init(&gpu->sched_lock);
+	vsched_params_init(&cfg.params);
+	WARN_ON(vsched_init(&gpu->sched, &cfg));
+	for (e = 0; e < VGPU_ENGINE_COUNT; e++) {
+		se = &gpu->engine[e];
+		se->gpu = gpu;
+		se->id = e;
+		hrtimer_init(&se->timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
+		se->timer.function = vgpu_sched_timer;
+		INIT_WORK(&se->kill_work, vgpu_kill_work);
+	}
+}
+
+/**
+ * vgpu_sched_fini() - stop the timers and kill work of a GPU
+ * @gpu: the GPU, without vGPUs
+ */
+void vgpu_sched_fini(struct vgpu_gpu *gpu)
+{
+	unsigned int e;
+
+	for (e = 0; e < VGPU_ENGINE_COUNT; e++) {
+		flush_work(&gpu->engine[e].kill_work);
+		hrtimer_cancel(&gpu->engine[e].timer);
+	}
+}

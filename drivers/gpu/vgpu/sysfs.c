@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-vGPU sysfs attributes (on the mdev device): the scheduling knobs
+ * weight, cap and priority, settable at run time with immediate effect,
+ * and read-only accounting. Also the uevent that records an audit
+ * refusal.
+ */
+#include <linux/device.h>
+#include <linux/kobject.h>
+#include <linux/sysfs.h>
+
+#include "vgpu_drv.h"
+
+static struct vgpu *dev_to_vgpu(struct device *dev)
+{
+	return dev_get_drvdata(dev);
+}
+
+enum vgpu_knob {
+	KNOB_WEIGHT,
+	KNOB_CAP,
+	KNOB_PRIORITY,
+};
+
+static ssize_t vgpu_knob_show(struct device *dev, char *buf,
+			      enum vgpu_knob knob)
+{
+	struct vgpu *vgpu = dev_to_vgpu(dev);
+	u32 v;
+
+	spin_lock_irq(&vgpu->gpu->sched_lock);
+	v = knob == KNOB_WEIGHT ? vgpu->entity.weight :
+	    knob == KNOB_CAP ? vgpu->entity.cap : vgpu->entity.prio;
+	spin_unlock_irq(&vgpu->gpu->sched_lock);
+	return sysfs_emit(buf, "%u\n", v);
+}
+
+static ssize_t vgpu_knob_store(struct device *dev, const char *buf,
+			       size_t count, enum vgpu_knob knob)
+{
+	struct vgpu *vgpu = dev_to_vgpu(dev);
+	struct vsched *s = &vgpu->gpu->sched;
+	u32 v;
+	int ret;
+
+	ret = kstrtou32(buf, 0, &v);
+	if (ret)
+		return ret;
+	spin_lock_irq(&vgpu->gpu->sched_lock);
+	if (knob == KNOB_WEIGHT)
+		ret = vsched_entity_set_weight(s, &vgpu->entity, v);
+	else if (knob == KNOB_CAP)
+		ret = vsched_entity_set_cap(s, &vgpu->entity, v);
+	else
+		ret = vsched_entity_set_priority(s, &vgpu->entity, v);
+	spin_unlock_irq(&vgpu->gpu->sched_lock);
+	return ret ?: count;
+}
+
+static ssize_t weight_show(struct device *dev,
+			   struct device_attribute *attr, char *buf)
+{
+	return vgpu_knob_show(dev, buf, KNOB_WEIGHT);
+}
+
+static ssize_t weight_store(struct device *dev,
+			    struct device_attribute *attr,
+			    const char *buf, size_t count)
+{
+	return vgpu_knob_store(dev, buf, count, KNOB_WEIGHT);
+}
+static DEVICE_ATTR_RW(weight);
+
+static ssize_t cap_show(struct device *dev,
+			struct device_attribute *attr, char *buf)
+{
+	return vgpu_knob_show(dev, buf, KNOB_CAP);
+}
+
+static ssize_t cap_store(struct device *dev,
+			 struct device_attribute *attr,
+			 const char *buf, size_t count)
+{
+	return vgpu_knob_store(dev, buf, count, KNOB_CAP);
+}
+static DEVICE_ATTR_RW(cap);
+
+static ssize_t priority_show(struct device *dev,
+			     struct device_attribute *attr, char *buf)
+{
+	return vgpu_knob_show(dev, buf, KNOB_PRIORITY);
+}
+
+static ssize_t priority_store(struct device *dev,
+			      struct device_attribute *attr,
+			      const char *buf, size_t count)
+{
+	return vgpu_knob_store(dev, buf, count, KNOB_PRIORITY);
+}
+static DEVICE_ATTR_RW(priority);
+
+/* Scheduler accounting summed over the engines. */
+static void vgpu_sched_stats(struct vgpu *vgpu, struct vsched_stats *sum)
+{
+	struct vsched_stats st;
+	unsigned int e;
+
+	memset(sum, 0, sizeof(*sum));
+	spin_lock_irq(&vgpu->gpu->sched_lock);
+	for (e = 0; e < VGPU_ENGINE_COUNT; e++) {
+		vsched_entity_stats(&vgpu->gpu->sched, &vgpu->entity, e, &st);
+		sum->busy_ns += st.busy_ns;
+		sum->workloads_started += st.workloads_started;
+		sum->workloads_completed += st.workloads_completed;
+		sum->workloads_killed += st.workloads_killed;
+		sum->preemptions += st.preemptions;
+	}
+	spin_unlock_irq(&vgpu->gpu->sched_lock);
+}
+
+static ssize_t busy_ns_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	struct vgpu *vgpu = dev_to_vgpu(dev);
+	struct vsched_stats st;
+	u64 busy[VGPU_ENGINE_COUNT];
+	unsigned int e;
+
+	spin_lock_irq(&vgpu->gpu->sched_lock);
+	for (e = 0; e < VGPU_ENGINE_COUNT; e++) {
+		vsched_entity_stats(&vgpu->gpu->sched, &vgpu->entity, e, &st);
+		busy[e] = st.busy_ns;
+	}
+	spin_unlock_irq(&vgpu->gpu->sched_lock);
+	BUILD_BUG_ON(VGPU_ENGINE_COUNT != 2);
+	return sysfs_emit(buf, "%llu %llu\n", busy[VGPU_ENGINE_RENDER],
+			  busy[VGPU_ENGINE_COPY]);
+}
+static DEVICE_ATTR_RO(busy_ns);
+
+static ssize_t workloads_show(struct device *dev,
+			      struct device_attribute *attr, char *buf)
+{
+	struct vsched_stats st;
+
+	vgpu_sched_stats(dev_to_vgpu(dev), &st);
+	return sysfs_emit(buf, "started %llu\ncompleted %llu\nkilled %llu\npreemptions %llu\n",
+			  st.workloads_started, st.workloads_completed,
+			  st.workloads_killed, st.preemptions);
+}
+static DEVICE_ATTR_RO(workloads);
+
+/*
+ * Counters kept under vgpu->lock. Unpins deferred behind a GGTT flush are
+ * done first, so the pin counters show the steady state.
+ */
+#define VGPU_STAT_ATTR(name, field)					\
+static ssize_t name##_show(struct device *dev,				\
+			   struct device_attribute *attr, char *buf)	\
+{									\
+	struct vgpu *vgpu = dev_to_vgpu(dev);				\
+	u64 v;								\
+									\
+	mutex_lock(&vgpu->lock);					\
+	vgpu_gtt_flush_deferred(vgpu);					\
+	v = vgpu->stats.field;						\
+	mutex_unlock(&vgpu->lock);					\
+	return sysfs_emit(buf, "%llu\n", v);				\
+}									\
+static DEVICE_ATTR_RO(name)
+
+VGPU_STAT_ATTR(audit_rejections, audit_rejections);
+VGPU_STAT_ATTR(pinned_pages, pinned);
+VGPU_STAT_ATTR(pins, pins);
+VGPU_STAT_ATTR(unpins, unpins);
+VGPU_STAT_ATTR(unhandled_accesses, unhandled);
+VGPU_STAT_ATTR(gtt_refused, gtt_refused);
+VGPU_STAT_ATTR(hws_misses, hws_misses);
+
+static ssize_t resets_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	struct vgpu *vgpu = dev_to_vgpu(dev);
+	u64 guest, watchdog;
+
+	mutex_lock(&vgpu->lock);
+	guest = vgpu->stats.resets;
+	mutex_unlock(&vgpu->lock);
+	spin_lock_irq(&vgpu->gpu->sched_lock);
+	watchdog = vgpu->watchdog_resets;
+	spin_unlock_irq(&vgpu->gpu->sched_lock);
+	return sysfs_emit(buf, "%llu\n", guest + watchdog);
+}
+static DEVICE_ATTR_RO(resets);
+
+static ssize_t gfx_range_show(struct device *dev,
+			      struct device_attribute *attr, char *buf)
+{
+	struct vgpu *vgpu = dev_to_vgpu(dev);
+
+	return sysfs_emit(buf, "%#llx %#llx\n", vgpu_slice_start(vgpu),
+			  vgpu_slice_size(vgpu));
+}
+static DEVICE_ATTR_RO(gfx_range);
+
+static struct attribute *vgpu_attrs[] = {
+	&dev_attr_weight.attr,
+	&dev_attr_cap.attr,
+	&dev_attr_priority.attr,
+	&dev_attr_busy_ns.attr,
+	&dev_attr_workloads.attr,
+	&dev_attr_audit_rejections.attr,
+	&dev_attr_resets.attr,
+	&dev_attr_pinned_pages.attr,
+	&dev_attr_pins.attr,
+	&dev_attr_unpins.attr,
+	&dev_attr_unhandled_accesses.attr,
+	&dev_attr_gtt_refused.attr,
+	&dev_attr_hws_misses.attr,
+	&dev_attr_gfx_range.attr,
+	NULL,
+};
+
+static const struct attribute_group vgpu_attr_group = {
+	.name = "vgpu",
+	.attrs = vgpu_attrs,
+};
+
+const struct attribute_group *vgpu_dev_groups[] = {
+	&vgpu_attr_group,
+	NULL,
+};
+
+/**
+ * vgpu_notify_audit() - record an audit refusal with a uevent
+ * @vgpu: the vGPU
+ * @engine: the engine whose submission was refused
+ * @reason: enum vgpu_audit_reason
+ */
+void vgpu_notify_audit(struct vgpu *vgpu, enum vgpu_engine engine,
+		       u32 reason)
+{
+	char ev[] = "VGPU_EVENT=audit", eng[24], why[48];
+	char *envp[4];
+
+	/* A guest that resets and misbehaves in a loop must not flood udev. */
+	if (!__ratelimit(&vgpu->uevent_rs))
+		return;
+
+	snprintf(eng, sizeof(eng), "VGPU_ENGINE=%u", engine);
+	snprintf(why, sizeof(why), "VGPU_AUDIT=%s",
+		 cmdparser_reason_name(reason));
+	envp[0] = ev;
+	envp[1] = eng;
+	envp[2] = why;
+	envp[3] = NULL;
+	kobject_uevent_env(&mdev_dev(vgpu->mdev)->kobj, KOBJ_CHANGE, envp);
+}

@@ -1,0 +1,493 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vgpu.ko - the vGPU parent driver: mediated passthrough of a reference GPU
+ * (<vgpu/refgpu.h>) to VFIO users through the mdev framework.
+ *
+ * One file per object of the model:
+ *   main.c       module init, binding to every reference GPU
+ *   type.c       vGPU types, slices of the graphics address space
+ *   vfio.c       the mdev driver and the VFIO device (regions, ioctls)
+ *   cfg_space.c  emulated PCI configuration space
+ *   mmio.c       BAR0: the register table and the PV info page
+ *   gtt.c        GGTT shadowing with vfio_pin_pages()
+ *   submit.c     ring tail writes: shadow ring, audit, workloads
+ *   schedule.c   time-slicing the physical engines with scheduler/
+ *   interrupt.c  virtual interrupts, SET_IRQS and eventfds
+ *   reset.c      engine, device and watchdog resets
+ *   sysfs.c      per-vGPU attributes
+ *
+ * Locking, outermost first:
+ *   vgpu->lock (mutex): guest-visible state of one vGPU: registers, the
+ *	GGTT shadow, interrupts, ring configuration. Held by every region
+ *	access, ioctl, completion work item and reset.
+ *   gpu->sched_lock (spinlock, irqsave): the scheduler, each engine's
+ *	occupant, every vGPU's workload queues and batch shadow allocators.
+ *	Taken from the reference GPU's callbacks and the slice timers.
+ * Nothing sleeps under gpu->sched_lock; the reference GPU's callbacks run
+ * without any of our locks held.
+ */
+#ifndef _VGPU_DRV_H
+#define _VGPU_DRV_H
+
+#include <linux/eventfd.h>
+#include <linux/hrtimer.h>
+#include <linux/idr.h>
+#include <linux/list.h>
+#include <linux/mdev.h>
+#include <linux/mutex.h>
+#include <linux/ratelimit.h>
+#include <linux/spinlock.h>
+#include <linux/vfio.h>
+#include <linux/vgpu_if.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+#include <vgpu/refgpu.h>
+
+#include "../../../cmdparser/cmdparser.h"
+#include "../../../scheduler/scheduler.h"
+
+#define VGPU_DRV_NAME			"vgpu"
+
+/* Most vGPUs on one physical GPU (also the scheduler's table size). */
+#define VGPU_MAX_INSTANCES		64
+/* Graphics address space the types share; the rest is the host's. */
+#define VGPU_GFX_BUDGET			(3ULL << 30)
+/* Shadow memory for the batch buffers of one engine's workloads. */
+#define VGPU_BATCH_SHADOW_SIZE		CMDPARSER_DEFAULT_BATCH_BYTES
+/* Most workloads queued on one engine of a vGPU; a tail write waits. */
+#define VGPU_MAX_QUEUED			256
+/* Most workloads one run of a vGPU's context covers. */
+#define VGPU_RUN_MAX_WORKLOADS		16
+/* How long a tail write waits for batch shadow memory to drain. */
+#define VGPU_DRAIN_TIMEOUT_MS		5000
+/* Audit uevents per vGPU: at most VGPU_UEVENT_BURST per interval. */
+#define VGPU_UEVENT_INTERVAL		(5 * HZ)
+#define VGPU_UEVENT_BURST		10
+/* Config space of the device and its VFIO region. */
+#define VGPU_CFG_SIZE			VGPU_PCI_CONFIG_SIZE
+
+/* VFIO region offsets: region index in the upper bits, as vfio-pci. */
+#define VGPU_REGION_SHIFT		40
+#define VGPU_REGION_OFFSET(index)	((u64)(index) << VGPU_REGION_SHIFT)
+#define VGPU_REGION_INDEX(off)		((off) >> VGPU_REGION_SHIFT)
+#define VGPU_REGION_MASK		(VGPU_REGION_OFFSET(1) - 1)
+
+struct vgpu;
+struct vgpu_gpu;
+
+/**
+ * struct vgpu_type_desc - what a vGPU type gives (a row of the type table)
+ * @name: sysfs name suffix ("small" -> vgpu-small)
+ * @gfx_size: bytes of graphics memory (the slice), a power of two
+ * @weight: default scheduler weight
+ * @heads: display heads
+ * @max_width: largest mode, pixels
+ * @max_height: largest mode, lines
+ * @engine_mask: VGPU_ENGINE_MASK() bits of the engines the vGPU gets
+ */
+struct vgpu_type_desc {
+	const char *name;
+	u64 gfx_size;
+	u32 weight;
+	u32 heads;
+	u32 max_width;
+	u32 max_height;
+	u32 engine_mask;
+};
+
+/**
+ * struct vgpu_type - a type registered on one GPU
+ * @mtype: the mdev core's view
+ * @desc: the type's row of the table
+ * @gpu: the GPU it belongs to
+ */
+struct vgpu_type {
+	struct mdev_type mtype;
+	const struct vgpu_type_desc *desc;
+	struct vgpu_gpu *gpu;
+};
+
+/**
+ * struct vgpu_sched_engine - one physical engine as the parent drives it
+ * @gpu: the GPU
+ * @id: the engine
+ * @cur: the vGPU whose context was last started on the engine, if any
+ * @running: @cur's context occupies the engine (a stopped() will follow)
+ * @preempting: @cur was asked to stop at a command boundary
+ * @killing: @kill_work is pending for @cur
+ * @timer: fires at the scheduler's deadline
+ * @kill_work: kills an overstaying workload (sleeps, so not in a callback)
+ * @kill_target: the vGPU @kill_work resets
+ */
+struct vgpu_sched_engine {
+	struct vgpu_gpu *gpu;
+	enum vgpu_engine id;
+	struct vgpu *cur;
+	bool running;
+	bool preempting;
+	bool killing;
+	struct hrtimer timer;
+	struct work_struct kill_work;
+	struct vgpu *kill_target;
+};
+
+/**
+ * struct vgpu_gpu - the parent's state for one reference GPU
+ * @rgpu: the GPU
+ * @parent: our registration as mdev parent of @rgpu->dev
+ * @types: the types registered on it
+ * @type_ptrs: @types as the mdev core takes them
+ * @lock: protects @gfx_used, @nr_vgpus and @ids
+ * @gfx_used: graphics memory handed out to vGPUs
+ * @nr_vgpus: vGPUs created
+ * @ids: vGPU numbers (VGPU_PV_VGPU_ID)
+ * @sched_lock: see the locking notes at the top of this file
+ * @sched: the time-slice scheduler of the GPU's engines
+ * @sched_table: storage for the scheduler's entity table
+ * @engine: per physical engine
+ */
+struct vgpu_gpu {
+	struct refgpu *rgpu;
+	struct mdev_parent parent;
+	struct vgpu_type *types;
+	struct mdev_type **type_ptrs;
+	struct mutex lock;		/* instances and budget */
+	u64 gfx_used;
+	unsigned int nr_vgpus;
+	struct ida ids;
+	spinlock_t sched_lock;		/* see above */
+	struct vsched sched;
+	struct vsched_entity *sched_table[VGPU_MAX_INSTANCES];
+	struct vgpu_sched_engine engine[VGPU_ENGINE_COUNT];
+};
+
+/**
+ * struct vgpu_workload - one audited ring segment waiting for or on the GPU
+ * @node: in vgpu_engine.queue
+ * @head: ring offset of its first command
+ * @tail: ring offset after its last command
+ * @shadow_off: where its batch copies start in the batch shadow
+ * @shadow_bytes: bytes of batch shadow it uses
+ * @started: a run of the context covers it (it may have been preempted)
+ */
+struct vgpu_workload {
+	struct list_head node;
+	u32 head;
+	u32 tail;
+	u32 shadow_off;
+	u32 shadow_bytes;
+	bool started;
+};
+
+/**
+ * struct vgpu_engine_error - a guest-visible engine error, in PV layout
+ * @status: VGPU_PV_ENGINE_ERROR: active, in-batch, class, reason
+ * @addr: offending ring offset or graphics address
+ * @cmd: first dword of the offending command
+ * @count: errors since creation
+ */
+struct vgpu_engine_error {
+	u32 status;
+	u64 addr;
+	u32 cmd;
+	u32 count;
+};
+
+/**
+ * struct vgpu_vengine - one engine of a vGPU (its virtual engine)
+ * @vgpu: the vGPU
+ * @id: the engine
+ * @present: the vGPU's type has the engine
+ * @ring_start: RING_START
+ * @ring_ctl: RING_CTL
+ * @ring_head: RING_HEAD: completed offset and wrap count
+ * @ring_tail: RING_TAIL as last written
+ * @hws_pga: RING_HWS_PGA
+ * @completed: submissions completed (status page dword)
+ * @submitted: ring offset up to which workloads were queued
+ * @loaded: the shadow ring matches the guest's ring and is loaded in @ctx
+ * @error: the guest-visible error state
+ * @ctx: the reference GPU context running the shadow ring
+ * @ring: host memory of the shadow ring (mapped in the host's GGTT range)
+ * @batch: host memory for batch buffer copies
+ * @parser: the command parser's state for this engine
+ * @queue: workloads queued or on the GPU, oldest first (sched_lock)
+ * @nr_queued: entries in @queue (sched_lock)
+ * @done: workloads the GPU finished, to be published (sched_lock)
+ * @stop: how the last failed run ended, to be published (sched_lock)
+ * @stop_pending: @stop is valid (sched_lock)
+ * @user_irqs: MI_USER_INTERRUPTs not yet published (sched_lock)
+ * @blocked: no new run may start while non-zero: resets or a close are in
+ *	progress (sched_lock)
+ * @shadow_head: oldest batch shadow byte in use (sched_lock)
+ * @shadow_tail: first free byte after the newest allocation (sched_lock)
+ * @shadow_users: queued workloads that hold batch shadow (sched_lock)
+ * @drained: woken when a workload leaves @queue
+ */
+struct vgpu_vengine {
+	struct vgpu *vgpu;
+	enum vgpu_engine id;
+	bool present;
+	u32 ring_start;
+	u32 ring_ctl;
+	u32 ring_head;
+	u32 ring_tail;
+	u32 hws_pga;
+	u32 completed;
+	u32 submitted;
+	bool loaded;
+	struct vgpu_engine_error error;
+	struct refgpu_context *ctx;
+	struct refgpu_bo *ring;
+	struct refgpu_bo *batch;
+	struct cmdparser_ctx *parser;
+	struct list_head queue;
+	unsigned int nr_queued;
+	struct list_head done;
+	struct refgpu_stop stop;
+	bool stop_pending;
+	u32 user_irqs;
+	unsigned int blocked;
+	u32 shadow_head;
+	u32 shadow_tail;
+	u32 shadow_users;
+	wait_queue_head_t drained;
+};
+
+/**
+ * struct vgpu_gtt_entry - the shadow of one guest GGTT entry in the slice
+ * @pte: the entry as the guest wrote it (0 when refused or cleared)
+ * @page: the pinned guest page it maps, NULL when not present
+ */
+struct vgpu_gtt_entry {
+	u64 pte;
+	struct page *page;
+};
+
+/**
+ * struct vgpu_gtt - the vGPU's view of the GGTT
+ * @range: its slice in the physical GGTT
+ * @entries: one per page of the slice
+ * @nr_entries: pages in the slice
+ * @deferred: IOVAs whose pins wait for a GGTT flush before the unpin
+ * @nr_deferred: entries used in @deferred
+ */
+struct vgpu_gtt {
+	struct refgpu_range *range;
+	struct vgpu_gtt_entry *entries;
+	u32 nr_entries;
+	dma_addr_t *deferred;
+	u32 nr_deferred;
+};
+
+/* Unpins batched behind one GGTT flush. */
+#define VGPU_GTT_DEFERRED_MAX		256
+
+/**
+ * struct vgpu_irq_state - virtual interrupt registers and delivery
+ * @master: VGPU_REG_MASTER_IRQ enable bit
+ * @gt_imr: GT group 0 IMR
+ * @gt_ier: GT group 0 IER
+ * @gt_iir: GT group 0 IIR
+ * @pipe_imr: per pipe IMR
+ * @pipe_ier: per pipe IER
+ * @pipe_iir: per pipe IIR
+ * @port_imr: display port IMR
+ * @port_ier: display port IER
+ * @port_iir: display port IIR
+ * @asserted: the interrupt condition was true at the last evaluation
+ * @index: VFIO_PCI_{INTX,MSI}_IRQ_INDEX wired by SET_IRQS, or -1
+ * @trigger: eventfd signalled for @index
+ * @intx_masked: INTx masked (by the user or automatically)
+ * @req_trigger: eventfd of the device request interrupt
+ */
+struct vgpu_irq_state {
+	bool master;
+	u32 gt_imr;
+	u32 gt_ier;
+	u32 gt_iir;
+	u32 pipe_imr[VGPU_MAX_PIPES];
+	u32 pipe_ier[VGPU_MAX_PIPES];
+	u32 pipe_iir[VGPU_MAX_PIPES];
+	u32 port_imr;
+	u32 port_ier;
+	u32 port_iir;
+	bool asserted;
+	int index;
+	struct eventfd_ctx *trigger;
+	bool intx_masked;
+	struct eventfd_ctx *req_trigger;
+};
+
+/* Display registers kept per pipe (plain storage). */
+enum vgpu_disp_reg {
+	VGPU_DISP_HTOTAL, VGPU_DISP_HBLANK, VGPU_DISP_HSYNC,
+	VGPU_DISP_VTOTAL, VGPU_DISP_VBLANK, VGPU_DISP_VSYNC,
+	VGPU_DISP_PIPESRC, VGPU_DISP_PIPECONF,
+	VGPU_DISP_CURCNTR, VGPU_DISP_CURBASE, VGPU_DISP_CURPOS,
+	VGPU_DISP_PLANE_CTL, VGPU_DISP_PLANE_STRIDE, VGPU_DISP_PLANE_POS,
+	VGPU_DISP_PLANE_SIZE, VGPU_DISP_PLANE_SURF, VGPU_DISP_PLANE_OFFSET,
+	VGPU_DISP_CURSOR_HOT, VGPU_DISP_DOTCLOCK,
+	VGPU_DISP_NR_REGS
+};
+
+/**
+ * struct vgpu_stats - per-vGPU counters (read under vgpu->lock)
+ * @unhandled: accesses to unknown offsets or with bad widths
+ * @gtt_refused: GGTT writes refused (outside the slice, bad entry, unmapped
+ *	guest address)
+ * @audit_rejections: submissions refused by the audit
+ * @resets: engine, device and watchdog resets
+ * @pinned: guest pages pinned now
+ * @pins: pins ever taken
+ * @unpins: pins ever dropped
+ * @hws_misses: status page writes skipped (not mapped or outside the slice)
+ */
+struct vgpu_stats {
+	u64 unhandled;
+	u64 gtt_refused;
+	u64 audit_rejections;
+	u64 resets;
+	u64 pinned;
+	u64 pins;
+	u64 unpins;
+	u64 hws_misses;
+};
+
+/**
+ * struct vgpu - one vGPU: an mdev and the VFIO device on it
+ * @vdev: the VFIO device (first: vfio_alloc_device() requires it)
+ * @mdev: the mdev
+ * @gpu: the physical GPU
+ * @type: its type
+ * @id: its number on the GPU
+ * @lock: see the locking notes at the top of this file
+ * @open: the VFIO device is open
+ * @cfg: emulated PCI configuration space
+ * @bar0_size_read: BAR0 reads its size mask (all ones were written)
+ * @gtt: GGTT shadow
+ * @engine: per engine
+ * @irq: virtual interrupts
+ * @disp: display registers per pipe
+ * @stats: counters
+ * @entity: the vGPU in the GPU's scheduler
+ * @attached: @entity is attached (sched_lock)
+ * @watchdog_resets: resets by the scheduler's watchdog (sched_lock)
+ * @uevent_rs: rate limit of the audit uevents
+ * @complete_work: publishes completions and errors to the guest
+ */
+struct vgpu {
+	struct vfio_device vdev;
+	struct mdev_device *mdev;
+	struct vgpu_gpu *gpu;
+	struct vgpu_type *type;
+	int id;
+	struct mutex lock;		/* guest-visible state */
+	bool open;
+	u8 cfg[VGPU_CFG_SIZE];
+	struct vgpu_gtt gtt;
+	struct vgpu_vengine engine[VGPU_ENGINE_COUNT];
+	struct vgpu_irq_state irq;
+	u32 disp[VGPU_MAX_PIPES][VGPU_DISP_NR_REGS];
+	struct vgpu_stats stats;
+	struct vsched_entity entity;
+	bool attached;
+	u64 watchdog_resets;
+	struct ratelimit_state uevent_rs;
+	struct work_struct complete_work;
+};
+
+static inline struct vgpu *vdev_to_vgpu(struct vfio_device *vdev)
+{
+	return container_of(vdev, struct vgpu, vdev);
+}
+
+static inline u64 vgpu_slice_start(const struct vgpu *vgpu)
+{
+	return vgpu->gtt.range->start;
+}
+
+static inline u64 vgpu_slice_size(const struct vgpu *vgpu)
+{
+	return vgpu->gtt.range->size;
+}
+
+/* main.c */
+extern struct workqueue_struct *vgpu_wq;
+
+/* type.c */
+int vgpu_types_init(struct vgpu_gpu *gpu);
+void vgpu_types_fini(struct vgpu_gpu *gpu);
+unsigned int vgpu_type_available(struct mdev_type *mtype);
+ssize_t vgpu_type_description(struct mdev_type *mtype, char *buf);
+int vgpu_slice_alloc(struct vgpu *vgpu);
+void vgpu_slice_free(struct vgpu *vgpu);
+
+/* vfio.c */
+extern struct mdev_driver vgpu_mdev_driver;
+
+/* cfg_space.c */
+void vgpu_cfg_init(struct vgpu *vgpu);
+int vgpu_cfg_read(struct vgpu *vgpu, u32 off, u32 size, u32 *val);
+int vgpu_cfg_write(struct vgpu *vgpu, u32 off, u32 size, u32 val);
+bool vgpu_cfg_msi_enabled(const struct vgpu *vgpu);
+bool vgpu_cfg_intx_disabled(const struct vgpu *vgpu);
+void vgpu_cfg_set_intx_status(struct vgpu *vgpu, bool asserted);
+
+/* mmio.c */
+int vgpu_mmio_init(void);
+void vgpu_mmio_exit(void);
+void vgpu_mmio_reset(struct vgpu *vgpu);
+int vgpu_mmio_read(struct vgpu *vgpu, u64 off, u32 size, u64 *val);
+int vgpu_mmio_write(struct vgpu *vgpu, u64 off, u32 size, u64 val);
+
+/* gtt.c */
+int vgpu_gtt_init(struct vgpu *vgpu);
+void vgpu_gtt_fini(struct vgpu *vgpu);
+u64 vgpu_gtt_read_pte(struct vgpu *vgpu, u32 index);
+void vgpu_gtt_write_pte(struct vgpu *vgpu, u32 index, u64 pte);
+void vgpu_gtt_unmap_iova(struct vgpu *vgpu, u64 iova, u64 length);
+void vgpu_gtt_clear_all(struct vgpu *vgpu);
+void vgpu_gtt_flush_deferred(struct vgpu *vgpu);
+int vgpu_gtt_copy(struct vgpu *vgpu, u64 gfx_addr, void *buf, u32 len,
+		  bool write);
+int vgpu_gtt_read_cb(void *priv, u64 gfx_addr, void *dst, u32 len);
+bool vgpu_gtt_range_ok(const struct vgpu *vgpu, u64 addr, u64 len);
+
+/* submit.c */
+int vgpu_submit_init(struct vgpu *vgpu);
+void vgpu_submit_fini(struct vgpu *vgpu);
+void vgpu_submit_tail(struct vgpu_vengine *ve, u32 tail);
+void vgpu_complete_work(struct work_struct *work);
+
+/* schedule.c */
+void vgpu_sched_init(struct vgpu_gpu *gpu);
+void vgpu_sched_fini(struct vgpu_gpu *gpu);
+int vgpu_sched_attach(struct vgpu *vgpu);
+void vgpu_sched_detach(struct vgpu *vgpu);
+void vgpu_sched_queue(struct vgpu_vengine *ve, struct vgpu_workload *wl);
+void vgpu_sched_block(struct vgpu *vgpu, u32 engine_mask);
+void vgpu_sched_cancel(struct vgpu *vgpu, u32 engine_mask, bool reset);
+void vgpu_sched_unblock(struct vgpu *vgpu, u32 engine_mask);
+extern const struct refgpu_context_ops vgpu_context_ops;
+
+/* interrupt.c */
+void vgpu_irq_reset(struct vgpu *vgpu);
+void vgpu_irq_raise_gt(struct vgpu *vgpu, u32 bits);
+void vgpu_irq_update(struct vgpu *vgpu);
+u32 vgpu_irq_master_read(struct vgpu *vgpu);
+int vgpu_irq_set(struct vgpu *vgpu, struct vfio_irq_set *hdr, void *data);
+void vgpu_irq_release(struct vgpu *vgpu);
+void vgpu_irq_request(struct vgpu *vgpu, unsigned int count);
+
+/* reset.c */
+void vgpu_reset_engines(struct vgpu *vgpu, u32 engine_mask);
+void vgpu_reset_device(struct vgpu *vgpu);
+void vgpu_kill_work(struct work_struct *work);
+
+/* sysfs.c */
+extern const struct attribute_group *vgpu_dev_groups[];
+void vgpu_notify_audit(struct vgpu *vgpu, enum vgpu_engine engine,
+		       u32 reason);
+
+#endif /* _VGPU_DRV_H */

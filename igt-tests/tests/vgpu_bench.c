@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vgpu_bench: the vGPU figures of "make bench", measured in the test VM
+ * (tools/vm/suites/vgpu-bench.sh). Each subtest prints a "# how" comment
+ * and a "vm.<key>: <value>" line on stdout:
+ *
+ *   vm.share_error_pp        largest share error of 4 saturating vGPUs with
+ *                            weights 1:2:4:8
+ *   vm.concurrent_vgpus      vGPUs created and running workloads at once
+ *   vm.mediation_efficiency  blit throughput through a vGPU over the same
+ *                            blits through the reference GPU's native path
+ *   vm.trap_write_ns_ratio   a trapped register write to a vGPU over one to
+ *                            the mtty sample (both pwrite)
+ */
+#include <fcntl.h>
+#include <sys/ioctl.h>
+
+#include "vgpu_guest.h"
+#include "../../drivers/gpu/refgpu/native_uapi.h"
+
+#define NATIVE		"/sys/kernel/debug/refgpu/refgpu.0/native"
+#define BLITS		32
+#define RUNS		3
+#define VGPU_MAX_BENCH	64
+
+static void fig_share_error(void *data)
+{
+	static const unsigned int w[4] = { 100, 200, 400, 800 };
+	struct vg_loader l[4];
+	double share[4], err, worst = 0;
+	int i;
+
+	(void)data;
+	for (i = 0; i < 4; i++) {
+		vg_loader_start(&l[i]);
+		vg_set(&l[i].g, "weight", w[i]);
+	}
+	vg_measure_shares(l, 4, 8, share);
+	for (i = 0; i < 4; i++) {
+		err = share[i] - 100.0 * w[i] / 1500;
+		if (err < 0)
+			err = -err;
+		if (err > worst)
+			worst = err;
+	}
+	printf("# 4 vGPUs saturating copy, weights 1:2:4:8, 8 s, sysfs busy\n");
+	printf("vm.share_error_pp: %.2f\n", worst);
+	for (i = 0; i < 4; i++)
+		vg_destroy(&l[i].g);
+}
+
+static void fig_concurrent(void *data)
+{
+	static struct vg g[VGPU_MAX_BENCH];
+	static u64 buf[VGPU_MAX_BENCH];
+	char parent[64], type[64];
+	int i, n, ok = 0;
+
+	(void)data;
+	igt_require(!vg_find_type("small", parent, sizeof(parent), type,
+				  sizeof(type)));
+	n = mdev_type_available_instances(parent, type);
+	if (n > VGPU_MAX_BENCH)
+		n = VGPU_MAX_BENCH;
+	for (i = 0; i < n; i++) {
+		igt_assert_eq(vg_create(&g[i], "small"), 0);
+		g[i].mem_size = 1 << 20;
+		vg_open(&g[i]);
+		vg_ring_init(&g[i], COPY);
+	}
+	for (i = 0; i < n; i++) {
+		buf[i] = vg_alloc(&g[i], 64 * 1024);
+		vg_fill(&g[i], COPY, buf[i], 4096, 1024, 16, i);
+		vg_submit(&g[i], COPY);
+	}
+	for (i = 0; i < n; i++) {
+		igt_assert_eq(vg_wait(&g[i], COPY, 120), 0);
+		vg_check_fill(&g[i], buf[i], 1024 * 16, i);
+		ok++;
+	}
+	printf("# small vGPUs on one GPU, all open, each filling 64 KiB at once\n");
+	printf("vm.concurrent_vgpus: %d\n", ok);
+	for (i = 0; i < n; i++)
+		vg_destroy(&g[i]);
+}
+
+/* ---- blits through the native path ---- */
+
+static u64 native_alloc(int fd, u64 size)
+{
+	struct refgpu_native_alloc a = { .size = size };
+
+	igt_assert_eq(ioctl(fd, REFGPU_NATIVE_ALLOC, &a), 0);
+	return a.gfx_addr;
+}
+
+static void native_submit(int fd, u64 ring, u32 tail, bool first, bool wait)
+{
+	struct refgpu_native_submit s = {
+		.engine = COPY,
+		.flags = (first ? REFGPU_NATIVE_SUBMIT_SET_RING : 0) |
+			 (wait ? REFGPU_NATIVE_SUBMIT_WAIT : 0),
+		.ring_start = ring,
+		.ring_size = VG_RING_SIZE,
+		.tail = tail,
+		.timeout_ms = 60000,
+	};
+
+	igt_assert_eq(ioctl(fd, REFGPU_NATIVE_SUBMIT, &s), 0);
+	if (wait)
+		igt_assert_eq(s.stop.reason, 0);
+}
+
+static u32 copy_cmd(u32 *dw, u64 dst, u64 src, u32 h)
+{
+	const u32 c[] = {
+		VGPU_XY_SRC_COPY_BLT | RGBA,
+		vg_blt_dw1(VGPU_BLT_ROP_SRCCOPY, 4096), VGPU_BLT_XY(0, 0),
+		VGPU_BLT_XY(1024, h), LO(dst), HI(dst), VGPU_BLT_XY(0, 0),
+		4096, LO(src), HI(src), VGPU_MI_NOOP, VGPU_MI_NOOP,
+	};
+
+	memcpy(dw, c, sizeof(c));
+	return 12;
+}
+
+/* Seconds for BLITS copies of @bytes each through the native path. */
+static double native_blits(u64 bytes)
+{
+	int fd = open(NATIVE, O_RDWR);
+	u64 ring, src, dst;
+	u32 dw[12], tail = 0, n, i;
+	double t;
+
+	igt_require_f(fd >= 0, "no %s\n", NATIVE);
+	ring = native_alloc(fd, VG_RING_SIZE);
+	src = native_alloc(fd, bytes);
+	dst = native_alloc(fd, bytes);
+	native_submit(fd, ring, 0, true, true);
+	t = vg_now();
+	for (i = 0; i < BLITS; i++) {
+		n = copy_cmd(dw, dst, src, bytes / 4096);
+		igt_assert_eq(pwrite(fd, dw, n * 4, ring + tail), n * 4);
+		tail = (tail + n * 4) % VG_RING_SIZE;
+		native_submit(fd, ring, tail, false, i == BLITS - 1);
+	}
+	t = vg_now() - t;
+	igt_debug("native: %.1f ms wall\n", t * 1e3);
+	close(fd);
+	return t;
+}
+
+/* The same through a vGPU, submitted as a guest driver would. */
+static double vgpu_blits(u64 bytes)
+{
+	u32 dw[12], n, i;
+	struct vg g;
+	u64 src, dst;
+	double t;
+
+	igt_assert_eq(vg_create(&g, "medium"), 0);
+	g.mem_size = 2 * bytes + (1 << 20);
+	vg_open(&g);
+	vg_enable_msi(&g);
+	vg_ring_init(&g, COPY);
+	src = vg_alloc(&g, bytes);
+	dst = vg_alloc(&g, bytes);
+	memset(vg_ptr(&g, src), 0x3c, bytes);
+	t = vg_now();
+	for (i = 0; i < BLITS; i++) {
+		n = copy_cmd(dw, dst, src, bytes / 4096);
+		vg_emit(&g, COPY, dw, n);
+		vg_submit(&g, COPY);
+	}
+	igt_assert_eq(vg_wait_irq(&g, COPY, 120), 0);
+	t = vg_now() - t;
+	igt_debug("vgpu: %.1f ms wall\n", t * 1e3);
+	vg_check_fill(&g, dst, bytes / 4, 0x3c3c3c3c);
+	vg_destroy(&g);
+	return t;
+}
+
+static double best_ratio(u64 bytes)
+{
+	double nat = 1e9, vg = 1e9, t;
+	int r;
+
+	for (r = 0; r < RUNS; r++) {
+		t = native_blits(bytes);
+		if (t < nat)
+			nat = t;
+		t = vgpu_blits(bytes);
+		if (t < vg)
+			vg = t;
+	}
+	igt_info("%llu KiB blits: native %.1f MB/s, vGPU %.1f MB/s\n",
+		 (unsigned long long)bytes >> 10, BLITS * bytes / nat / 1e6,
+		 BLITS * bytes / vg / 1e6);
+	return nat / vg;
+}
+
+static void fig_mediation(void *data)
+{
+	double r1, r4;
+
+	(void)data;
+	r1 = best_ratio(1 << 20);
+	r4 = best_ratio(4 << 20);
+	printf("# 32 queued 1 MiB blits, vGPU over native path, best of 3\n");
+	printf("vm.mediation_efficiency: %.3f\n", r1);
+	printf("# the same with 4 MiB blits\n");
+	printf("vm.mediation_efficiency_4mib: %.3f\n", r4);
+}
+
+static double time_writes(struct vfio_dev *dev, u64 off, int width, int n)
+{
+	double t = vg_now();
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (width == 4)
+			igt_assert_eq(vfio_region_write32(dev, BAR0, off, i), 0);
+		else
+			igt_assert_eq(vfio_region_write8(dev, BAR0, off, i), 0);
+	}
+	return (vg_now() - t) / n;
+}
+
+static void fig_trap_write(void *data)
+{
+	char mparent[64], mtype[64], uuid[MDEV_UUID_STRLEN];
+	struct vfio_dev mtty;
+	double tv = 1, tm = 1, t;
+	struct vg g;
+	int r;
+
+	(void)data;
+	igt_require_f(!vg_find_type_of("mtty", "1", mparent, sizeof(mparent),
+				       mtype, sizeof(mtype)),
+		      "mtty sample not loaded\n");
+	igt_assert_eq(mdev_uuid_generate(uuid), 0);
+	igt_assert_eq(mdev_create(mparent, mtype, uuid), 0);
+	igt_assert_eq(vfio_dev_open_mdev(&mtty, uuid), 0);
+	vg_start(&g, "small");
+	for (r = 0; r < RUNS; r++) {
+		/* A plain register of the vGPU; mtty's UART scratch register. */
+		t = time_writes(&g.dev, VGPU_PV_HEAD_DOTCLOCK_KHZ(0), 4, 20000);
+		if (r == 0 || t < tv)
+			tv = t;
+		t = time_writes(&mtty, 7, 1, 20000);
+		if (r == 0 || t < tm)
+			tm = t;
+	}
+	igt_info("trapped write: vGPU %.0f ns, mtty %.0f ns\n", tv * 1e9,
+		 tm * 1e9);
+	printf("# 20000 register pwrites, vGPU BAR0 over mtty BAR0\n");
+	printf("vm.trap_write_ns_ratio: %.3f\n", tv / tm);
+	vfio_dev_close(&mtty);
+	mdev_remove(uuid);
+	vg_destroy(&g);
+}
+
+static const struct igt_subtest subtests[] = {
+	{ "share-error", fig_share_error, "vm.share_error_pp" },
+	{ "concurrent-vgpus", fig_concurrent, "vm.concurrent_vgpus" },
+	{ "mediation-efficiency", fig_mediation,
+	  "vm.mediation_efficiency" },
+	{ "trap-write-ratio", fig_trap_write, "vm.trap_write_ns_ratio" },
+};
+
+int main(int argc, char **argv)
+{
+	const struct igt_test test = {
+		.description = "vGPU figures for make bench",
+		.subtests = subtests,
+		.num_subtests = IGT_ARRAY_SIZE(subtests),
+	};
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	return igt_main(&test, argc, argv);
+}

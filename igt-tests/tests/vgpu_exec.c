@@ -1,0 +1,358 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vgpu_exec: work submitted through a vGPU the way a guest driver submits
+ * it (commands in guest memory, a RING_TAIL write) runs on the reference
+ * GPU with exact results: stores and post-sync writes on both engines,
+ * fills and copies pixel by pixel, batch buffers at both levels, the
+ * status page, ring wrap, many submissions in flight, and interrupts
+ * arriving on the MSI eventfd.
+ */
+#include "vgpu_guest.h"
+
+static void store_dword(void *data)
+{
+	struct vg g;
+	u64 buf;
+	int e;
+
+	(void)data;
+	vg_start(&g, "small");
+	buf = vg_alloc(&g, PAGE);
+	for (e = 0; e < VGPU_ENGINE_COUNT; e++) {
+		vg_ring_init(&g, e);
+		vg_store(&g, e, buf + 8 * e, 0xc0ffee00 + e);
+		VG_EMIT(&g, e, VGPU_MI_STORE_QWORD_GGTT, LO(buf + 16 * e + 32),
+			HI(buf), 0x11111111, 0x22222222 + e);
+		vg_run(&g, e);
+		igt_assert_eq_u32(((u32 *)vg_ptr(&g, buf))[2 * e],
+				  0xc0ffee00 + e);
+		igt_assert_eq_u32(((u32 *)vg_ptr(&g, buf + 16 * e + 32))[1],
+				  0x22222222 + e);
+	}
+	vg_destroy(&g);
+}
+
+static void post_sync_writes(void *data)
+{
+	struct vg g;
+	u64 buf;
+
+	(void)data;
+	vg_start(&g, "small");
+	buf = vg_alloc(&g, PAGE);
+	vg_ring_init(&g, RENDER);
+	vg_ring_init(&g, COPY);
+	VG_EMIT(&g, RENDER, VGPU_GFX_PIPE_CONTROL, VGPU_PC_GLOBAL_GTT |
+		VGPU_PC_CS_STALL |
+		VGPU_PC_POST_SYNC_WRITE_IMM << VGPU_PC_POST_SYNC_SHIFT,
+		LO(buf), HI(buf), 0xaabbccdd, 0x11223344);
+	vg_run(&g, RENDER);
+	VG_EMIT(&g, COPY, VGPU_MI_FLUSH_DW | VGPU_MI_FLUSH_DW_OP_STORE_DATA <<
+		VGPU_MI_FLUSH_DW_OP_SHIFT, LO(buf + 64) |
+		VGPU_MI_FLUSH_DW_ADDR_GGTT, HI(buf), 0x5a5a5a5a);
+	vg_run(&g, COPY);
+	igt_assert_eq_u32(((u32 *)vg_ptr(&g, buf))[0], 0xaabbccdd);
+	igt_assert_eq_u32(((u32 *)vg_ptr(&g, buf))[1], 0x11223344);
+	igt_assert_eq_u32(((u32 *)vg_ptr(&g, buf + 64))[0], 0x5a5a5a5a);
+	vg_destroy(&g);
+}
+
+/* A 200 x 50 rectangle filled inside a 256 x 64 surface: exact pixels. */
+static void color_fill(void *data)
+{
+	const u32 pitch = 256 * 4, color = 0xff336699;
+	struct vg g;
+	u32 x, y, *p;
+	u64 surf;
+
+	(void)data;
+	vg_start(&g, "small");
+	surf = vg_alloc(&g, pitch * 64);
+	memset(vg_ptr(&g, surf), 0xee, pitch * 64);
+	vg_ring_init(&g, COPY);
+	vg_fill(&g, COPY, surf, pitch, 200, 50, color);
+	vg_run(&g, COPY);
+	p = vg_ptr(&g, surf);
+	for (y = 0; y < 64; y++)
+		for (x = 0; x < 256; x++)
+			igt_assert_f(p[y * 256 + x] ==
+				     (x < 200 && y < 50 ? color : 0xeeeeeeee),
+				     "pixel %u,%u: %#x\n", x, y, p[y * 256 + x]);
+	vg_destroy(&g);
+}
+
+static void copies(void *data)
+{
+	const u32 pitch = 128 * 4, n = 128 * 96;
+	u32 i, *src, *dst, *dst2;
+	u64 s, d, d2;
+	struct vg g;
+
+	(void)data;
+	vg_start(&g, "small");
+	s = vg_alloc(&g, pitch * 96);
+	d = vg_alloc(&g, pitch * 96);
+	d2 = vg_alloc(&g, pitch * 96);
+	src = vg_ptr(&g, s);
+	for (i = 0; i < n; i++)
+		src[i] = i * 2654435761U;
+	vg_ring_init(&g, COPY);
+	vg_copy(&g, COPY, d, s, pitch, 128, 96);
+	VG_EMIT(&g, COPY, VGPU_XY_FAST_COPY_BLT,
+		VGPU_FAST_COPY_DEPTH_32 << VGPU_FAST_COPY_DEPTH_SHIFT | pitch,
+		VGPU_BLT_XY(0, 0), VGPU_BLT_XY(128, 96), LO(d2), HI(d2),
+		VGPU_BLT_XY(0, 0), pitch, LO(s), HI(s));
+	vg_run(&g, COPY);
+	dst = vg_ptr(&g, d);
+	dst2 = vg_ptr(&g, d2);
+	for (i = 0; i < n; i++) {
+		igt_assert_eq_u32(dst[i], src[i]);
+		igt_assert_eq_u32(dst2[i], src[i]);
+	}
+	vg_destroy(&g);
+}
+
+/* Ring -> first-level batch -> second-level batch (render), and back. */
+static void batch_buffers(void *data)
+{
+	u64 b1, b2, buf;
+	u32 *p, *q;
+	struct vg g;
+	int e;
+
+	(void)data;
+	vg_start(&g, "small");
+	buf = vg_alloc(&g, PAGE);
+	b1 = vg_alloc(&g, PAGE);
+	b2 = vg_alloc(&g, PAGE);
+	p = vg_ptr(&g, b1);
+	q = vg_ptr(&g, b2);
+	/* b1: store, call b2 (second level), store, end. */
+	p[0] = VGPU_MI_STORE_DWORD_GGTT; p[1] = LO(buf); p[2] = HI(buf);
+	p[3] = 0x1111;
+	p[4] = VGPU_MI_BATCH_BUFFER_START | VGPU_MI_BB_START_SECOND_LEVEL;
+	p[5] = LO(b2); p[6] = HI(b2);
+	p[7] = VGPU_MI_STORE_DWORD_GGTT; p[8] = LO(buf + 8); p[9] = HI(buf);
+	p[10] = 0x3333;
+	p[11] = VGPU_MI_BATCH_BUFFER_END;
+	q[0] = VGPU_MI_STORE_DWORD_GGTT; q[1] = LO(buf + 4); q[2] = HI(buf);
+	q[3] = 0x2222;
+	q[4] = VGPU_MI_BATCH_BUFFER_END;
+	vg_ring_init(&g, RENDER);
+	VG_EMIT(&g, RENDER, VGPU_MI_BATCH_BUFFER_START, LO(b1), HI(b1));
+	vg_store(&g, RENDER, buf + 12, 0x4444);
+	vg_run(&g, RENDER);
+	p = vg_ptr(&g, buf);
+	igt_assert_eq_u32(p[0], 0x1111);
+	igt_assert_eq_u32(p[1], 0x2222);
+	igt_assert_eq_u32(p[2], 0x3333);
+	igt_assert_eq_u32(p[3], 0x4444);
+
+	/* Copy engine: a first-level batch with a fill. */
+	e = COPY;
+	vg_ring_init(&g, e);
+	p = vg_ptr(&g, b1);
+	memset(p, 0, PAGE);
+	p[0] = VGPU_XY_COLOR_BLT | RGBA;
+	p[1] = vg_blt_dw1(VGPU_BLT_ROP_PATCOPY, 64);
+	p[2] = VGPU_BLT_XY(0, 0);
+	p[3] = VGPU_BLT_XY(16, 4);
+	p[4] = LO(buf + 1024);
+	p[5] = HI(buf);
+	p[6] = 0x77777777;
+	p[7] = VGPU_MI_BATCH_BUFFER_END;
+	VG_EMIT(&g, e, VGPU_MI_BATCH_BUFFER_START, LO(b1), HI(b1));
+	vg_run(&g, e);
+	vg_check_fill(&g, buf + 1024, 64, 0x77777777);
+	vg_destroy(&g);
+}
+
+static void status_page_and_wrap(void *data)
+{
+	u32 *hws, head, i, j, n = 0;
+	struct vg g;
+	u64 buf;
+
+	(void)data;
+	vg_start(&g, "small");
+	buf = vg_alloc(&g, 4 * PAGE);
+	vg_ring_init(&g, RENDER);
+	hws = vg_ptr(&g, g.ring[RENDER].hws);
+	/* 5 submissions of 250 stores (4000 bytes): the 16 KiB ring wraps. */
+	for (i = 0; i < 5; i++) {
+		for (j = 0; j < 250; j++, n++)
+			vg_store(&g, RENDER, buf + 4 * (n % 4096), n);
+		vg_run(&g, RENDER);
+		head = vg_rd(&g, VGPU_RING_HEAD(VGPU_RENDER_RING_BASE));
+		igt_assert_eq_u32(hws[VGPU_HWS_HEAD / 4], head);
+		igt_assert_eq_u32(hws[VGPU_HWS_COMPLETED / 4], i + 1);
+	}
+	igt_assert_eq_u32(head >> VGPU_RING_HEAD_WRAP_SHIFT, 1);
+	for (i = 0; i < n; i++)
+		igt_assert_eq_u32(((u32 *)vg_ptr(&g, buf))[i % 4096], i);
+	vg_destroy(&g);
+}
+
+static void many_in_flight(void *data)
+{
+	const u32 n = 200;
+	struct vg g;
+	u32 i, *hws;
+	u64 buf, fill;
+
+	(void)data;
+	vg_start(&g, "small");
+	buf = vg_alloc(&g, PAGE);
+	fill = vg_alloc(&g, 1 << 20);
+	vg_ring_init(&g, COPY);
+	hws = vg_ptr(&g, g.ring[COPY].hws);
+	for (i = 0; i < n; i++) {
+		/* Something to keep the engine busy, then a seqno. */
+		vg_fill(&g, COPY, fill, 4096, 1024, 16, i);
+		vg_store(&g, COPY, buf + 4 * i, i + 1);
+		vg_submit(&g, COPY);
+	}
+	igt_assert_eq(vg_wait(&g, COPY, 60), 0);
+	for (i = 0; i < n; i++)
+		igt_assert_eq_u32(((u32 *)vg_ptr(&g, buf))[i], i + 1);
+	igt_assert_eq_u32(hws[VGPU_HWS_COMPLETED / 4], n);
+	vg_check_fill(&g, fill, 1024 * 16, n - 1);
+	vg_destroy(&g);
+}
+
+static void msi_interrupts(void *data)
+{
+	struct vg g;
+	__u64 count;
+	u64 buf;
+	int e;
+
+	(void)data;
+	vg_start(&g, "small");
+	buf = vg_alloc(&g, PAGE);
+	vg_enable_msi(&g);
+	for (e = 0; e < VGPU_ENGINE_COUNT; e++) {
+		vg_ring_init(&g, e);
+		vg_store(&g, e, buf, e);
+		VG_EMIT(&g, e, VGPU_MI_USER_INTERRUPT);
+		vg_submit(&g, e);
+		igt_assert_eq(vfio_eventfd_wait(g.irq_fd, 10000, &count), 0);
+		igt_assert_eq(vg_wait(&g, e, 10), 0);
+		igt_assert(vg_rd(&g, VGPU_REG_MASTER_IRQ) &
+			   (e == RENDER ? VGPU_MASTER_IRQ_RENDER :
+					  VGPU_MASTER_IRQ_COPY));
+		igt_assert(vg_rd(&g, VGPU_REG_GT_IIR(0)) &
+			   VGPU_GT_IRQ_USER(e));
+		/* Clear; with nothing pending no further message comes. */
+		vg_wr(&g, VGPU_REG_GT_IIR(0), ~0U);
+		igt_assert_eq_u32(vg_rd(&g, VGPU_REG_GT_IIR(0)), 0);
+		vfio_eventfd_wait(g.irq_fd, 0, NULL);
+	}
+	/* Masked: the event latches but no interrupt is sent. */
+	vg_wr(&g, VGPU_REG_GT_IMR(0), ~0U);
+	vg_store(&g, COPY, buf, 7);
+	VG_EMIT(&g, COPY, VGPU_MI_USER_INTERRUPT);
+	vg_run(&g, COPY);
+	usleep(100000);
+	igt_assert_eq(vfio_eventfd_wait(g.irq_fd, 0, NULL), -ETIMEDOUT);
+	igt_assert(vg_rd(&g, VGPU_REG_GT_IIR(0)) & VGPU_GT_IRQ_USER(COPY));
+	/* Unmasking a pending event sends the message. */
+	vg_wr(&g, VGPU_REG_GT_IMR(0), 0);
+	igt_assert_eq(vfio_eventfd_wait(g.irq_fd, 1000, NULL), 0);
+	vg_destroy(&g);
+}
+
+static void intx_interrupts(void *data)
+{
+	struct vg g;
+	__u16 status;
+	u64 buf;
+	int fd, i;
+
+	(void)data;
+	vg_start(&g, "small");
+	buf = vg_alloc(&g, PAGE);
+	igt_assert_eq(vfio_irq_enable(&g.dev, VFIO_PCI_INTX_IRQ_INDEX, 0, 1,
+				      &fd), 0);
+	vg_wr(&g, VGPU_REG_GT_IER(0), ~0U);
+	vg_wr(&g, VGPU_REG_GT_IMR(0), 0);
+	vg_wr(&g, VGPU_REG_MASTER_IRQ, VGPU_MASTER_IRQ_ENABLE);
+	vg_ring_init(&g, RENDER);
+	for (i = 0; i < 3; i++) {
+		vg_store(&g, RENDER, buf, i);
+		VG_EMIT(&g, RENDER, VGPU_MI_USER_INTERRUPT);
+		vg_submit(&g, RENDER);
+		igt_assert_eq(vfio_eventfd_wait(fd, 10000, NULL), 0);
+		igt_assert_eq(vg_wait(&g, RENDER, 10), 0);
+		/* Level: the status bit is set while the line is asserted. */
+		igt_assert_eq(vfio_config_read16(&g.dev, 6, &status), 0);
+		igt_assert(status & 0x08);
+		/* Automasked: no second signal until the unmask. */
+		igt_assert_eq(vfio_eventfd_wait(fd, 50, NULL), -ETIMEDOUT);
+		vg_wr(&g, VGPU_REG_GT_IIR(0), ~0U);
+		igt_assert_eq(vfio_config_read16(&g.dev, 6, &status), 0);
+		igt_assert(!(status & 0x08));
+		igt_assert_eq(vfio_irq_unmask(&g.dev, VFIO_PCI_INTX_IRQ_INDEX,
+					      0, 1), 0);
+		igt_assert_eq(vfio_eventfd_wait(fd, 50, NULL), -ETIMEDOUT);
+	}
+	igt_assert_eq(vfio_irq_disable(&g.dev, VFIO_PCI_INTX_IRQ_INDEX), 0);
+	close(fd);
+	vg_destroy(&g);
+}
+
+static void both_engines_at_once(void *data)
+{
+	struct vg g;
+	u64 a, b;
+
+	(void)data;
+	vg_start(&g, "small");
+	a = vg_alloc(&g, 1 << 20);
+	b = vg_alloc(&g, PAGE);
+	vg_ring_init(&g, RENDER);
+	vg_ring_init(&g, COPY);
+	vg_fill(&g, COPY, a, 4096, 1024, 256, 0x12345678);
+	vg_submit(&g, COPY);
+	vg_store(&g, RENDER, b, 0xabcdef);
+	vg_submit(&g, RENDER);
+	igt_assert_eq(vg_wait(&g, RENDER, 30), 0);
+	igt_assert_eq(vg_wait(&g, COPY, 30), 0);
+	vg_check_fill(&g, a, 1024 * 256, 0x12345678);
+	igt_assert_eq_u32(*(u32 *)vg_ptr(&g, b), 0xabcdef);
+	vg_destroy(&g);
+}
+
+static const struct igt_subtest subtests[] = {
+	{ "store-dword", store_dword,
+	  "MI_STORE_DATA_IMM (dword and qword) on both engines" },
+	{ "post-sync-writes", post_sync_writes,
+	  "PIPE_CONTROL (render) and MI_FLUSH_DW (copy) post-sync writes" },
+	{ "color-fill", color_fill,
+	  "XY_COLOR_BLT fills exactly its rectangle" },
+	{ "copies", copies,
+	  "XY_SRC_COPY_BLT and XY_FAST_COPY_BLT copy pixel-exact" },
+	{ "batch-buffers", batch_buffers,
+	  "first- and second-level batch buffers run and return" },
+	{ "status-page-and-wrap", status_page_and_wrap,
+	  "the status page tracks head and completions; the ring wraps" },
+	{ "many-in-flight", many_in_flight,
+	  "200 submissions queued without waiting all complete in order" },
+	{ "msi-interrupts", msi_interrupts,
+	  "user interrupts arrive on the MSI eventfd; IMR masks them" },
+	{ "intx-interrupts", intx_interrupts,
+	  "INTx is level-triggered, automasked and unmasked by SET_IRQS" },
+	{ "both-engines-at-once", both_engines_at_once,
+	  "render and copy work of one vGPU run side by side" },
+};
+
+int main(int argc, char **argv)
+{
+	const struct igt_test test = {
+		.description = "vGPU execution: commands through a vGPU, exact results",
+		.subtests = subtests,
+		.num_subtests = IGT_ARRAY_SIZE(subtests),
+	};
+
+	return igt_main(&test, argc, argv);
+}

@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vgpu_lifecycle: creating, using and removing vGPUs over and over leaves
+ * nothing behind; removing an open vGPU asks its user to let go (the
+ * request eventfd) and completes once it does; closing with work in
+ * flight is clean; 32 vGPUs exist and run at once.
+ */
+#include <pthread.h>
+#include <sys/wait.h>
+
+#include "vgpu_guest.h"
+
+/* Unreclaimable slab in KiB (/proc/meminfo). */
+static long slab_kib(void)
+{
+	char line[256];
+	long v = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	igt_assert(f);
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "SUnreclaim: %ld kB", &v) == 1)
+			break;
+	fclose(f);
+	return v;
+}
+
+static void create_remove_loop(void *data)
+{
+	char parent[64], type[64], uuid[MDEV_UUID_STRLEN];
+	long before, after;
+	int i, avail;
+
+	(void)data;
+	igt_set_timeout(600, "1000 create/remove cycles");
+	igt_require(!vg_find_type("small", parent, sizeof(parent), type,
+				  sizeof(type)));
+	avail = mdev_type_available_instances(parent, type);
+	/* Warm the caches up before measuring. */
+	for (i = 0; i < 20; i++) {
+		igt_assert_eq(mdev_uuid_generate(uuid), 0);
+		igt_assert_eq(mdev_create(parent, type, uuid), 0);
+		igt_assert_eq(mdev_remove(uuid), 0);
+	}
+	before = slab_kib();
+	for (i = 0; i < 1000; i++) {
+		igt_assert_eq(mdev_uuid_generate(uuid), 0);
+		igt_assert_eq(mdev_create(parent, type, uuid), 0);
+		igt_assert_eq(mdev_remove(uuid), 0);
+	}
+	after = slab_kib();
+	igt_info("unreclaimable slab: %ld kB before, %ld kB after 1000 cycles\n",
+		 before, after);
+	igt_assert_f(after - before < 1024, "slab grew by %ld kB\n",
+		     after - before);
+	igt_assert_eq(mdev_type_available_instances(parent, type), avail);
+}
+
+static void open_run_close_loop(void *data)
+{
+	long before = 0, after;
+	struct vg g;
+	u64 buf;
+	int i;
+
+	(void)data;
+	igt_set_timeout(600, "open/run/close cycles");
+	for (i = 0; i < 60; i++) {
+		if (i == 10)
+			before = slab_kib();
+		vg_start(&g, "small");
+		buf = vg_alloc(&g, PAGE);
+		vg_ring_init(&g, COPY);
+		vg_ring_init(&g, RENDER);
+		vg_store(&g, COPY, buf, i);
+		vg_store(&g, RENDER, buf + 4, i);
+		vg_run(&g, COPY);
+		vg_run(&g, RENDER);
+		igt_assert_eq_u32(((u32 *)vg_ptr(&g, buf))[1], i);
+		vg_destroy(&g);
+	}
+	after = slab_kib();
+	igt_info("unreclaimable slab: %ld kB before, %ld kB after 50 cycles\n",
+		 before, after);
+	igt_assert_f(after - before < 1024, "slab grew by %ld kB\n",
+		     after - before);
+}
+
+struct remover {
+	const char *uuid;
+	int ret;
+	double done;
+};
+
+static void *remove_thread(void *arg)
+{
+	struct remover *r = arg;
+
+	r->ret = mdev_remove(r->uuid);
+	r->done = vg_now();
+	return NULL;
+}
+
+static void remove_while_open(void *data)
+{
+	struct remover r = { .ret = -1 };
+	pthread_t thr;
+	struct vg g;
+	int req;
+	u64 buf;
+	double closed;
+
+	(void)data;
+	igt_set_timeout(60, "remove while open");
+	vg_start(&g, "small");
+	buf = vg_alloc(&g, 1 << 20);
+	vg_ring_init(&g, COPY);
+	igt_assert_eq(vfio_req_irq_enable(&g.dev, &req), 0);
+	/* Work in flight while the host asks for the device back. */
+	vg_fill(&g, COPY, buf, 4096, 1024, 256, 1);
+	vg_submit(&g, COPY);
+	r.uuid = g.uuid;
+	igt_assert_eq(pthread_create(&thr, NULL, remove_thread, &r), 0);
+	igt_assert_eq(vfio_eventfd_wait(req, 20000, NULL), 0);
+	/* The device is still whole until we let go. */
+	igt_assert(mdev_exists(g.uuid) || r.done == 0);
+	igt_assert_eq_u32(vg_rd(&g, VGPU_PV_MAGIC_LO), LO(VGPU_PV_MAGIC));
+	closed = vg_now();
+	vg_close(&g);
+	close(req);
+	igt_assert_eq(pthread_join(thr, NULL), 0);
+	igt_assert_eq(r.ret, 0);
+	igt_assert(r.done >= closed);
+	igt_assert(!mdev_exists(g.uuid));
+}
+
+static void close_with_work_in_flight(void *data)
+{
+	struct vg g;
+	u64 buf;
+	int i, round;
+
+	(void)data;
+	for (round = 0; round < 5; round++) {
+		vg_start(&g, "small");
+		buf = vg_alloc(&g, 4 << 20);
+		vg_ring_init(&g, COPY);
+		vg_ring_init(&g, RENDER);
+		for (i = 0; i < 40; i++) {
+			vg_fill(&g, COPY, buf, 4096, 1024, 1024, i);
+			vg_submit(&g, COPY);
+			vg_store(&g, RENDER, buf, i);
+			vg_submit(&g, RENDER);
+		}
+		/* Closing and removing with all of that queued. */
+		vg_destroy(&g);
+	}
+}
+
+#define SCALE	32
+
+static void scale_32_vgpus(void *data)
+{
+	static struct vg g[SCALE];
+	u64 buf[SCALE];
+	int i, n = 0;
+	double t;
+
+	(void)data;
+	igt_set_timeout(600, "32 vGPUs");
+	for (i = 0; i < SCALE; i++) {
+		vg_start(&g[i], "small");
+		buf[i] = vg_alloc(&g[i], 256 * 1024);
+		vg_ring_init(&g[i], COPY);
+		vg_ring_init(&g[i], RENDER);
+	}
+	t = vg_now();
+	for (i = 0; i < SCALE; i++) {
+		vg_fill(&g[i], COPY, buf[i], 4096, 1024, 63, 0x100 + i);
+		vg_submit(&g[i], COPY);
+		vg_store(&g[i], RENDER, buf[i] + 63 * 4096, i);
+		vg_submit(&g[i], RENDER);
+	}
+	for (i = 0; i < SCALE; i++) {
+		igt_assert_eq(vg_wait(&g[i], COPY, 60), 0);
+		igt_assert_eq(vg_wait(&g[i], RENDER, 60), 0);
+		vg_check_fill(&g[i], buf[i], 1024 * 63, 0x100 + i);
+		igt_assert_eq_u32(*(u32 *)vg_ptr(&g[i], buf[i] + 63 * 4096), i);
+		n++;
+	}
+	igt_info("%d vGPUs created and ran workloads at once (%.2f s)\n", n,
+		 vg_now() - t);
+	for (i = 0; i < SCALE; i++)
+		vg_destroy(&g[i]);
+}
+
+static const struct igt_subtest subtests[] = {
+	{ "create-remove-loop", create_remove_loop,
+	  "1000 create/remove cycles without slab growth" },
+	{ "open-run-close-loop", open_run_close_loop,
+	  "vGPUs opened, used and removed repeatedly leave nothing behind" },
+	{ "remove-while-open", remove_while_open,
+	  "remove signals the request eventfd and completes after close" },
+	{ "close-with-work-in-flight", close_with_work_in_flight,
+	  "closing and removing with queued work is clean" },
+	{ "scale-32-vgpus", scale_32_vgpus,
+	  "32 vGPUs on one GPU created and running workloads at once" },
+};
+
+int main(int argc, char **argv)
+{
+	const struct igt_test test = {
+		.description = "vGPU lifecycle: loops, removal while open, scale",
+		.subtests = subtests,
+		.num_subtests = IGT_ARRAY_SIZE(subtests),
+	};
+
+	return igt_main(&test, argc, argv);
+}
