@@ -49,17 +49,33 @@ static inline u32 audit_sdi(struct cmd_scan *s, const struct cmd_desc *d,
 			   qword ? 8 : 4);
 }
 
+/*
+ * Each register of the command must be whitelisted for LRI. Registers are
+ * usually written in runs from one whitelist entry (the GPRs): an offset in
+ * the entry the previous one matched needs no search.
+ */
 static inline u32 audit_lri(struct cmd_scan *s, const u32 *cmd, u32 len)
 {
-	u32 i, r;
+	const struct cmdparser_reg *wl = s->ctx->cfg.whitelist, *hit;
+	u32 nwl = s->ctx->cfg.nr_whitelist;
+	/* No entry yet: offset - 1 <= 0 only for 1, which has bit 0 set. */
+	u32 first = 1, span = 0;
+	u32 i, reg;
 
 	/* 1 + 2n dwords: the length field 2n - 1 is odd. */
 	if (!(len & 1))
 		return VGPU_AUDIT_BAD_LENGTH;
 	for (i = 1; i < len; i += 2) {
-		r = audit_reg(s, cmd[i], CMDPARSER_REG_LRI);
-		if (r)
-			return r;
+		reg = cmd[i];
+		if (reg & ~VGPU_MI_REG_OFFSET_MASK)
+			return VGPU_AUDIT_RESERVED_BITS;
+		if (reg - first <= span)
+			continue;
+		hit = cmd_reg_find(wl, nwl, reg);
+		if (!hit || !(hit->access & CMDPARSER_REG_LRI))
+			return VGPU_AUDIT_REG_DENIED;
+		first = hit->first;
+		span = hit->last - hit->first;
 	}
 	return VGPU_AUDIT_OK;
 }
@@ -237,8 +253,9 @@ static inline u32 audit_surface(const struct cmd_scan *s, u64 base, u32 pitch,
 	return VGPU_AUDIT_OK;
 }
 
-static inline u32 audit_blt(struct cmd_scan *s, const struct cmd_desc *d,
-			    const u32 *cmd)
+static __always_inline u32 audit_blt(struct cmd_scan *s,
+				     const struct cmd_desc *d,
+				     const u32 *cmd)
 {
 	u32 dw1 = cmd[1], w, h, shift, r;
 
@@ -286,35 +303,45 @@ static inline u32 audit_blt(struct cmd_scan *s, const struct cmd_desc *d,
 }
 
 /*
- * Run the audit the table names for the command. Inlined into each walker
- * loop: as a call, saving and restoring registers costs more than most
- * audits. (__always_inline comes from the kernel's compiler headers, and
- * in userspace from the C library's <sys/cdefs.h>.)
+ * Run the audit the table names for the command at byte @pos of the ring
+ * or the batch. Inlined into each walker loop: as a call, saving and
+ * restoring registers costs more than most audits. (__always_inline comes
+ * from the kernel's compiler headers, and in userspace from the C library's
+ * <sys/cdefs.h>.)
+ *
+ * A chain of tests, most frequent first, not a switch: a switch this size
+ * becomes a jump table, an indirect branch per command that mispredicts
+ * whenever the command changes (and is a retpoline in the kernel, which
+ * builds without jump tables anyway). The audit ids are bits, tested on
+ * the loaded value, so that the compiler does not turn the chain back into
+ * a switch.
  */
 static __always_inline u32 cmd_audit(struct cmd_scan *s,
 				     const struct cmd_desc *d,
-				     const u32 *cmd, u32 len)
+				     const u32 *cmd, u32 len, u32 pos)
 {
-	switch (d->audit) {
-	case CMD_AUDIT_NONE:
+	u32 audit = d->audit;
+
+	if (!audit)
 		return VGPU_AUDIT_OK;
-	case CMD_AUDIT_BLT:
+	if (audit & CMD_AUDIT_BLT)
 		return audit_blt(s, d, cmd);
-	case CMD_AUDIT_SDI:
+	if (audit & CMD_AUDIT_SDI)
 		return audit_sdi(s, d, cmd, len);
-	case CMD_AUDIT_FLUSH_DW:
-		return audit_flush_dw(s, d, cmd, len);
-	case CMD_AUDIT_PIPE_CONTROL:
+	if (audit & CMD_AUDIT_PIPE_CONTROL)
 		return audit_pipe_control(s, d, cmd);
-	case CMD_AUDIT_LRI:
+	if (audit & CMD_AUDIT_FLUSH_DW)
+		return audit_flush_dw(s, d, cmd, len);
+	if (audit & CMD_AUDIT_LRI)
 		return audit_lri(s, cmd, len);
-	case CMD_AUDIT_SRM:
+	if (audit & CMD_AUDIT_SRM)
 		return audit_srm(s, d, cmd);
-	case CMD_AUDIT_BB_START:
+	if (audit & CMD_AUDIT_BB_START) {
+		s->pos = pos;
 		return audit_bb_start(s, d, cmd);
-	case CMD_AUDIT_BB_END:
-		return audit_bb_end(s);
 	}
+	if (audit & CMD_AUDIT_BB_END)
+		return audit_bb_end(s);
 	return VGPU_AUDIT_UNKNOWN_OPCODE;
 }
 

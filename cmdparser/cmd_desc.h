@@ -15,15 +15,18 @@ struct cmd_desc;
  * struct cmd_scan - state of one cmdparser_scan_ring() call
  * @ctx: the parser
  * @engine_bit: VGPU_ENGINE_MASK() of the engine being scanned
+ * @engine_key: @engine_bit above the 32 header bits, for the fast decode
  * @level: 0 while in the ring, else the level of the current batch
  * @cur: index of the current batch in @ctx->batches, -1 in the ring
- * @pos: byte offset of the current command in the ring or the batch
+ * @pos: byte offset of the current command in the ring or the batch (set
+ *	for start commands only, whose audit needs it)
  * @target: graphics address a start command branches to (set by its audit)
  * @call: the start command calls a second-level batch (set by its audit)
  */
 struct cmd_scan {
 	struct cmdparser_ctx *ctx;
 	u32 engine_bit;
+	u64 engine_key;
 	u32 level;
 	int cur;
 	u32 pos;
@@ -31,17 +34,20 @@ struct cmd_scan {
 	bool call;
 };
 
-/* struct cmd_desc.audit: the command-specific checks (cmd_audit.h). */
+/*
+ * struct cmd_desc.audit: the command-specific checks (cmd_audit.h). One bit
+ * each, tested one after the other: see cmd_audit().
+ */
 enum cmd_audit_id {
-	CMD_AUDIT_NONE,		/* the header says it all */
-	CMD_AUDIT_SDI,
-	CMD_AUDIT_LRI,
-	CMD_AUDIT_SRM,
-	CMD_AUDIT_FLUSH_DW,
-	CMD_AUDIT_PIPE_CONTROL,
-	CMD_AUDIT_BB_START,
-	CMD_AUDIT_BB_END,
-	CMD_AUDIT_BLT,
+	CMD_AUDIT_NONE = 0,		/* the header says it all */
+	CMD_AUDIT_SDI = 0x01,
+	CMD_AUDIT_LRI = 0x02,
+	CMD_AUDIT_SRM = 0x04,
+	CMD_AUDIT_FLUSH_DW = 0x08,
+	CMD_AUDIT_PIPE_CONTROL = 0x10,
+	CMD_AUDIT_BB_START = 0x20,
+	CMD_AUDIT_BB_END = 0x40,
+	CMD_AUDIT_BLT = 0x80,
 };
 
 /* struct cmd_desc.flags */
@@ -78,6 +84,19 @@ struct cmd_blt_info {
  *	documents the layout and is used by the audit
  * @blt: blit parameters, for the blit audit
  * @audit: the command-specific checks to run, enum cmd_audit_id
+ * @check_mask: the fast decode's test: in the low 32 bits the header bits
+ *	@match_mask, @reserved, @unsupported and the bits of the length field
+ *	the rule fixes; above them, the engines the command is not valid on
+ * @check_value: the value of those bits in a header that passes every
+ *	header check (zero above the header bits)
+ * @len_max: longest length in dwords (@len_min + @len_span)
+ *
+ * A header found in the command's bucket for which, with the scanned
+ * engine's bit above it, (key & @check_mask) == @check_value and whose length
+ * (cmd_header_len()) is at most @len_max passes all the header checks; any
+ * other header takes the full decode, which finds the reason in the
+ * documented order. The table-consistency test proves the first implies the
+ * second.
  */
 struct cmd_desc {
 	const char *name;
@@ -94,7 +113,22 @@ struct cmd_desc {
 	u8 addr_dw;
 	u8 audit;
 	struct cmd_blt_info blt;
+	u64 check_mask;
+	u64 check_value;
+	u16 len_max;
 };
+
+/*
+ * Which headers have a length field: every client but MI, and MI opcodes
+ * from 0x20 up; that is, headers with any of bits 31:28 set. The fast
+ * decode computes the length from the header alone with this rule, off the
+ * descriptor load; the table-consistency test checks every row follows it.
+ */
+#define CMD_HAS_LEN_BITS	0xf0000000
+static inline u32 cmd_header_len(u32 header)
+{
+	return header & CMD_HAS_LEN_BITS ? VGPU_CMD_LEN(header) : 1;
+}
 
 /* Descriptors are found by the top ten bits of a header. */
 #define CMD_BUCKET_SHIFT	22
@@ -139,14 +173,23 @@ static inline bool cmd_in_ranges(const struct cmdparser_range *r, u32 n,
 	return false;
 }
 
-/* The same on the context's spans: one subtraction less per range. */
+/*
+ * The same on the context's spans: one subtraction less per range. There is
+ * always a first span (cmdparser_init() wants one range at least; a zeroed
+ * context has an empty one), and it is the common case: the parent passes
+ * one range, so test it before the loop.
+ */
 static inline bool cmd_range_ok(const struct cmd_scan *s, u64 addr, u64 len)
 {
 	const struct cmdparser_span *r = s->ctx->spans;
-	u32 i, n = s->ctx->nr_spans;
+	u32 i, n;
 	u64 off;
 
-	for (i = 0; i < n; i++) {
+	off = addr - r[0].start;
+	if (likely(off < r[0].size && len <= r[0].size - off))
+		return true;
+	n = s->ctx->nr_spans;
+	for (i = 1; i < n; i++) {
 		off = addr - r[i].start;
 		if (off < r[i].size && len <= r[i].size - off)
 			return true;
@@ -154,12 +197,11 @@ static inline bool cmd_range_ok(const struct cmd_scan *s, u64 addr, u64 len)
 	return false;
 }
 
-/* Is @offset on the whitelist with @access? Binary search, sorted table. */
-static inline bool cmd_reg_allowed(const struct cmdparser_ctx *ctx,
-				   u32 offset, u32 access)
+/* The whitelist entry holding @offset, or NULL. Binary search, sorted table. */
+static inline const struct cmdparser_reg *
+cmd_reg_find(const struct cmdparser_reg *wl, u32 n, u32 offset)
 {
-	const struct cmdparser_reg *wl = ctx->cfg.whitelist;
-	u32 lo = 0, hi = ctx->cfg.nr_whitelist, mid;
+	u32 lo = 0, hi = n, mid;
 
 	while (lo < hi) {
 		mid = (lo + hi) / 2;
@@ -168,9 +210,19 @@ static inline bool cmd_reg_allowed(const struct cmdparser_ctx *ctx,
 		else if (offset > wl[mid].last)
 			lo = mid + 1;
 		else
-			return (wl[mid].access & access) == access;
+			return &wl[mid];
 	}
-	return false;
+	return NULL;
+}
+
+/* Is @offset on the whitelist with @access? */
+static inline bool cmd_reg_allowed(const struct cmdparser_ctx *ctx,
+				   u32 offset, u32 access)
+{
+	const struct cmdparser_reg *r;
+
+	r = cmd_reg_find(ctx->cfg.whitelist, ctx->cfg.nr_whitelist, offset);
+	return r && (r->access & access) == access;
 }
 
 #endif /* _VGPU_CMDPARSER_CMD_DESC_H */

@@ -40,30 +40,59 @@ static int scan_fail(struct scan_error *err, u32 reason, bool in_batch,
 }
 
 /*
- * Decode a header: find the descriptor, check the engine, the reserved and
- * unsupported header bits, and compute the length in dwords.
+ * Decode a header the slow way, one check after the other, so that a
+ * refused header gets the first reason in the documented order: find the
+ * descriptor, check the engine, the reserved bits, the length and the
+ * unsupported bits.
  */
-static inline u32 cmd_decode(const struct cmd_scan *s, u32 hdr,
-			     const struct cmd_desc **pd, u32 *plen)
+static u32 cmd_decode_slow(const struct cmd_scan *s, u32 hdr,
+			   const struct cmd_desc **pd, u32 *plen)
 {
 	const struct cmd_desc *d = cmd_lookup(hdr);
 	u32 len;
 
-	if (unlikely(!d))
+	if (!d)
 		return VGPU_AUDIT_UNKNOWN_OPCODE;
-	if (unlikely(!(d->engines & s->engine_bit)))
+	if (!(d->engines & s->engine_bit))
 		return VGPU_AUDIT_WRONG_ENGINE;
-	if (unlikely(hdr & d->reserved))
+	if (hdr & d->reserved)
 		return VGPU_AUDIT_RESERVED_BITS;
 	/* Without a length field, len_mask and len_span are 0. */
 	len = (hdr & d->len_mask) + d->len_bias;
-	if (unlikely(len - d->len_min > d->len_span))
+	if (len - d->len_min > d->len_span)
 		return VGPU_AUDIT_BAD_LENGTH;
-	if (unlikely(hdr & d->unsupported))
+	if (hdr & d->unsupported)
 		return VGPU_AUDIT_UNSUPPORTED;
 	*pd = d;
 	*plen = len;
 	return VGPU_AUDIT_OK;
+}
+
+/*
+ * Decode a header: the descriptor and the length in dwords. A header that
+ * passes the descriptor's one combined test (match, reserved, unsupported
+ * and fixed length bits, and the engine above them) and its longest length
+ * passes every check, with the length cmd_header_len() gives; anything
+ * else, accepted or not, takes the slow path.
+ */
+static __always_inline u32 cmd_decode(const struct cmd_scan *s, u32 hdr,
+				      const struct cmd_desc **pd, u32 *plen)
+{
+	const struct cmd_desc *d = cmd_buckets[hdr >> CMD_BUCKET_SHIFT];
+	const struct cmd_desc *slow_d = NULL;
+	u32 len = cmd_header_len(hdr), slow_len = 0, r;
+
+	if (likely(d && ((hdr | s->engine_key) & d->check_mask) ==
+		   d->check_value && len <= d->len_max)) {
+		*pd = d;
+		*plen = len;
+		return VGPU_AUDIT_OK;
+	}
+	/* Own locals for the slow path: the fast path's stay in registers. */
+	r = cmd_decode_slow(s, hdr, &slow_d, &slow_len);
+	*pd = slow_d;
+	*plen = slow_len;
+	return r;
 }
 
 /* Record the batch a start command at @patch_lo/@patch_hi leads to. */
@@ -121,8 +150,7 @@ static int scan_ring_segment(struct cmd_scan *s, u32 *ring, u32 size,
 			cmd = ctx->wrap;
 		}
 		if (d->audit) {
-			s->pos = off;
-			r = cmd_audit(s, d, cmd, len);
+			r = cmd_audit(s, d, cmd, len, off);
 			if (r)
 				goto refused;
 		}
@@ -248,8 +276,7 @@ static int scan_batch(struct cmd_scan *s, u32 idx, struct scan_error *err,
 			have = filled / 4;
 		}
 		if (d->audit) {
-			s->pos = i * 4;
-			r = cmd_audit(s, d, &buf[i], len);
+			r = cmd_audit(s, d, &buf[i], len, i * 4);
 			if (r)
 				goto refused;
 		}
@@ -287,6 +314,7 @@ int cmdparser_scan_ring(struct cmdparser_ctx *ctx, u32 *ring, u32 ring_size,
 	struct cmd_scan s = {
 		.ctx = ctx,
 		.engine_bit = VGPU_ENGINE_MASK(ctx->cfg.engine),
+		.engine_key = (u64)VGPU_ENGINE_MASK(ctx->cfg.engine) << 32,
 	};
 	u32 i, ncmds = 0;
 	int ret = 0;
@@ -366,7 +394,12 @@ int cmdparser_init(struct cmdparser_ctx *ctx,
 	    (cfg->shadow.gfx_addr & (SHADOW_ALIGN - 1)))
 		return -EINVAL;
 
-	memset(ctx, 0, sizeof(*ctx));
+	/*
+	 * The parent sets up a context before every scan: clear the small
+	 * head only. The batch records and the wrap buffer (most of the
+	 * context) are always written before they are read.
+	 */
+	memset(ctx, 0, offsetof(struct cmdparser_ctx, batches));
 	ctx->cfg = *cfg;
 	ctx->cfg.ranges = NULL;		/* the caller's; use the spans */
 	for (i = 0; i < cfg->nr_ranges; i++) {

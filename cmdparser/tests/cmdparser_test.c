@@ -1093,6 +1093,44 @@ static void range_check(void *data)
 	igt_assert(!cmdparser_range_check(r, 3, 0x1800, ~0ULL - 0x700));
 }
 
+/*
+ * The fast decode (scan.c) accepts a header found in @d's bucket when, with
+ * the engine's bit above it, (key & check_mask) == check_value and
+ * cmd_header_len(hdr) <= len_max. Prove that such a header passes every
+ * check of the full decode (match, engine, reserved, length, unsupported)
+ * with the same length.
+ */
+static void fast_decode_consistent(const struct cmd_desc *d)
+{
+	const u32 must = d->match_mask | d->reserved | d->unsupported |
+			 CMD_HAS_LEN_BITS;
+	const u32 all = VGPU_ENGINE_MASK(VGPU_ENGINE_COUNT) - 1;
+	u32 mask = (u32)d->check_mask, v = (u32)d->check_value, f, hdr, len;
+
+	igt_assert_eq_u32(mask & must, must);
+	igt_assert_eq_u32(d->check_mask >> 32, all & ~d->engines);
+	igt_assert_eq_u32(d->check_value >> 32, 0);
+	igt_assert_eq_u32(v & ~mask, 0);
+	igt_assert_eq_u32(v & d->match_mask, d->match_value);
+	igt_assert_eq_u32(v & (d->reserved | d->unsupported), 0);
+	igt_assert_eq_u32(d->len_max, d->len_min + d->len_span);
+	/* Every length field the test lets through. */
+	for (f = 0; f <= VGPU_CMD_LEN_MASK; f++) {
+		hdr = (v & ~VGPU_CMD_LEN_MASK) | f;
+		if ((hdr & mask) != v || cmd_header_len(hdr) > d->len_max)
+			continue;
+		len = (hdr & d->len_mask) + d->len_bias;
+		igt_assert_eq_u32(cmd_header_len(hdr), len);
+		igt_assert_f(len - d->len_min <= d->len_span,
+			     "%s: length %u\n", d->name, len);
+	}
+	/* The canonical header passes the fast test. */
+	hdr = d->match_value;
+	if (d->len_mask)
+		hdr |= d->len_min - d->len_bias;
+	igt_assert_eq_u32(hdr & mask, v);
+}
+
 static void table_consistency(void *data)
 {
 	const struct cmd_desc *d;
@@ -1114,6 +1152,7 @@ static void table_consistency(void *data)
 			hdr |= d->len_min - d->len_bias;
 		igt_assert_f(cmd_lookup(hdr) == d, "%s not found\n", d->name);
 		igt_assert_eq_str(cmdparser_cmd_name(hdr), d->name);
+		fast_decode_consistent(d);
 	}
 	for (key = 0; key < CMD_BUCKETS; key++) {
 		d = cmd_buckets[key];
