@@ -1,0 +1,85 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# vm-args: --timeout 1200
+#
+# The compatibility suite: the kernel's own sample mdev drivers (mtty,
+# mdpy, mbochs, built by tools/build-samples.sh from Debian's linux-source
+# against our include/linux/mdev.h and Module.symvers) run on our mdev.ko.
+# Loads vfio, our mdev and the samples, runs
+#   igt-tests/tests/mdev_sysfs.c          sysfs ABI, lifecycle, uevents,
+#                                         module unload
+#   igt-tests/tests/mdev_vfio_samples.c   each sample device through VFIO
+#                                         (vgem imports mbochs dma-bufs)
+# then unloads everything and checks that the only mdev module this VM
+# ever loaded is ours. See docs/compat.md.
+. "$VGPU_ROOT/tools/vm/lib.sh"
+set -u
+
+TESTS=$VGPU_ROOT/build/bin/tests
+SAMPLES=$VGPU_ROOT/build/samples
+TRACING=/sys/kernel/tracing
+MODULE_LOAD=$TRACING/events/module/module_load
+
+rc=0
+bad() { printf 'vm: FAIL: %s\n' "$*" >&2; rc=1; }
+
+for f in "$SAMPLES/mtty.ko" "$SAMPLES/mdpy.ko" "$SAMPLES/mbochs.ko" \
+	 "$SAMPLES/mdpy-fb.ko" "$TESTS/mdev_sysfs" "$TESTS/mdev_vfio_samples"; do
+	[ -e "$f" ] || vm_fail "$f missing (make modules userspace; tools/build-samples.sh)"
+done
+
+# Every module load from now on is recorded with its taint flags: ours is
+# out of tree and unsigned ("OE"), Debian's mdev.ko is neither.
+trace_loads=
+if [ -w "$MODULE_LOAD/enable" ]; then
+	echo 0 > "$TRACING/tracing_on"
+	: > "$TRACING/trace"
+	echo 1 > "$MODULE_LOAD/enable"
+	echo 1 > "$TRACING/tracing_on"
+	trace_loads=1
+else
+	vm_log "no module_load tracepoint: checking the loaded mdev only"
+fi
+
+vm_load_mdev || vm_fail "cannot load our mdev.ko"
+vm_log "mdev: $(modinfo -F filename mdev 2>/dev/null) (ours)"
+for m in mtty mdpy mbochs; do
+	insmod "$SAMPLES/$m.ko" || vm_fail "insmod $m.ko failed"
+done
+vm_log "parents: $(ls /sys/class/mdev_bus | tr '\n' ' ')"
+# A DRM importer for mbochs's dma-bufs (mdev_vfio_samples).
+modprobe vgem || bad "modprobe vgem failed"
+
+# The subtests that make a sample's probe refuse a create declare the
+# driver core's warning about it as expected (igt_dmesg_expect()).
+t0=$(date +%s)
+vm_run_igt --timeout 300 "$TESTS/mdev_sysfs" "$TESTS/mdev_vfio_samples" ||
+	bad "igt-run reported failures"
+vm_log "tests took $(($(date +%s) - t0)) s"
+
+# Unload everything; the samples remove their own devices.
+modprobe -r vgem || bad "modprobe -r vgem failed"
+for m in mbochs mdpy mtty; do
+	[ ! -d "/sys/module/$m" ] || rmmod "$m" || bad "rmmod $m failed"
+done
+[ -z "$(ls -A /sys/bus/mdev/devices 2>/dev/null)" ] ||
+	bad "mdevs left after unloading the samples: $(ls /sys/bus/mdev/devices)"
+vm_mdev_is_ours || bad "the mdev module loaded at the end is not ours"
+rmmod mdev || bad "rmmod mdev failed"
+[ ! -d /sys/module/mdev ] || bad "mdev still loaded"
+
+# Exactly one mdev module was ever loaded, and it was ours.
+if [ -n "$trace_loads" ]; then
+	echo 0 > "$TRACING/tracing_on"
+	loads=$(grep -o 'module_load: mdev\( [A-Z]*\)\?$' "$TRACING/trace")
+	echo 0 > "$MODULE_LOAD/enable"
+	: > "$TRACING/trace"
+	n=$(printf '%s\n' "$loads" | grep -c 'module_load')
+	vm_log "mdev loads seen: $n ($(printf '%s' "$loads" | tr '\n' ';'))"
+	[ "$n" = 1 ] || bad "mdev was loaded $n times, expected once"
+	printf '%s\n' "$loads" | grep -q 'module_load: mdev [A-Z]*O' ||
+		bad "the mdev module loaded was not the out-of-tree one"
+fi
+
+[ "$rc" = 0 ] && vm_log "mdev-compat: all passed"
+exit "$rc"
