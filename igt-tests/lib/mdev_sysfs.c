@@ -72,22 +72,26 @@ int sysfs_read_str(const char *path, char *buf, size_t len)
 	return n;
 }
 
-int sysfs_write_str(const char *path, const char *value)
+int sysfs_write_raw(const char *path, const void *buf, size_t len)
 {
-	size_t len = strlen(value);
 	ssize_t n;
 	int fd, ret = 0;
 
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	n = write(fd, value, len);
+	n = write(fd, buf, len);
 	if (n < 0)
 		ret = -errno;
 	else if ((size_t)n != len)
 		ret = -EIO;
 	close(fd);
 	return ret;
+}
+
+int sysfs_write_str(const char *path, const char *value)
+{
+	return sysfs_write_raw(path, value, strlen(value));
 }
 
 int mdev_uuid_generate(char uuid[MDEV_UUID_STRLEN])

@@ -177,6 +177,16 @@ int mdev_type_of(const char *uuid, char *buf, size_t len);
 int sysfs_read_str(const char *path, char *buf, size_t len);
 
 /**
+ * sysfs_write_raw() - write exactly @len bytes to a file in one write()
+ * @path: the file
+ * @buf: the bytes (need not be a C string: tests write malformed input)
+ * @len: how many
+ *
+ * Return: 0 or -errno; a short write is -EIO.
+ */
+int sysfs_write_raw(const char *path, const void *buf, size_t len);
+
+/**
  * sysfs_write_str() - write a string to a file in one write()
  * @path: the file
  * @value: the string

@@ -98,32 +98,6 @@ static inline bool compat_exists(const char *path)
 }
 
 /**
- * compat_write_raw() - write exactly @len bytes to a sysfs file in one go
- * @path: the file
- * @buf: the bytes (need not be a C string)
- * @len: how many
- *
- * Return: 0 or -errno (a short write is -EIO).
- */
-static inline int compat_write_raw(const char *path, const void *buf,
-				   size_t len)
-{
-	ssize_t n;
-	int fd, ret = 0;
-
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, buf, len);
-	if (n < 0)
-		ret = -errno;
-	else if ((size_t)n != len)
-		ret = -EIO;
-	close(fd);
-	return ret;
-}
-
-/**
  * compat_count_mdevs() - how many mdevs exist, of every parent
  *
  * Return: the count (0 when the mdev bus does not exist).

@@ -119,7 +119,7 @@ static int create(const char *parent, const char *type, const char *uuid)
 
 	type_path(path, sizeof(path), parent, type, "create");
 	snprintf(line, sizeof(line), "%s\n", uuid);
-	return compat_write_raw(path, line, strlen(line));
+	return sysfs_write_raw(path, line, strlen(line));
 }
 
 static void create_ok(const char *parent, const char *type, const char *uuid)
@@ -372,7 +372,7 @@ static void check_types(const struct sample_spec *s)
 
 		/* Read-only files refuse writes, even from root. */
 		type_path(path, sizeof(path), s->parent, t->dir, "name");
-		igt_assert_eq(compat_write_raw(path, "x", 1), -EACCES);
+		igt_assert_eq(sysfs_write_raw(path, "x", 1), -EACCES);
 
 		type_path(path, sizeof(path), s->parent, t->dir, "devices");
 		igt_assert_f(!stat(path, &st) && S_ISDIR(st.st_mode),
@@ -495,7 +495,7 @@ static void subtest_create_uppercase(void *data)
 
 	/* Without the newline echo would add: both forms are accepted. */
 	type_path(path, sizeof(path), "mdpy", "mdpy-vga", "create");
-	igt_assert_eq(compat_write_raw(path, upper, strlen(upper)), 0);
+	igt_assert_eq(sysfs_write_raw(path, upper, strlen(upper)), 0);
 	/* The device is named in lower case. */
 	assert_mdev_live(uuid, "mdpy", "mdpy-vga");
 	compat_pathf(path, sizeof(path), COMPAT_SYS_DEVICES "/%s", upper);
@@ -561,7 +561,7 @@ static void subtest_create_rejects_malformed(void *data)
 			int ret;
 
 			memcpy(bad, cases[i], lens[i]);
-			ret = compat_write_raw(path, bad, lens[i]);
+			ret = sysfs_write_raw(path, bad, lens[i]);
 			igt_assert_f(ret == -EINVAL,
 				     "%s/%s: writing case %u (%zu bytes) gave %s, expected EINVAL\n",
 				     where[w].parent, where[w].type, i,

@@ -135,6 +135,30 @@ vm_load_mdev() {
 	}
 }
 
+# vm_trace_module_loads: record every module load from now on through the
+# module_load tracepoint, whatever loads it (insmod, modprobe, the kernel's
+# own requests). Returns 1 if the tracepoint is not available.
+vm_trace_module_loads() {
+	local t=/sys/kernel/tracing
+	[ -w "$t/events/module/module_load/enable" ] || return 1
+	echo 0 > "$t/tracing_on"
+	: > "$t/trace"
+	echo 1 > "$t/events/module/module_load/enable"
+	echo 1 > "$t/tracing_on"
+}
+
+# vm_module_loads: stop recording and print one "NAME [TAINTS]" line per
+# load recorded since vm_trace_module_loads (taint "O" marks out-of-tree
+# modules such as ours).
+vm_module_loads() {
+	local t=/sys/kernel/tracing
+	echo 0 > "$t/tracing_on"
+	grep -o 'module_load: [a-z0-9_]*\( [A-Z]*\)\?$' "$t/trace" |
+		sed 's/^module_load: //'
+	echo 0 > "$t/events/module/module_load/enable"
+	: > "$t/trace"
+}
+
 # vm_insmod KO [PARAM=VALUE]...: insmod one of our modules unless a module
 # of that name is loaded already.
 vm_insmod() {

@@ -14,8 +14,6 @@ set -u
 
 TESTS=$VGPU_ROOT/build/bin/tests
 SAMPLES=$VGPU_ROOT/build/samples
-TRACING=/sys/kernel/tracing
-MODULE_LOAD=$TRACING/events/module/module_load
 rc=0
 bad() { printf 'vm: FAIL: %s\n' "$*" >&2; rc=1; }
 
@@ -24,14 +22,8 @@ for f in "$SAMPLES/mtty.ko" "$TESTS/mdev_kvmgt" \
 	[ -e "$f" ] || vm_fail "$f missing"
 done
 
-trace_loads=
-if [ -w "$MODULE_LOAD/enable" ]; then
-	echo 0 > "$TRACING/tracing_on"
-	: > "$TRACING/trace"
-	echo 1 > "$MODULE_LOAD/enable"
-	echo 1 > "$TRACING/tracing_on"
-	trace_loads=1
-fi
+trace_loads=1
+vm_trace_module_loads || trace_loads=
 
 vm_load_mdev || vm_fail "cannot set up and load our mdev.ko"
 vm_log "modprobe rule: $(cat /run/modprobe.d/vgpu-mdev.conf)"
@@ -50,17 +42,14 @@ for m in kvmgt i915 kvm mdev; do
 done
 
 if [ -n "$trace_loads" ]; then
-	echo 0 > "$TRACING/tracing_on"
-	loads=$(grep -o 'module_load: [a-z0-9_]*\( [A-Z]*\)\?$' "$TRACING/trace")
-	echo 0 > "$MODULE_LOAD/enable"
-	: > "$TRACING/trace"
-	vm_log "modules loaded: $(printf '%s' "$loads" | sed 's/module_load: //' | tr '\n' ';')"
-	mdev_loads=$(printf '%s\n' "$loads" | grep -c 'module_load: mdev\b')
+	loads=$(vm_module_loads)
+	vm_log "modules loaded: $(printf '%s' "$loads" | tr '\n' ';')"
+	mdev_loads=$(printf '%s\n' "$loads" | grep -c '^mdev\b')
 	[ "$mdev_loads" -ge 1 ] || bad "no mdev load was seen"
-	printf '%s\n' "$loads" | grep 'module_load: mdev\b' |
-		grep -v -q 'module_load: mdev [A-Z]*O' &&
+	printf '%s\n' "$loads" | grep '^mdev\b' |
+		grep -v -q '^mdev [A-Z]*O' &&
 		bad "an mdev module that is not out of tree was loaded"
-	printf '%s\n' "$loads" | grep -q 'module_load: kvmgt' ||
+	printf '%s\n' "$loads" | grep -q '^kvmgt' ||
 		bad "kvmgt was never loaded"
 fi
 exit "$rc"

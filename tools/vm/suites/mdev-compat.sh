@@ -17,8 +17,6 @@ set -u
 
 TESTS=$VGPU_ROOT/build/bin/tests
 SAMPLES=$VGPU_ROOT/build/samples
-TRACING=/sys/kernel/tracing
-MODULE_LOAD=$TRACING/events/module/module_load
 
 rc=0
 bad() { printf 'vm: FAIL: %s\n' "$*" >&2; rc=1; }
@@ -30,16 +28,11 @@ done
 
 # Every module load from now on is recorded with its taint flags: ours is
 # out of tree and unsigned ("OE"), Debian's mdev.ko is neither.
-trace_loads=
-if [ -w "$MODULE_LOAD/enable" ]; then
-	echo 0 > "$TRACING/tracing_on"
-	: > "$TRACING/trace"
-	echo 1 > "$MODULE_LOAD/enable"
-	echo 1 > "$TRACING/tracing_on"
-	trace_loads=1
-else
+trace_loads=1
+vm_trace_module_loads || {
+	trace_loads=
 	vm_log "no module_load tracepoint: checking the loaded mdev only"
-fi
+}
 
 vm_load_mdev || vm_fail "cannot load our mdev.ko"
 vm_log "mdev: $(modinfo -F filename mdev 2>/dev/null) (ours)"
@@ -70,14 +63,11 @@ rmmod mdev || bad "rmmod mdev failed"
 
 # Exactly one mdev module was ever loaded, and it was ours.
 if [ -n "$trace_loads" ]; then
-	echo 0 > "$TRACING/tracing_on"
-	loads=$(grep -o 'module_load: mdev\( [A-Z]*\)\?$' "$TRACING/trace")
-	echo 0 > "$MODULE_LOAD/enable"
-	: > "$TRACING/trace"
-	n=$(printf '%s\n' "$loads" | grep -c 'module_load')
+	loads=$(vm_module_loads | grep '^mdev\b')
+	n=$(printf '%s\n' "$loads" | grep -c '^mdev')
 	vm_log "mdev loads seen: $n ($(printf '%s' "$loads" | tr '\n' ';'))"
 	[ "$n" = 1 ] || bad "mdev was loaded $n times, expected once"
-	printf '%s\n' "$loads" | grep -q 'module_load: mdev [A-Z]*O' ||
+	printf '%s\n' "$loads" | grep -q '^mdev [A-Z]*O' ||
 		bad "the mdev module loaded was not the out-of-tree one"
 fi
 
