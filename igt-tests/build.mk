@@ -63,12 +63,12 @@ $(IGT_SUBJECTS): $(IGT_OBJ)/selftest/subjects.o $(IGT_LIB)
 
 # The runner self test drives igt-run and the subjects: build them first.
 $(IGT_BIN)/igt-runner-selftest: $(IGT_OBJ)/selftest/runner_selftest.o \
-		$(IGT_RUN_SHARED_OBJS) $(IGT_LIB) | $(IGT_RUN) $(IGT_SUBJECTS)
+		$(IGT_OBJ)/selftest/selftest_util.o $(IGT_RUN_SHARED_OBJS) $(IGT_LIB) | $(IGT_RUN) $(IGT_SUBJECTS)
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_LDFLAGS) -o $@ $^
 
 $(IGT_BIN)/igt-harness-selftest: $(IGT_OBJ)/selftest/harness_selftest.o \
-		$(IGT_LIB)
+		$(IGT_OBJ)/selftest/selftest_util.o $(IGT_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_LDFLAGS) -o $@ $^
 

@@ -8,8 +8,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,59 +15,19 @@
 #include <sys/stat.h>
 
 #include "igt_core.h"
+#include "selftest_util.h"
 #include "vfio_harness.h"
 
 #ifndef IGT_WORK_DIR
 #error "IGT_WORK_DIR must name a directory under build/"
 #endif
 
-/* A formatted string, allocated (the subtest's process ends soon). */
-static char *pathf(const char *fmt, ...) __igt_printf(1, 2);
-static char *pathf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	igt_assert(n >= 0);
-	return s;
-}
-
-static int rm_entry(const char *path, const struct stat *st, int flag,
-		    struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static void mkdir_p(const char *path)
-{
-	char buf[4096], *p;
-
-	igt_assert(strlen(path) < sizeof(buf));
-	strcpy(buf, path);
-	for (p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		igt_assert(!mkdir(buf, 0755) || errno == EEXIST);
-		*p = '/';
-	}
-	igt_assert(!mkdir(buf, 0755) || errno == EEXIST);
-}
-
 static const char *workdir(void)
 {
 	char *dir;
 
-	dir = pathf("%s/harness/%s", IGT_WORK_DIR, igt_subtest_name());
-	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-	mkdir_p(dir);
+	dir = selftest_pathf("%s/harness/%s", IGT_WORK_DIR, igt_subtest_name());
+	selftest_fresh_dir(dir);
 	return dir;
 }
 
@@ -78,7 +36,7 @@ static void put_file(const char *dir, const char *name, const char *text)
 	char *path;
 	int fd;
 
-	path = pathf("%s/%s", dir, name);
+	path = selftest_pathf("%s/%s", dir, name);
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	igt_assert_f(fd >= 0, "creating %s\n", path);
 	igt_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
@@ -90,7 +48,7 @@ static void get_file(const char *dir, const char *name, char *buf,
 {
 	char *path;
 
-	path = pathf("%s/%s", dir, name);
+	path = selftest_pathf("%s/%s", dir, name);
 	igt_assert_ok(sysfs_read_str(path, buf, len));
 }
 
@@ -240,7 +198,7 @@ static void fake_dev(struct vfio_dev *dev, const char *dir)
 	char *path;
 
 	vfio_dev_init(dev);
-	path = pathf("%s/device", dir);
+	path = selftest_pathf("%s/device", dir);
 	dev->device_fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
 	igt_assert(dev->device_fd >= 0);
 	igt_assert(!ftruncate(dev->device_fd, FAKE_BAR_OFFSET + 0x1000));
@@ -372,17 +330,17 @@ static void subtest_closed_device_errors(void *data)
 
 	(void)data;
 	/* Fails at the iommu_group link, before /dev/vfio is touched. */
-	path = pathf("%s/no-such-device", dir);
+	path = selftest_pathf("%s/no-such-device", dir);
 	igt_assert_eq(vfio_dev_open(&dev, path), -ENOENT);
 	igt_assert_eq(dev.device_fd, -1);
 	igt_assert_eq(dev.container_fd, -1);
 	igt_assert_ok(vfio_dev_close(&dev));
 
-	path = pathf("%s/dev0", dir);
-	mkdir_p(path);
-	path = pathf("%s/dev0/iommu_group", dir);
+	path = selftest_pathf("%s/dev0", dir);
+	selftest_mkdir_p(path);
+	path = selftest_pathf("%s/dev0/iommu_group", dir);
 	igt_assert(!symlink("../kernel/iommu_groups/not-a-number", path));
-	path = pathf("%s/dev0", dir);
+	path = selftest_pathf("%s/dev0", dir);
 	igt_assert_eq(vfio_dev_open(&dev, path), -EPROTO);
 
 	igt_assert_eq(vfio_dev_open_mdev(&dev, "not-a-uuid"), -EINVAL);
@@ -478,21 +436,21 @@ static void subtest_mdev_sysfs(void *data)
 
 	(void)data;
 	/* class/mdev_bus/parent0 with two types, one existing device. */
-	dir = pathf("%s/%s/vgpu-b", root, TYPES_DIR);
-	mkdir_p(dir);
+	dir = selftest_pathf("%s/%s/vgpu-b", root, TYPES_DIR);
+	selftest_mkdir_p(dir);
 	put_file(dir, "create", "");
 	put_file(dir, "name", "big vGPU\n");
 	put_file(dir, "available_instances", "2\n");
-	dir = pathf("%s/%s/vgpu-a", root, TYPES_DIR);
-	mkdir_p(dir);
+	dir = selftest_pathf("%s/%s/vgpu-a", root, TYPES_DIR);
+	selftest_mkdir_p(dir);
 	put_file(dir, "available_instances", "lots\n");
-	dir = pathf("%s/class/mdev_bus/parent1", root);
-	mkdir_p(dir);
-	dir = pathf("%s/bus/mdev/devices/%s", root, uuid);
-	mkdir_p(dir);
+	dir = selftest_pathf("%s/class/mdev_bus/parent1", root);
+	selftest_mkdir_p(dir);
+	dir = selftest_pathf("%s/bus/mdev/devices/%s", root, uuid);
+	selftest_mkdir_p(dir);
 	put_file(dir, "remove", "");
-	igt_assert(!symlink(pathf("../../../%s/vgpu-b", TYPES_DIR),
-			    pathf("%s/mdev_type", dir)));
+	igt_assert(!symlink(selftest_pathf("../../../%s/vgpu-b", TYPES_DIR),
+			    selftest_pathf("%s/mdev_type", dir)));
 
 	mdev_sysfs_set_root(root);
 	igt_assert_eq_str(mdev_sysfs_root(), root);
@@ -522,7 +480,7 @@ static void subtest_mdev_sysfs(void *data)
 	igt_assert_eq(mdev_type_available_instances("parent0", "vgpu-c"),
 		      -ENOENT);
 
-	dir = pathf("%s/%s/vgpu-b", root, TYPES_DIR);
+	dir = selftest_pathf("%s/%s/vgpu-b", root, TYPES_DIR);
 	igt_assert_ok(mdev_create("parent0", "vgpu-b", uuid));
 	get_file(dir, "create", buf, sizeof(buf));
 	igt_assert_eq_str(buf, uuid);
@@ -534,7 +492,7 @@ static void subtest_mdev_sysfs(void *data)
 	igt_assert_eq(mdev_type_of(uuid, buf, sizeof(buf)), 6);
 	igt_assert_eq_str(buf, "vgpu-b");
 	igt_assert_ok(mdev_device_path(uuid, buf, sizeof(buf)));
-	dir = pathf("%s/bus/mdev/devices/%s", root, uuid);
+	dir = selftest_pathf("%s/bus/mdev/devices/%s", root, uuid);
 	igt_assert_eq_str(buf, dir);
 
 	igt_assert_ok(mdev_remove(uuid));

@@ -13,7 +13,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -24,6 +23,7 @@
 #include <sys/wait.h>
 
 #include "igt_core.h"
+#include "selftest_util.h"
 #include "mdev_sysfs.h"
 #include "../runner/json.h"
 #include "../runner/runner.h"
@@ -41,47 +41,6 @@
 /* ---------------------------------------------------------------------- */
 /* helpers                                                                */
 
-/* A formatted string, allocated (the subtest's process ends soon). */
-static char *pathf(const char *fmt, ...) __igt_printf(1, 2);
-static char *pathf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	igt_assert(n >= 0);
-	return s;
-}
-
-static int rm_entry(const char *path, const struct stat *st, int flag,
-		    struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static void mkdir_p(const char *path)
-{
-	char buf[4096], *p;
-
-	igt_assert(strlen(path) < sizeof(buf));
-	strcpy(buf, path);
-	for (p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		igt_assert_f(!mkdir(buf, 0755) || errno == EEXIST,
-			     "mkdir %s\n", buf);
-		*p = '/';
-	}
-	igt_assert_f(!mkdir(buf, 0755) || errno == EEXIST, "mkdir %s\n", buf);
-}
-
 /* A fresh, empty work directory for the running (runner-*) subtest. */
 static const char *workdir(void)
 {
@@ -89,9 +48,8 @@ static const char *workdir(void)
 
 	/* A runner bug must not hang the unit test. */
 	igt_set_timeout(120, "the runner self test");
-	dir = pathf("%s/runner/%s", IGT_WORK_DIR, igt_subtest_name());
-	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-	mkdir_p(dir);
+	dir = selftest_pathf("%s/runner/%s", IGT_WORK_DIR, igt_subtest_name());
+	selftest_fresh_dir(dir);
 	return dir;
 }
 
@@ -248,7 +206,7 @@ static struct json_value *load_results(const char *dir)
 {
 	char *path;
 
-	path = pathf("%s/results.json", dir);
+	path = selftest_pathf("%s/results.json", dir);
 	return load_json(path);
 }
 
@@ -266,7 +224,7 @@ static void python_validates(const char *path)
 	igt_assert(paths);
 	for (dir = strtok_r(paths, ":", &save); dir && !found;
 	     dir = strtok_r(NULL, ":", &save)) {
-		python = pathf("%s/python3", dir);
+		python = selftest_pathf("%s/python3", dir);
 		found = !access(python, X_OK);
 	}
 	free(paths);
@@ -333,7 +291,7 @@ static void check_no_leftover(const char *pidfile)
 	igt_assert_ok(sysfs_read_str(pidfile, buf, sizeof(buf)));
 	pid = atoi(buf);
 	igt_assert_lt(0, pid);
-	ret = sysfs_read_str(pathf("/proc/%d/stat", pid), stat, sizeof(stat));
+	ret = sysfs_read_str(selftest_pathf("/proc/%d/stat", pid), stat, sizeof(stat));
 	if (ret == -ENOENT || ret == -ESRCH)
 		return;
 	igt_assert_ok(ret);
@@ -444,8 +402,8 @@ static void check_failing(const char *subtest, const char *result, ...)
 	collect(needles, va_arg(ap, const char *), ap);
 	va_end(ap);
 
-	starting = pathf("Starting subtest: %s", subtest);
-	line = pathf("Subtest %s: %s (%%Ts)", subtest, result);
+	starting = selftest_pathf("Starting subtest: %s", subtest);
+	line = selftest_pathf("Subtest %s: %s (%%Ts)", subtest, result);
 	run(&res, SUBJECTS, "--run-subtest", subtest, NULL);
 	igt_assert_eq(exit_code(&res), strcmp(result, "TIMEOUT") ? 98 : 78);
 	check_lines("stdout", &res.out, starting, line, NULL);
@@ -652,9 +610,9 @@ static void subtest_runner_classifies(void *data)
 	size_t i;
 
 	(void)data;
-	results = pathf("%s/results", dir);
-	json = pathf("%s/results.json", results);
-	list = pathf("%s/classify.testlist", dir);
+	results = selftest_pathf("%s/results", dir);
+	json = selftest_pathf("%s/results.json", results);
+	list = selftest_pathf("%s/classify.testlist", dir);
 	sb_adds(&text, "# every kind of ending\n\n");
 	for (i = 0; i < IGT_ARRAY_SIZE(expect); i++)
 		sb_addf(&text, "  %s@%s  # comment\n", SUBJECTS,
@@ -662,7 +620,7 @@ static void subtest_runner_classifies(void *data)
 	write_text(list, sb_str(&text), 0644);
 	sb_free(&text);
 
-	pidfile = pathf("%s/hang-children.pid", dir);
+	pidfile = selftest_pathf("%s/hang-children.pid", dir);
 	setenv("IGT_SELFTEST_PIDFILE", pidfile, 1);
 	run(&res, RUNNER, "--results", results, "--timeout", "3", "--no-dmesg",
 	    list, NULL);
@@ -693,7 +651,7 @@ static void subtest_runner_classifies(void *data)
 	tests = get_obj(doc, "tests");
 	igt_assert_eq(tests->count, IGT_ARRAY_SIZE(expect));
 	for (i = 0; i < IGT_ARRAY_SIZE(expect); i++) {
-		char *name = pathf(SUBJECTS_GROUP "@%s", expect[i].subtest);
+		char *name = selftest_pathf(SUBJECTS_GROUP "@%s", expect[i].subtest);
 
 		t = get_obj(tests, name);
 		igt_assert_f(!strcmp(get_str(t, "result"), expect[i].result),
@@ -737,8 +695,8 @@ static void subtest_runner_dmesg(void *data)
 	struct proc_result res;
 
 	(void)data;
-	results = pathf("%s/results", dir);
-	kmsg = pathf("%s/kmsg", dir);
+	results = selftest_pathf("%s/results", dir);
+	kmsg = selftest_pathf("%s/kmsg", dir);
 	/* Logged before the run: must not count against any test. */
 	write_text(kmsg, "4,1,100,-;WARNING: old news\n", 0644);
 	setenv("IGT_SELFTEST_KMSG", kmsg, 1);
@@ -750,7 +708,7 @@ static void subtest_runner_dmesg(void *data)
 	check_contains("console", &res.out, "<4> [5.000123] selftest: a plain");
 	proc_result_free(&res);
 
-	python_validates(pathf("%s/results.json", results));
+	python_validates(selftest_pathf("%s/results.json", results));
 	doc = load_results(results);
 	tests = get_obj(doc, "tests");
 	igt_assert_eq_str(test_result(doc, SUBJECTS_GROUP "@pass"), "pass");
@@ -786,7 +744,7 @@ static void subtest_runner_dmesg(void *data)
 	json_free(doc);
 
 	/* --dmesg-ignore: the same warnings, expected by the whole run. */
-	results = pathf("%s/ignored", dir);
+	results = selftest_pathf("%s/ignored", dir);
 	run(&res, RUNNER, "--results", results, "--kmsg", kmsg,
 	    "--dmesg-ignore", "a plain", "--dmesg-ignore", "^WARNING:|^Call ",
 	    "--dmesg-ignore", "([", SUBJECTS "@dmesg-warn,dmesg-trace", NULL);
@@ -845,8 +803,8 @@ static void subtest_runner_json_escaping(void *data)
 	check_escape("\xc3\xa9\xf0\x9f\x98\x80", 6,
 		     "\"\xc3\xa9\xf0\x9f\x98\x80\"");
 
-	results = pathf("%s/results", dir);
-	json = pathf("%s/results.json", results);
+	results = selftest_pathf("%s/results", dir);
+	json = selftest_pathf("%s/results.json", results);
 	run(&res, RUNNER, "--results", results, "--no-dmesg",
 	    SUBJECTS "@nasty-output", NULL);
 	igt_assert_eq(exit_code(&res), 0);
@@ -885,13 +843,13 @@ static void subtest_runner_summarize(void *data)
 	struct proc_result res;
 
 	(void)data;
-	a = pathf("%s/a", dir);
-	b = pathf("%s/b", dir);
-	c = pathf("%s/c", dir);
-	aj = pathf("%s/results.json", a);
-	bj = pathf("%s/results.json", b);
-	cj = pathf("%s/results.json", c);
-	missing = pathf("%s/missing/results.json", dir);
+	a = selftest_pathf("%s/a", dir);
+	b = selftest_pathf("%s/b", dir);
+	c = selftest_pathf("%s/c", dir);
+	aj = selftest_pathf("%s/results.json", a);
+	bj = selftest_pathf("%s/results.json", b);
+	cj = selftest_pathf("%s/results.json", c);
+	missing = selftest_pathf("%s/missing/results.json", dir);
 
 	run(&res, RUNNER, "--results", a, "--no-dmesg",
 	    SUBJECTS "@pass,skip-explicit", NULL);
@@ -906,7 +864,7 @@ static void subtest_runner_summarize(void *data)
 	proc_result_free(&res);
 
 	/* A file as tools/check.sh writes it for a stage that broke. */
-	mkdir_p(c);
+	selftest_mkdir_p(c);
 	write_text(cj, check_sh_results, 0644);
 
 	run(&res, RUNNER, "--summarize", aj, NULL);
@@ -938,26 +896,26 @@ static void subtest_runner_testlists(void *data)
 	struct strbuf text = { };
 
 	(void)data;
-	sub = pathf("%s/lists", dir);
-	mkdir_p(sub);
-	results = pathf("%s/results", dir);
+	sub = selftest_pathf("%s/lists", dir);
+	selftest_mkdir_p(sub);
+	results = selftest_pathf("%s/results", dir);
 
 	/* A binary without subtests runs as one test. */
-	bare = pathf("%s/lists/bare-test", dir);
+	bare = selftest_pathf("%s/lists/bare-test", dir);
 	write_text(bare, "#!/bin/sh\n"
 		   "[ \"$1\" = --list-subtests ] && exit 0\n"
 		   "echo ran whole\n", 0755);
 
-	write_text(pathf("%s/lists/bare-crash", dir), "#!/bin/sh\n"
+	write_text(selftest_pathf("%s/lists/bare-crash", dir), "#!/bin/sh\n"
 		   "[ \"$1\" = --list-subtests ] && exit 0\n"
 		   "kill -SEGV $$\n", 0755);
 
-	inner = pathf("%s/lists/inner.testlist", dir);
+	inner = selftest_pathf("%s/lists/inner.testlist", dir);
 	sb_addf(&text, "%s@skip*\n", SUBJECTS);
 	write_text(inner, sb_str(&text), 0644);
 	sb_reset(&text);
 
-	list = pathf("%s/lists/outer.testlist", dir);
+	list = selftest_pathf("%s/lists/outer.testlist", dir);
 	sb_addf(&text, "# relative entries are taken from this directory\n"
 		"bare-test\n"
 		"\tbare-crash # trailing comment\n"
@@ -998,7 +956,7 @@ static void subtest_runner_testlists(void *data)
 static void subtest_runner_interrupted(void *data)
 {
 	const char *dir = workdir();
-	char *results = pathf("%s/results", dir);
+	char *results = selftest_pathf("%s/results", dir);
 	struct json_value *doc;
 	int status, null;
 	pid_t pid;
