@@ -45,7 +45,9 @@ static void device_and_irq_info(void *data)
 	vg_start(&g, "small");
 	igt_assert(g.dev.info.flags & VFIO_DEVICE_FLAGS_PCI);
 	igt_assert(g.dev.info.flags & VFIO_DEVICE_FLAGS_RESET);
-	igt_assert_eq(g.dev.info.num_regions, VFIO_PCI_NUM_REGIONS);
+	/* The PCI regions, then EDID, primary and cursor of its one head. */
+	igt_assert_eq(g.dev.info.num_regions,
+		      VFIO_PCI_NUM_REGIONS + VGPU_VFIO_REGIONS_PER_HEAD);
 	igt_assert_eq_u64(vfio_dev_region(&g.dev, BAR0)->size, VGPU_BAR0_SIZE);
 	igt_assert_eq_u64(vfio_dev_region(&g.dev,
 					  VFIO_PCI_CONFIG_REGION_INDEX)->size,

@@ -200,6 +200,9 @@ static void vgpu_irq_reg_write(struct vgpu *vgpu, const struct vgpu_reg *r,
 		*f &= ~val;	/* write 1 to clear */
 	else
 		*f = val;
+	/* Whether anybody listens to vblank decides if its timer runs. */
+	if (r->flags & VGPU_REG_PIPE)
+		vgpu_display_irq_changed(vgpu, idx);
 	vgpu_irq_update(vgpu);
 }
 
@@ -216,30 +219,30 @@ static void vgpu_master_write(struct vgpu *vgpu, const struct vgpu_reg *r,
 	vgpu_irq_update(vgpu);
 }
 
-/* ---- display: plain storage, PIPECONF reports the pipe running ---- */
+/* ---- display (display.c): @r->arg is the enum vgpu_disp_reg ---- */
 
 static u32 vgpu_disp_read(struct vgpu *vgpu, const struct vgpu_reg *r,
 			  u32 idx, u32 off)
 {
-	u32 v = vgpu->disp[idx][r->arg];
-
-	if (r->arg == VGPU_DISP_PIPECONF && (v & VGPU_PIPECONF_ENABLE))
-		v |= VGPU_PIPECONF_STATE;
-	return v;
+	return vgpu_display_reg_read(vgpu, idx, r->arg);
 }
 
 static void vgpu_disp_write(struct vgpu *vgpu, const struct vgpu_reg *r,
 			    u32 idx, u32 off, u32 val)
 {
-	if (r->arg == VGPU_DISP_PIPECONF)
-		val &= VGPU_PIPECONF_ENABLE;
-	vgpu->disp[idx][r->arg] = val;
+	vgpu_display_reg_write(vgpu, idx, r->arg, val);
 }
 
-static u32 vgpu_surflive_read(struct vgpu *vgpu, const struct vgpu_reg *r,
-			      u32 idx, u32 off)
+/* PV EDID: one 512-byte block per head, read a dword at a time. */
+static u32 vgpu_pv_edid_read(struct vgpu *vgpu, const struct vgpu_reg *r,
+			     u32 idx, u32 off)
 {
-	return vgpu->disp[idx][VGPU_DISP_PLANE_SURF];
+	u32 rel = off - VGPU_PV_EDID(0);
+	u32 head = rel / VGPU_PV_EDID_MAX;
+
+	if (head >= vgpu_heads(vgpu))
+		return 0;
+	return vgpu_edid_pv_read(vgpu, head, rel % VGPU_PV_EDID_MAX);
 }
 
 /* ---- PV info page ---- */
@@ -344,12 +347,6 @@ static u32 vgpu_pv_error_read(struct vgpu *vgpu, const struct vgpu_reg *r,
 	}
 }
 
-static u32 vgpu_pv_head_status_read(struct vgpu *vgpu,
-				    const struct vgpu_reg *r, u32 idx, u32 off)
-{
-	return VGPU_HEAD_STATUS_CONNECTED;
-}
-
 #define REG(b, rd, wr, a, fl) \
 	{ .base = (b), .count = 1, .read = (rd), .write = (wr), .arg = (a), \
 	  .flags = (fl) }
@@ -368,6 +365,9 @@ static u32 vgpu_pv_head_status_read(struct vgpu *vgpu,
 #define DE_PIPE_STRIDE	(VGPU_REG_DE_PIPE_ISR(1) - VGPU_REG_DE_PIPE_ISR(0))
 #define GM_STRIDE	(VGPU_PV_GM_BASE_LO(1) - VGPU_PV_GM_BASE_LO(0))
 #define HEAD_STRIDE	(VGPU_PV_HEAD_STATUS(1) - VGPU_PV_HEAD_STATUS(0))
+#define HEAD_REG(reg, wr, a) \
+	REGN(reg(0), VGPU_MAX_PIPES, HEAD_STRIDE, vgpu_disp_read, wr, a, \
+	     VGPU_REG_PIPE)
 #define IRQ_ISR_REG(reg, n, s, fl) \
 	REGN(reg, n, s, vgpu_irq_reg_read, NULL, IRQ_ISR, fl)
 #define IRQ_REG(reg, n, s, a, fl) \
@@ -418,8 +418,8 @@ static const struct vgpu_reg vgpu_regs[] = {
 	DISP_REG(VGPU_REG_VSYNC, VGPU_DISP_VSYNC),
 	DISP_REG(VGPU_REG_PIPESRC, VGPU_DISP_PIPESRC),
 	DISP_REG(VGPU_REG_PIPECONF, VGPU_DISP_PIPECONF),
-	REGN(VGPU_REG_PIPE_FRMCOUNT(0), VGPU_MAX_PIPES, PIPE_STRIDE, NULL,
-	     NULL, 0, VGPU_REG_PIPE),
+	REGN(VGPU_REG_PIPE_FRMCOUNT(0), VGPU_MAX_PIPES, PIPE_STRIDE,
+	     vgpu_disp_read, NULL, VGPU_DISP_FRMCOUNT, VGPU_REG_PIPE),
 	DISP_REG(VGPU_REG_CURCNTR, VGPU_DISP_CURCNTR),
 	DISP_REG(VGPU_REG_CURBASE, VGPU_DISP_CURBASE),
 	DISP_REG(VGPU_REG_CURPOS, VGPU_DISP_CURPOS),
@@ -430,7 +430,7 @@ static const struct vgpu_reg vgpu_regs[] = {
 	DISP_REG(VGPU_REG_PLANE_SURF, VGPU_DISP_PLANE_SURF),
 	DISP_REG(VGPU_REG_PLANE_OFFSET, VGPU_DISP_PLANE_OFFSET),
 	REGN(VGPU_REG_PLANE_SURFLIVE(0), VGPU_MAX_PIPES, PIPE_STRIDE,
-	     vgpu_surflive_read, NULL, 0, VGPU_REG_PIPE),
+	     vgpu_disp_read, NULL, VGPU_DISP_SURFLIVE, VGPU_REG_PIPE),
 	REG(VGPU_PV_MAGIC_LO, vgpu_pv_read, NULL, PV_MAGIC_LO, 0),
 	REG(VGPU_PV_MAGIC_HI, vgpu_pv_read, NULL, PV_MAGIC_HI, 0),
 	REG(VGPU_PV_VERSION, vgpu_pv_read, NULL, PV_VERSION, 0),
@@ -464,20 +464,14 @@ static const struct vgpu_reg vgpu_regs[] = {
 	     VGPU_PV_ENGINE_STRIDE, vgpu_pv_error_read, NULL, ERR_CMD, 0),
 	REGN(VGPU_PV_ENGINE_ERROR_COUNT(0), VGPU_ENGINE_COUNT,
 	     VGPU_PV_ENGINE_STRIDE, vgpu_pv_error_read, NULL, ERR_COUNT, 0),
-	REGN(VGPU_PV_HEAD_STATUS(0), VGPU_MAX_PIPES,
-	     HEAD_STRIDE, vgpu_pv_head_status_read, NULL,
-	     0, VGPU_REG_PIPE),
-	REGN(VGPU_PV_HEAD_CURSOR_HOT(0), VGPU_MAX_PIPES,
-	     HEAD_STRIDE, vgpu_disp_read,
-	     vgpu_disp_write, VGPU_DISP_CURSOR_HOT, VGPU_REG_PIPE),
-	REGN(VGPU_PV_HEAD_DOTCLOCK_KHZ(0), VGPU_MAX_PIPES,
-	     HEAD_STRIDE, vgpu_disp_read,
-	     vgpu_disp_write, VGPU_DISP_DOTCLOCK, VGPU_REG_PIPE),
-	/* No EDID yet: size 0, contents zero. */
-	REGN(VGPU_PV_HEAD_EDID_SIZE(0), VGPU_MAX_PIPES,
-	     HEAD_STRIDE, NULL, NULL, 0, VGPU_REG_PIPE),
-	REGN(VGPU_PV_EDID(0), VGPU_MAX_PIPES * VGPU_PV_EDID_MAX / 4, 4, NULL,
-	     NULL, 0, 0),
+	HEAD_REG(VGPU_PV_HEAD_STATUS, NULL, VGPU_DISP_HEAD_STATUS),
+	HEAD_REG(VGPU_PV_HEAD_CURSOR_HOT, vgpu_disp_write, VGPU_DISP_CURSOR_HOT),
+	HEAD_REG(VGPU_PV_HEAD_DOTCLOCK_KHZ, vgpu_disp_write, VGPU_DISP_DOTCLOCK),
+	HEAD_REG(VGPU_PV_HEAD_EDID_SIZE, NULL, VGPU_DISP_EDID_SIZE),
+	HEAD_REG(VGPU_PV_HEAD_DISPLAY_ERROR, NULL, VGPU_DISP_ERROR),
+	HEAD_REG(VGPU_PV_HEAD_DISPLAY_ERROR_COUNT, NULL, VGPU_DISP_ERROR_COUNT),
+	REGN(VGPU_PV_EDID(0), VGPU_MAX_PIPES * VGPU_PV_EDID_MAX / 4, 4,
+	     vgpu_pv_edid_read, NULL, 0, 0),
 };
 
 /**
@@ -670,6 +664,8 @@ int vgpu_mmio_write(struct vgpu *vgpu, u64 off, u32 size, u64 val)
 			val = pte | (val & U32_MAX) << shift;
 		}
 		vgpu_gtt_write_pte(vgpu, index, val);
+		vgpu_display_gtt_changed(vgpu,
+					 (u64)index << VGPU_GTT_PAGE_SHIFT);
 		return 0;
 	}
 	if (size == 4 && off < VGPU_MMIO_SIZE) {

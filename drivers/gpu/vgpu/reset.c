@@ -62,6 +62,7 @@ void vgpu_reset_engines(struct vgpu *vgpu, u32 engine_mask)
 void vgpu_reset_device(struct vgpu *vgpu)
 {
 	vgpu_reset_engines(vgpu, vgpu_present_mask(vgpu));
+	vgpu_display_reset(vgpu);
 	vgpu_gtt_clear_all(vgpu);
 	vgpu_mmio_reset(vgpu);
 	vgpu_irq_reset(vgpu);

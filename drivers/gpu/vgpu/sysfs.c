@@ -176,6 +176,51 @@ VGPU_STAT_ATTR(unpins, unpins);
 VGPU_STAT_ATTR(unhandled_accesses, unhandled);
 VGPU_STAT_ATTR(gtt_refused, gtt_refused);
 VGPU_STAT_ATTR(hws_misses, hws_misses);
+VGPU_STAT_ATTR(display_pinned_pages, disp_pinned);
+VGPU_STAT_ATTR(display_errors, display_errors);
+
+static const char * const vgpu_protocol_names[] = {
+	[VGPU_PROTOCOL_REGION] = "region",
+	[VGPU_PROTOCOL_DMABUF] = "dmabuf",
+};
+
+static ssize_t display_protocol_show(struct device *dev,
+				     struct device_attribute *attr, char *buf)
+{
+	struct vgpu *vgpu = dev_to_vgpu(dev);
+
+	return sysfs_emit(buf, "%s\n", vgpu_protocol_names[vgpu->protocol]);
+}
+
+/* Chosen before the VMM opens the device: it probes once, at start. */
+static ssize_t display_protocol_store(struct device *dev,
+				      struct device_attribute *attr,
+				      const char *buf, size_t count)
+{
+	struct vgpu *vgpu = dev_to_vgpu(dev);
+	int ret;
+
+	ret = sysfs_match_string(vgpu_protocol_names, buf);
+	if (ret < 0)
+		return ret;
+	mutex_lock(&vgpu->lock);
+	if (vgpu->open) {
+		mutex_unlock(&vgpu->lock);
+		return -EBUSY;
+	}
+	vgpu->protocol = ret;
+	mutex_unlock(&vgpu->lock);
+	return count;
+}
+static DEVICE_ATTR_RW(display_protocol);
+
+static ssize_t dmabufs_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%d\n",
+			  atomic_read(&dev_to_vgpu(dev)->live_dmabufs));
+}
+static DEVICE_ATTR_RO(dmabufs);
 
 static ssize_t resets_show(struct device *dev, struct device_attribute *attr,
 			   char *buf)
@@ -218,6 +263,10 @@ static struct attribute *vgpu_attrs[] = {
 	&dev_attr_gtt_refused.attr,
 	&dev_attr_hws_misses.attr,
 	&dev_attr_gfx_range.attr,
+	&dev_attr_display_protocol.attr,
+	&dev_attr_display_pinned_pages.attr,
+	&dev_attr_display_errors.attr,
+	&dev_attr_dmabufs.attr,
 	NULL,
 };
 

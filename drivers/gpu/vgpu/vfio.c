@@ -53,6 +53,7 @@ static int vgpu_vfio_init(struct vfio_device *vdev)
 		vgpu_slice_free(vgpu);
 		return ret;
 	}
+	vgpu_display_init(vgpu);
 	vgpu_cfg_init(vgpu);
 	vgpu_mmio_reset(vgpu);
 	return 0;
@@ -76,6 +77,10 @@ static int vgpu_vfio_open(struct vfio_device *vdev)
 	struct vgpu *vgpu = vdev_to_vgpu(vdev);
 	int ret;
 
+	/* Plane-region mappings of this open; they may outlive it. */
+	ret = vgpu_display_map_init(vgpu);
+	if (ret)
+		return ret;
 	mutex_lock(&vgpu->lock);
 	vgpu_cfg_init(vgpu);
 	vgpu_mmio_reset(vgpu);
@@ -91,6 +96,8 @@ static int vgpu_vfio_open(struct vfio_device *vdev)
 	vgpu->open = true;
 out:
 	mutex_unlock(&vgpu->lock);
+	if (ret)
+		vgpu_display_map_fini(vgpu);
 	return ret;
 }
 
@@ -109,6 +116,9 @@ static void vgpu_vfio_close(struct vfio_device *vdev)
 	vgpu_sched_cancel(vgpu, all, false);
 	mutex_unlock(&vgpu->lock);
 
+	/* Pipes off, framebuffers unpinned, dma-bufs revoked. */
+	vgpu_display_close(vgpu);
+
 	/* Waits for kill work that still refers to this vGPU. */
 	vgpu_sched_detach(vgpu);
 	vgpu_submit_fini(vgpu);
@@ -118,6 +128,26 @@ static void vgpu_vfio_close(struct vfio_device *vdev)
 	vgpu_gtt_clear_all(vgpu);
 	vgpu_irq_release(vgpu);
 	mutex_unlock(&vgpu->lock);
+	vgpu_display_map_fini(vgpu);
+}
+
+/* Device-specific regions: three per head from VGPU_VFIO_REGION_FIRST. */
+static u32 vgpu_num_regions(const struct vgpu *vgpu)
+{
+	return VFIO_PCI_NUM_REGIONS +
+	       VGPU_VFIO_REGIONS_PER_HEAD * vgpu_heads(vgpu);
+}
+
+static unsigned int vgpu_region_head(u32 index)
+{
+	return (index - VGPU_VFIO_REGION_FIRST) / VGPU_VFIO_REGIONS_PER_HEAD;
+}
+
+static bool vgpu_region_is_edid(const struct vgpu *vgpu, u32 index)
+{
+	return index >= VGPU_VFIO_REGION_FIRST &&
+	       index < vgpu_num_regions(vgpu) &&
+	       index == VGPU_VFIO_REGION_EDID(vgpu_region_head(index));
 }
 
 /* One access of 1, 2, 4 or 8 bytes to a region. */
@@ -143,7 +173,11 @@ static int vgpu_region_access(struct vgpu *vgpu, u32 index, u64 off,
 			return vgpu_mmio_write(vgpu, off, size, *val);
 		return vgpu_mmio_read(vgpu, off, size, val);
 	default:
-		return -EINVAL;
+		if (!vgpu_region_is_edid(vgpu, index))
+			return -EINVAL;
+		return vgpu_edid_region_access(vgpu,
+					       vgpu_region_head(index),
+					       off, size, val, write);
 	}
 }
 
@@ -171,6 +205,17 @@ static ssize_t vgpu_vfio_rw(struct vgpu *vgpu, char __user *ubuf,
 	u32 size;
 	int ret = 0;
 
+	/* Plane regions copy whole pages without vgpu->lock. */
+	if (index >= VGPU_VFIO_REGION_FIRST &&
+	    index < vgpu_num_regions(vgpu) &&
+	    !vgpu_region_is_edid(vgpu, index)) {
+		if (write)
+			return -EINVAL;
+		done = vgpu_display_region_read(vgpu, index, off, ubuf, count);
+		if ((ssize_t)done > 0)
+			*ppos += done;
+		return done;
+	}
 	mutex_lock(&vgpu->lock);
 	while (done < count) {
 		size = vgpu_chunk(off, count - done, max);
@@ -210,7 +255,7 @@ static ssize_t vgpu_vfio_write(struct vfio_device *vdev,
 			    ppos, true);
 }
 
-static long vgpu_ioctl_device_info(unsigned long arg)
+static long vgpu_ioctl_device_info(struct vgpu *vgpu, unsigned long arg)
 {
 	struct vfio_device_info info;
 	unsigned long minsz = offsetofend(struct vfio_device_info, num_irqs);
@@ -220,12 +265,58 @@ static long vgpu_ioctl_device_info(unsigned long arg)
 	if (info.argsz < minsz)
 		return -EINVAL;
 	info.flags = VFIO_DEVICE_FLAGS_PCI | VFIO_DEVICE_FLAGS_RESET;
-	info.num_regions = VFIO_PCI_NUM_REGIONS;
+	info.num_regions = vgpu_num_regions(vgpu);
 	info.num_irqs = VFIO_PCI_NUM_IRQS;
 	return copy_to_user((void __user *)arg, &info, minsz) ? -EFAULT : 0;
 }
 
-static long vgpu_ioctl_region_info(unsigned long arg)
+/*
+ * A device-specific region: its size, access and type capability.
+ * Return: 0 or -EFAULT.
+ */
+static long vgpu_ioctl_dev_region_info(struct vgpu *vgpu,
+				       struct vfio_region_info *info,
+				       unsigned long arg)
+{
+	struct vfio_region_info_cap_type cap = {
+		.header.id = VFIO_REGION_INFO_CAP_TYPE,
+		.header.version = 1,
+	};
+	unsigned int head = vgpu_region_head(info->index);
+
+	info->flags = VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_CAPS;
+	if (vgpu_region_is_edid(vgpu, info->index)) {
+		info->flags |= VFIO_REGION_INFO_FLAG_WRITE;
+		info->size = VGPU_EDID_BLOB_OFFSET + VGPU_PV_EDID_MAX;
+		cap.type = VFIO_REGION_TYPE_GFX;
+		cap.subtype = VFIO_REGION_SUBTYPE_GFX_EDID;
+	} else {
+		bool primary = info->index == VGPU_VFIO_REGION_PRIMARY(head);
+
+		info->flags |= VFIO_REGION_INFO_FLAG_MMAP;
+		info->size = vgpu_display_region_size(vgpu, primary ?
+						      VGPU_PLANE_PRIMARY :
+						      VGPU_PLANE_CURSOR);
+		cap.type = VFIO_REGION_TYPE_PCI_VENDOR_TYPE |
+			   VGPU_PCI_VENDOR_ID;
+		cap.subtype = primary ? VGPU_REGION_SUBTYPE_PRIMARY(head) :
+					VGPU_REGION_SUBTYPE_CURSOR(head);
+	}
+	/* Too small for the capability: say how much is needed. */
+	if (info->argsz < sizeof(*info) + sizeof(cap)) {
+		info->argsz = sizeof(*info) + sizeof(cap);
+		info->cap_offset = 0;
+	} else {
+		info->cap_offset = sizeof(*info);
+		if (copy_to_user((void __user *)arg + sizeof(*info), &cap,
+				 sizeof(cap)))
+			return -EFAULT;
+	}
+	return copy_to_user((void __user *)arg, info, sizeof(*info)) ?
+	       -EFAULT : 0;
+}
+
+static long vgpu_ioctl_region_info(struct vgpu *vgpu, unsigned long arg)
 {
 	struct vfio_region_info info;
 	unsigned long minsz = offsetofend(struct vfio_region_info, offset);
@@ -234,8 +325,15 @@ static long vgpu_ioctl_region_info(unsigned long arg)
 		return -EFAULT;
 	if (info.argsz < minsz)
 		return -EINVAL;
-	if (info.index >= VFIO_PCI_NUM_REGIONS)
+	if (info.index >= vgpu_num_regions(vgpu))
 		return -EINVAL;
+	info.offset = VGPU_REGION_OFFSET(info.index);
+	if (info.index >= VFIO_PCI_NUM_REGIONS) {
+		/* The capability goes after the whole structure. */
+		if (info.argsz < sizeof(info))
+			return -EINVAL;
+		return vgpu_ioctl_dev_region_info(vgpu, &info, arg);
+	}
 	info.offset = VGPU_REGION_OFFSET(info.index);
 	info.cap_offset = 0;
 	switch (info.index) {
@@ -330,9 +428,13 @@ static long vgpu_vfio_ioctl(struct vfio_device *vdev, unsigned int cmd,
 
 	switch (cmd) {
 	case VFIO_DEVICE_GET_INFO:
-		return vgpu_ioctl_device_info(arg);
+		return vgpu_ioctl_device_info(vgpu, arg);
 	case VFIO_DEVICE_GET_REGION_INFO:
-		return vgpu_ioctl_region_info(arg);
+		return vgpu_ioctl_region_info(vgpu, arg);
+	case VFIO_DEVICE_QUERY_GFX_PLANE:
+		return vgpu_ioctl_query_plane(vgpu, arg);
+	case VFIO_DEVICE_GET_GFX_DMABUF:
+		return vgpu_ioctl_get_dmabuf(vgpu, arg);
 	case VFIO_DEVICE_GET_IRQ_INFO:
 		return vgpu_ioctl_irq_info(arg);
 	case VFIO_DEVICE_SET_IRQS:
@@ -362,8 +464,14 @@ static void vgpu_vfio_dma_unmap(struct vfio_device *vdev, u64 iova,
 	struct vgpu *vgpu = vdev_to_vgpu(vdev);
 
 	mutex_lock(&vgpu->lock);
+	vgpu_display_unmap_iova(vgpu, iova, length);
 	vgpu_gtt_unmap_iova(vgpu, iova, length);
 	mutex_unlock(&vgpu->lock);
+}
+
+static int vgpu_vfio_mmap(struct vfio_device *vdev, struct vm_area_struct *vma)
+{
+	return vgpu_display_region_mmap(vdev_to_vgpu(vdev), vma);
 }
 
 static const struct vfio_device_ops vgpu_vfio_ops = {
@@ -375,6 +483,7 @@ static const struct vfio_device_ops vgpu_vfio_ops = {
 	.read = vgpu_vfio_read,
 	.write = vgpu_vfio_write,
 	.ioctl = vgpu_vfio_ioctl,
+	.mmap = vgpu_vfio_mmap,
 	.request = vgpu_vfio_request,
 	.dma_unmap = vgpu_vfio_dma_unmap,
 };

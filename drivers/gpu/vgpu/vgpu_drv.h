@@ -15,6 +15,11 @@
  *   interrupt.c  virtual interrupts, SET_IRQS and eventfds
  *   reset.c      engine, device and watchdog resets
  *   sysfs.c      per-vGPU attributes
+ *   display.c    pipes, planes, vblank (docs/display.md)
+ *   display_fb.c framebuffers pinned for display and export
+ *   display_region.c  plane regions: read and mmap of the shown planes
+ *   dmabuf.c     QUERY_GFX_PLANE, GET_GFX_DMABUF and the dma-bufs
+ *   edid.c       EDID generation and the VFIO EDID region
  *
  * Locking, outermost first:
  *   vgpu->lock (mutex): guest-visible state of one vGPU: registers, the
@@ -23,6 +28,10 @@
  *   gpu->sched_lock (spinlock, irqsave): the scheduler, each engine's
  *	occupant, every vGPU's workload queues and batch shadow allocators.
  *	Taken from the reference GPU's callbacks and the slice timers.
+ *   vgpu_dmabuf.lock, vgpu_display_map.lock (mutexes): what a page fault
+ *	of a dma-buf or plane-region mapping may map. Taken under
+ *	vgpu->lock and by the fault handlers (under mmap_lock); nothing is
+ *	copied to or from user memory while they are held.
  * Nothing sleeps under gpu->sched_lock; the reference GPU's callbacks run
  * without any of our locks held.
  */
@@ -32,6 +41,7 @@
 #include <linux/eventfd.h>
 #include <linux/hrtimer.h>
 #include <linux/idr.h>
+#include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mdev.h>
 #include <linux/mutex.h>
@@ -319,7 +329,10 @@ struct vgpu_irq_state {
 	struct eventfd_ctx *req_trigger;
 };
 
-/* Display registers kept per pipe (plain storage). */
+/*
+ * Display registers of a pipe (display.c): the stored ones first, then
+ * those computed when read.
+ */
 enum vgpu_disp_reg {
 	VGPU_DISP_HTOTAL, VGPU_DISP_HBLANK, VGPU_DISP_HSYNC,
 	VGPU_DISP_VTOTAL, VGPU_DISP_VBLANK, VGPU_DISP_VSYNC,
@@ -328,7 +341,132 @@ enum vgpu_disp_reg {
 	VGPU_DISP_PLANE_CTL, VGPU_DISP_PLANE_STRIDE, VGPU_DISP_PLANE_POS,
 	VGPU_DISP_PLANE_SIZE, VGPU_DISP_PLANE_SURF, VGPU_DISP_PLANE_OFFSET,
 	VGPU_DISP_CURSOR_HOT, VGPU_DISP_DOTCLOCK,
-	VGPU_DISP_NR_REGS
+	VGPU_DISP_LIVE_SURF,		/* PLANE_SURF of the shown plane */
+	VGPU_DISP_NR_REGS,
+	VGPU_DISP_FRMCOUNT = VGPU_DISP_NR_REGS,
+	VGPU_DISP_SURFLIVE,
+	VGPU_DISP_HEAD_STATUS,
+	VGPU_DISP_EDID_SIZE,
+	VGPU_DISP_ERROR,
+	VGPU_DISP_ERROR_COUNT,
+};
+
+enum vgpu_plane_id {
+	VGPU_PLANE_PRIMARY,
+	VGPU_PLANE_CURSOR,
+	VGPU_PLANES
+};
+
+/**
+ * struct vgpu_plane_desc - a plane as the guest programmed it, checked
+ * @gfx: graphics address of the first displayed byte (4 KiB aligned)
+ * @drm_format: DRM_FORMAT_XRGB8888 or DRM_FORMAT_ARGB8888
+ * @width: pixels
+ * @height: lines
+ * @stride: bytes per line
+ * @size: bytes exported: @stride * @height
+ */
+struct vgpu_plane_desc {
+	u64 gfx;
+	u32 drm_format;
+	u32 width;
+	u32 height;
+	u32 stride;
+	u32 size;
+};
+
+/**
+ * struct vgpu_fb - a framebuffer whose guest pages are pinned
+ * @ref: plane slots and dma-buf objects; @node holds one while pinned
+ * @node: in vgpu->fbs while pinned
+ * @desc: the plane it shows
+ * @npages: pages in @pages
+ * @iova: guest IOVA of each page (pinned with vfio_pin_pages())
+ * @pages: the pages, each with a page reference until the fb is freed
+ * @pinned: the vfio pins are held (only while on vgpu->fbs)
+ */
+struct vgpu_fb {
+	struct kref ref;
+	struct list_head node;
+	struct vgpu_plane_desc desc;
+	u32 npages;
+	dma_addr_t *iova;
+	struct page **pages;
+	bool pinned;
+};
+
+/**
+ * struct vgpu_plane - one plane of a head
+ * @shown: the framebuffer displayed now, NULL when off (also under the
+ *	display map's lock: the plane regions map its pages)
+ * @pending: the accepted framebuffer waiting for the next vblank
+ * @update: a commit waits for the next vblank (@pending NULL: disable)
+ */
+struct vgpu_plane {
+	struct vgpu_fb *shown;
+	struct vgpu_fb *pending;
+	bool update;
+};
+
+/**
+ * struct vgpu_head - a head: pipe, planes, vblank timer, EDID
+ * @vgpu: the vGPU
+ * @index: head (pipe) number
+ * @plane: primary and cursor
+ * @running: the pipe runs
+ * @start: when it started
+ * @period_ns: frame time of the running mode
+ * @frames: frame counter at stop (PIPE_FRMCOUNT of a stopped pipe)
+ * @timer: vblank timer, armed while the pipe runs and someone listens
+ * @timer_on: @timer should keep running
+ * @vblanks: vblanks the timer counted and vgpu_display_vblank_work()
+ *	has not handled yet
+ * @error: VGPU_PV_HEAD_DISPLAY_ERROR
+ * @error_count: VGPU_PV_HEAD_DISPLAY_ERROR_COUNT
+ * @connected: link up (VGPU_HEAD_STATUS_CONNECTED)
+ * @edid: the EDID the guest sees
+ * @edid_size: its valid bytes (0 when disconnected)
+ * @reg_edid_size: edid_size of the EDID region
+ * @link_up: link_state of the EDID region is UP
+ * @blob: the EDID region's blob, what the VMM wrote
+ */
+struct vgpu_head {
+	struct vgpu *vgpu;
+	unsigned int index;
+	struct vgpu_plane plane[VGPU_PLANES];
+	bool running;
+	ktime_t start;
+	u64 period_ns;
+	u32 frames;
+	struct hrtimer timer;
+	bool timer_on;
+	atomic_t vblanks;
+	u32 error;
+	u32 error_count;
+	bool connected;
+	u8 edid[VGPU_PV_EDID_MAX];
+	u32 edid_size;
+	u32 reg_edid_size;
+	bool link_up;
+	u8 blob[VGPU_PV_EDID_MAX];
+};
+
+/* How QUERY_GFX_PLANE hands planes to the VMM (sysfs display_protocol). */
+enum vgpu_display_protocol {
+	VGPU_PROTOCOL_REGION,
+	VGPU_PROTOCOL_DMABUF,
+};
+
+/**
+ * struct vgpu_display_map - the file that plane-region mappings use
+ * @lock: see the locking notes at the top of this file
+ * @vgpu: the vGPU, NULL once it is gone (faults then get SIGBUS)
+ * @file: a file of our own, so its mapping holds only this vGPU's vmas
+ */
+struct vgpu_display_map {
+	struct mutex lock;		/* see above */
+	struct vgpu *vgpu;
+	struct file *file;
 };
 
 /**
@@ -342,6 +480,8 @@ enum vgpu_disp_reg {
  * @pins: pins ever taken
  * @unpins: pins ever dropped
  * @hws_misses: status page writes skipped (not mapped or outside the slice)
+ * @disp_pinned: guest pages pinned for display and export now
+ * @display_errors: refused pipe and plane programmings
  */
 struct vgpu_stats {
 	u64 unhandled;
@@ -352,6 +492,8 @@ struct vgpu_stats {
 	u64 pins;
 	u64 unpins;
 	u64 hws_misses;
+	u64 disp_pinned;
+	u64 display_errors;
 };
 
 /**
@@ -375,6 +517,15 @@ struct vgpu_stats {
  * @watchdog_resets: resets by the scheduler's watchdog (sched_lock)
  * @uevent_rs: rate limit of the audit uevents
  * @complete_work: publishes completions and errors to the guest
+ * @head: display heads (type's heads of VGPU_MAX_PIPES)
+ * @fbs: pinned framebuffers (struct vgpu_fb.node)
+ * @dmabufs: dma-buf objects of QUERY_GFX_PLANE (struct vgpu_dmabuf.node)
+ * @next_dmabuf_id: id of the next dma-buf object
+ * @live_dmabufs: exported dma-bufs not yet released
+ * @protocol: enum vgpu_display_protocol
+ * @map: the plane regions' mapping file
+ * @vblank_work: hands vblanks of the timers to the guest
+ * @reap_work: unpins framebuffers nobody uses after a dma-buf release
  */
 struct vgpu {
 	struct vfio_device vdev;
@@ -395,6 +546,15 @@ struct vgpu {
 	u64 watchdog_resets;
 	struct ratelimit_state uevent_rs;
 	struct work_struct complete_work;
+	struct vgpu_head head[VGPU_MAX_PIPES];
+	struct list_head fbs;
+	struct list_head dmabufs;
+	u32 next_dmabuf_id;
+	atomic_t live_dmabufs;
+	enum vgpu_display_protocol protocol;
+	struct vgpu_display_map *map;
+	struct work_struct vblank_work;
+	struct work_struct reap_work;
 };
 
 static inline struct vgpu *vdev_to_vgpu(struct vfio_device *vdev)
@@ -484,6 +644,64 @@ void vgpu_irq_request(struct vgpu *vgpu, unsigned int count);
 void vgpu_reset_engines(struct vgpu *vgpu, u32 engine_mask);
 void vgpu_reset_device(struct vgpu *vgpu);
 void vgpu_kill_work(struct work_struct *work);
+
+static inline unsigned int vgpu_heads(const struct vgpu *vgpu)
+{
+	return vgpu->type->desc->heads;
+}
+
+/* display.c */
+void vgpu_display_init(struct vgpu *vgpu);
+void vgpu_display_reset(struct vgpu *vgpu);
+void vgpu_display_stop(struct vgpu *vgpu);
+void vgpu_display_close(struct vgpu *vgpu);
+u32 vgpu_display_reg_read(struct vgpu *vgpu, unsigned int head, u32 reg);
+void vgpu_display_reg_write(struct vgpu *vgpu, unsigned int head, u32 reg,
+			    u32 val);
+void vgpu_display_irq_changed(struct vgpu *vgpu, unsigned int head);
+void vgpu_display_gtt_changed(struct vgpu *vgpu, u64 gfx);
+void vgpu_display_unmap_iova(struct vgpu *vgpu, u64 iova, u64 length);
+void vgpu_display_reap(struct vgpu *vgpu);
+void vgpu_display_vblank_work(struct work_struct *work);
+void vgpu_display_reap_work(struct work_struct *work);
+u64 vgpu_display_region_size(const struct vgpu *vgpu, enum vgpu_plane_id p);
+
+/* display_fb.c */
+struct vgpu_fb *vgpu_fb_pin(struct vgpu *vgpu,
+			    const struct vgpu_plane_desc *desc, u32 *error);
+void vgpu_fb_unpin(struct vgpu *vgpu, struct vgpu_fb *fb);
+bool vgpu_fb_uses_iova(const struct vgpu_fb *fb, u64 iova, u64 length);
+void vgpu_fb_put(struct vgpu_fb *fb);
+
+static inline struct vgpu_fb *vgpu_fb_get(struct vgpu_fb *fb)
+{
+	if (fb)
+		kref_get(&fb->ref);
+	return fb;
+}
+
+/* display_region.c */
+int vgpu_display_map_init(struct vgpu *vgpu);
+void vgpu_display_map_fini(struct vgpu *vgpu);
+void vgpu_display_map_set(struct vgpu *vgpu, unsigned int head,
+			  enum vgpu_plane_id p, struct vgpu_fb *fb);
+ssize_t vgpu_display_region_read(struct vgpu *vgpu, u32 index, u64 off,
+				 char __user *buf, size_t count);
+int vgpu_display_region_mmap(struct vgpu *vgpu, struct vm_area_struct *vma);
+
+/* dmabuf.c */
+long vgpu_ioctl_query_plane(struct vgpu *vgpu, unsigned long arg);
+long vgpu_ioctl_get_dmabuf(struct vgpu *vgpu, unsigned long arg);
+void vgpu_dmabuf_revoke_fb(struct vgpu *vgpu, struct vgpu_fb *fb);
+bool vgpu_dmabuf_fb_exported(struct vgpu *vgpu, struct vgpu_fb *fb);
+void vgpu_dmabuf_reap(struct vgpu *vgpu);
+void vgpu_dmabuf_detach_all(struct vgpu *vgpu);
+
+/* edid.c */
+void vgpu_edid_init(struct vgpu_head *head);
+int vgpu_edid_region_access(struct vgpu *vgpu, unsigned int head, u64 off,
+			    u32 size, u64 *val, bool write);
+u32 vgpu_edid_pv_read(struct vgpu *vgpu, unsigned int head, u32 off);
 
 /* sysfs.c */
 extern const struct attribute_group *vgpu_dev_groups[];

@@ -184,6 +184,7 @@ enum vgpu_engine {
 #define VGPU_REG_DE_PIPE_IER(p)		(0x4440c + (p) * 0x10)
 #define VGPU_DE_PIPE_VBLANK		0x00000001
 #define VGPU_DE_PIPE_FLIP_DONE		0x00000008	/* primary plane */
+#define VGPU_DE_PIPE_PLANE_FAULT	0x00000200	/* programming refused */
 
 /* Display port group: hotplug (EDID or link change) per head. */
 #define VGPU_REG_DE_PORT_ISR		0x44440
@@ -337,15 +338,72 @@ enum vgpu_engine_error_class {
 #define VGPU_PV_HEAD_CURSOR_HOT(h)	VGPU_PV(0x204 + (h) * 0x20)
 #define VGPU_PV_HEAD_DOTCLOCK_KHZ(h)	VGPU_PV(0x208 + (h) * 0x20)
 #define VGPU_PV_HEAD_EDID_SIZE(h)	VGPU_PV(0x20c + (h) * 0x20)
+/*
+ * Why the last plane or pipe programming of a head was refused: plane in
+ * 31:16 (enum vgpu_display_plane), reason in 15:0 (enum vgpu_display_error).
+ * Kept until the next accepted programming of that plane; the count only
+ * grows.
+ */
+#define VGPU_PV_HEAD_DISPLAY_ERROR(h)	VGPU_PV(0x210 + (h) * 0x20)
+#define VGPU_PV_HEAD_DISPLAY_ERROR_COUNT(h) VGPU_PV(0x214 + (h) * 0x20)
+#define VGPU_DISPLAY_ERROR_PLANE_SHIFT	16
+#define VGPU_DISPLAY_ERROR_REASON_MASK	0x0000ffff
 #define VGPU_HEAD_STATUS_CONNECTED	0x00000001
 /* Cursor hotspot: y in 21:16, x in 5:0 (pixels inside the 64x64 image). */
 #define VGPU_CURSOR_HOT_Y_SHIFT		16
 #define VGPU_CURSOR_HOT_Y_MASK		0x003f0000
 #define VGPU_CURSOR_HOT_X_MASK		0x0000003f
 
+enum vgpu_display_plane {
+	VGPU_DISPLAY_PIPE = 0,		/* PIPECONF / timings */
+	VGPU_DISPLAY_PRIMARY = 1,
+	VGPU_DISPLAY_CURSOR = 2,
+};
+
+enum vgpu_display_error {
+	VGPU_DISPLAY_OK = 0,
+	VGPU_DISPLAY_ERR_FORMAT = 1,	/* format, order, tiling, rotation */
+	VGPU_DISPLAY_ERR_SIZE = 2,	/* zero, over the max mode or the pipe */
+	VGPU_DISPLAY_ERR_STRIDE = 3,	/* zero or shorter than a line */
+	VGPU_DISPLAY_ERR_RANGE = 4,	/* bytes outside the vGPU's slice */
+	VGPU_DISPLAY_ERR_UNMAPPED = 5,	/* a page has no GGTT entry */
+	VGPU_DISPLAY_ERR_ALIGN = 6,	/* first displayed byte not 4 KiB aligned */
+	VGPU_DISPLAY_ERR_PIPE_OFF = 7,	/* pipe off or in reset */
+	VGPU_DISPLAY_ERR_MODE = 8,	/* timings invalid or over the max mode */
+	VGPU_DISPLAY_ERR_HOST = 9,	/* host could not pin the pages */
+	VGPU_DISPLAY_ERR_COUNT
+};
+
 /* EDID of each head, read only, 512 bytes (base block + 3 extensions). */
 #define VGPU_PV_EDID(h)			VGPU_PV(0x800 + (h) * 0x200)
 #define VGPU_PV_EDID_MAX		0x200
+
+/* ------------------------------------------------------------------------
+ * VFIO regions a vGPU with display adds after the PCI ones (host side)
+ *
+ * Per head h, three device-specific regions, in this order from index
+ * VGPU_VFIO_REGION_FIRST (= VFIO_PCI_NUM_REGIONS):
+ *   EDID(h)     VFIO_REGION_TYPE_GFX / VFIO_REGION_SUBTYPE_GFX_EDID,
+ *		 struct vfio_region_gfx_edid at 0, the blob at
+ *		 VGPU_EDID_BLOB_OFFSET; read/write.
+ *   PRIMARY(h)  vendor type (VFIO_REGION_TYPE_PCI_VENDOR_TYPE |
+ *		 VGPU_PCI_VENDOR_ID), subtype VGPU_REGION_SUBTYPE_PRIMARY(h):
+ *		 the pages of the head's displayed primary plane from offset
+ *		 0 (zero pages when nothing is shown); read and mmap.
+ *   CURSOR(h)   same, subtype VGPU_REGION_SUBTYPE_CURSOR(h), the cursor.
+ */
+#define VGPU_VFIO_REGION_FIRST		9	/* VFIO_PCI_NUM_REGIONS */
+#define VGPU_VFIO_REGIONS_PER_HEAD	3
+#define VGPU_VFIO_REGION_EDID(h)	\
+	(VGPU_VFIO_REGION_FIRST + VGPU_VFIO_REGIONS_PER_HEAD * (h))
+#define VGPU_VFIO_REGION_PRIMARY(h)	(VGPU_VFIO_REGION_EDID(h) + 1)
+#define VGPU_VFIO_REGION_CURSOR(h)	(VGPU_VFIO_REGION_EDID(h) + 2)
+#define VGPU_REGION_SUBTYPE_HEAD_SHIFT	8
+#define VGPU_REGION_SUBTYPE_PRIMARY(h)	\
+	(((h) << VGPU_REGION_SUBTYPE_HEAD_SHIFT) | 1)
+#define VGPU_REGION_SUBTYPE_CURSOR(h)	\
+	(((h) << VGPU_REGION_SUBTYPE_HEAD_SHIFT) | 2)
+#define VGPU_EDID_BLOB_OFFSET		0x100
 
 /* ------------------------------------------------------------------------
  * Commands (Gen9 encodings)

@@ -1,0 +1,667 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The display of a vGPU (docs/display.md): per head a pipe with its mode,
+ * a vblank timer, a primary plane and a cursor. Commits (PLANE_SURF,
+ * CURBASE) are checked here and their pages pinned at once; they become
+ * the shown planes at the next vblank. The vblank timer runs in hard
+ * interrupt context and only counts; vgpu_display_vblank_work() does the
+ * rest under vgpu->lock. Everything else runs under vgpu->lock.
+ */
+#include <linux/hrtimer.h>
+#include <linux/ktime.h>
+#include <linux/math64.h>
+#include <drm/drm_fourcc.h>
+
+#include "vgpu_drv.h"
+
+/* Frame rates the device runs at; other modes are clamped. */
+#define VGPU_MIN_HZ		1
+#define VGPU_MAX_HZ		240
+#define VGPU_DEFAULT_HZ		60
+#define VGPU_CURSOR_STRIDE	(VGPU_CURSOR_SIZE * 4)
+
+static u32 vgpu_field_hi(u32 v)
+{
+	return ((v & VGPU_TIMING_HI_MASK) >> VGPU_TIMING_HI_SHIFT) + 1;
+}
+
+static u32 vgpu_field_lo(u32 v)
+{
+	return (v & VGPU_TIMING_LO_MASK) + 1;
+}
+
+static u32 *vgpu_reg(struct vgpu *vgpu, unsigned int head,
+		     enum vgpu_disp_reg reg)
+{
+	return &vgpu->disp[head][reg];
+}
+
+/* Record a refused programming: guest-visible error, count, interrupt. */
+static void vgpu_display_refuse(struct vgpu *vgpu, struct vgpu_head *head,
+				enum vgpu_display_plane plane, u32 reason)
+{
+	head->error = plane << VGPU_DISPLAY_ERROR_PLANE_SHIFT | reason;
+	head->error_count++;
+	vgpu->stats.display_errors++;
+	vgpu->irq.pipe_iir[head->index] |= VGPU_DE_PIPE_PLANE_FAULT &
+					   vgpu->irq.pipe_ier[head->index];
+	vgpu_irq_update(vgpu);
+}
+
+/* ---- vblank ---- */
+
+static bool vgpu_head_listens(struct vgpu *vgpu, struct vgpu_head *head)
+{
+	unsigned int p = head->index;
+	u32 on = vgpu->irq.pipe_ier[p] & ~vgpu->irq.pipe_imr[p];
+
+	return (on & VGPU_DE_PIPE_VBLANK) ||
+	       head->plane[VGPU_PLANE_PRIMARY].update ||
+	       head->plane[VGPU_PLANE_CURSOR].update;
+}
+
+static enum hrtimer_restart vgpu_vblank_timer(struct hrtimer *timer)
+{
+	struct vgpu_head *head = container_of(timer, struct vgpu_head, timer);
+
+	if (!READ_ONCE(head->timer_on))
+		return HRTIMER_NORESTART;
+	atomic_inc(&head->vblanks);
+	queue_work(vgpu_wq, &head->vgpu->vblank_work);
+	hrtimer_forward_now(timer, ns_to_ktime(head->period_ns));
+	return HRTIMER_RESTART;
+}
+
+/* Arm or stop the vblank timer of @head as its state requires. */
+static void vgpu_head_update_timer(struct vgpu *vgpu, struct vgpu_head *head)
+{
+	bool want = head->running && vgpu_head_listens(vgpu, head);
+	u64 since, next;
+
+	if (want == head->timer_on)
+		return;
+	WRITE_ONCE(head->timer_on, want);
+	if (!want) {
+		hrtimer_cancel(&head->timer);
+		return;
+	}
+	/* Keep vblanks on the pipe's frame boundaries. */
+	since = ktime_to_ns(ktime_sub(ktime_get(), head->start));
+	next = head->period_ns - div64_u64_rem(since, head->period_ns, &since);
+	hrtimer_start(&head->timer, ns_to_ktime(next), HRTIMER_MODE_REL);
+}
+
+static u32 vgpu_head_frames(struct vgpu_head *head)
+{
+	u64 ns;
+
+	if (!head->running)
+		return head->frames;
+	ns = ktime_to_ns(ktime_sub(ktime_get(), head->start));
+	return head->frames + (u32)div64_u64(ns, head->period_ns);
+}
+
+/* ---- planes ---- */
+
+/* Make @fb (or nothing) the shown framebuffer of a plane now. */
+static void vgpu_plane_show(struct vgpu *vgpu, struct vgpu_head *head,
+			    enum vgpu_plane_id p, struct vgpu_fb *fb)
+{
+	struct vgpu_plane *plane = &head->plane[p];
+	struct vgpu_fb *old = plane->shown;
+
+	if (old == fb) {
+		vgpu_fb_put(fb);
+		return;
+	}
+	/* Sets plane->shown and removes the old pages from the regions. */
+	vgpu_display_map_set(vgpu, head->index, p, fb);
+	vgpu_fb_put(old);
+}
+
+/* Turn a plane off at once: no vblank wait (disable, refusal, reset). */
+static void vgpu_plane_off(struct vgpu *vgpu, struct vgpu_head *head,
+			   enum vgpu_plane_id p)
+{
+	struct vgpu_plane *plane = &head->plane[p];
+
+	vgpu_fb_put(plane->pending);
+	plane->pending = NULL;
+	plane->update = false;
+	vgpu_plane_show(vgpu, head, p, NULL);
+}
+
+/* Check the primary plane's registers. Return: enum vgpu_display_error. */
+static u32 vgpu_primary_check(struct vgpu *vgpu, unsigned int h,
+			      struct vgpu_plane_desc *d)
+{
+	const struct vgpu_type_desc *t = vgpu->type->desc;
+	u32 ctl = *vgpu_reg(vgpu, h, VGPU_DISP_PLANE_CTL);
+	u32 size = *vgpu_reg(vgpu, h, VGPU_DISP_PLANE_SIZE);
+	u32 pos = *vgpu_reg(vgpu, h, VGPU_DISP_PLANE_POS);
+	u32 offset = *vgpu_reg(vgpu, h, VGPU_DISP_PLANE_OFFSET);
+	u32 src = *vgpu_reg(vgpu, h, VGPU_DISP_PIPESRC);
+	u32 x, y, src_w, src_h, off_x, off_y;
+	u64 start;
+
+	switch (ctl & VGPU_PLANE_CTL_ALPHA_MASK) {
+	case VGPU_PLANE_CTL_ALPHA_NONE:
+		d->drm_format = DRM_FORMAT_XRGB8888;
+		break;
+	case VGPU_PLANE_CTL_ALPHA_SW_PREMUL:
+	case VGPU_PLANE_CTL_ALPHA_HW_PREMUL:
+		d->drm_format = DRM_FORMAT_ARGB8888;
+		break;
+	default:
+		return VGPU_DISPLAY_ERR_FORMAT;
+	}
+	if ((ctl & VGPU_PLANE_CTL_FORMAT_MASK) >> VGPU_PLANE_CTL_FORMAT_SHIFT !=
+	    VGPU_PLANE_CTL_FORMAT_8888 ||
+	    (ctl & (VGPU_PLANE_CTL_ORDER_RGBX | VGPU_PLANE_CTL_TILED_MASK |
+		    VGPU_PLANE_CTL_ROTATE_MASK)))
+		return VGPU_DISPLAY_ERR_FORMAT;
+
+	d->width = (size & VGPU_PLANE_SIZE_W_MASK) + 1;
+	d->height = ((size & VGPU_PLANE_SIZE_H_MASK) >>
+		     VGPU_PLANE_SIZE_H_SHIFT) + 1;
+	x = pos & VGPU_PLANE_XY_X_MASK;
+	y = (pos & VGPU_PLANE_XY_Y_MASK) >> VGPU_PLANE_XY_Y_SHIFT;
+	src_w = ((src & VGPU_PIPESRC_WIDTH_MASK) >>
+		 VGPU_PIPESRC_WIDTH_SHIFT) + 1;
+	src_h = (src & VGPU_PIPESRC_HEIGHT_MASK) + 1;
+	if (d->width > t->max_width || d->height > t->max_height ||
+	    x + d->width > src_w || y + d->height > src_h)
+		return VGPU_DISPLAY_ERR_SIZE;
+
+	d->stride = (*vgpu_reg(vgpu, h, VGPU_DISP_PLANE_STRIDE) &
+		     VGPU_PLANE_STRIDE_MASK) * VGPU_PLANE_STRIDE_UNIT;
+	if (d->stride < d->width * 4)
+		return VGPU_DISPLAY_ERR_STRIDE;
+
+	off_x = offset & VGPU_PLANE_XY_X_MASK;
+	off_y = (offset & VGPU_PLANE_XY_Y_MASK) >> VGPU_PLANE_XY_Y_SHIFT;
+	start = (*vgpu_reg(vgpu, h, VGPU_DISP_PLANE_SURF) &
+		 VGPU_PLANE_SURF_ADDR_MASK) + (u64)off_y * d->stride +
+		off_x * 4;
+	if (!PAGE_ALIGNED(start))
+		return VGPU_DISPLAY_ERR_ALIGN;
+	d->gfx = start;
+	d->size = d->stride * d->height;
+	if (!vgpu_gtt_range_ok(vgpu, d->gfx, d->size))
+		return VGPU_DISPLAY_ERR_RANGE;
+	return VGPU_DISPLAY_OK;
+}
+
+static u32 vgpu_cursor_check(struct vgpu *vgpu, unsigned int h,
+			     struct vgpu_plane_desc *d)
+{
+	u32 mode = *vgpu_reg(vgpu, h, VGPU_DISP_CURCNTR) &
+		   VGPU_CURCNTR_MODE_MASK;
+
+	if (mode != VGPU_CURCNTR_MODE_64_ARGB)
+		return VGPU_DISPLAY_ERR_FORMAT;
+	d->drm_format = DRM_FORMAT_ARGB8888;
+	d->width = VGPU_CURSOR_SIZE;
+	d->height = VGPU_CURSOR_SIZE;
+	d->stride = VGPU_CURSOR_STRIDE;
+	d->size = d->stride * d->height;
+	d->gfx = *vgpu_reg(vgpu, h, VGPU_DISP_CURBASE) & VGPU_CURBASE_ADDR_MASK;
+	if (!vgpu_gtt_range_ok(vgpu, d->gfx, d->size))
+		return VGPU_DISPLAY_ERR_RANGE;
+	return VGPU_DISPLAY_OK;
+}
+
+static bool vgpu_plane_enabled(struct vgpu *vgpu, unsigned int h,
+			       enum vgpu_plane_id p)
+{
+	if (p == VGPU_PLANE_PRIMARY)
+		return *vgpu_reg(vgpu, h, VGPU_DISP_PLANE_CTL) &
+		       VGPU_PLANE_CTL_ENABLE;
+	return (*vgpu_reg(vgpu, h, VGPU_DISP_CURCNTR) &
+		VGPU_CURCNTR_MODE_MASK) != VGPU_CURCNTR_MODE_DISABLE;
+}
+
+/*
+ * The guest armed an update of plane @p of @head: check it, pin it and
+ * let the next vblank show it; a refused or disabled plane goes off now.
+ */
+static void vgpu_plane_commit(struct vgpu *vgpu, struct vgpu_head *head,
+			      enum vgpu_plane_id p)
+{
+	enum vgpu_display_plane which = p == VGPU_PLANE_PRIMARY ?
+		VGPU_DISPLAY_PRIMARY : VGPU_DISPLAY_CURSOR;
+	struct vgpu_plane *plane = &head->plane[p];
+	struct vgpu_plane_desc d = {};
+	struct vgpu_fb *fb;
+	u32 err;
+
+	if (!vgpu_plane_enabled(vgpu, head->index, p)) {
+		vgpu_plane_off(vgpu, head, p);
+		if ((head->error >> VGPU_DISPLAY_ERROR_PLANE_SHIFT) == which)
+			head->error = VGPU_DISPLAY_OK;
+		goto out;
+	}
+	if (!head->running)
+		err = VGPU_DISPLAY_ERR_PIPE_OFF;
+	else if (p == VGPU_PLANE_PRIMARY)
+		err = vgpu_primary_check(vgpu, head->index, &d);
+	else
+		err = vgpu_cursor_check(vgpu, head->index, &d);
+	fb = err ? NULL : vgpu_fb_pin(vgpu, &d, &err);
+	if (!fb) {
+		vgpu_plane_off(vgpu, head, p);
+		vgpu_display_refuse(vgpu, head, which, err);
+		goto out;
+	}
+	if ((head->error >> VGPU_DISPLAY_ERROR_PLANE_SHIFT) == which)
+		head->error = VGPU_DISPLAY_OK;
+	vgpu_fb_put(plane->pending);
+	plane->pending = fb;
+	plane->update = true;
+out:
+	vgpu_display_reap(vgpu);
+	vgpu_head_update_timer(vgpu, head);
+}
+
+/* ---- pipe ---- */
+
+/* Start the pipe if its mode is valid. Return: enum vgpu_display_error. */
+static u32 vgpu_pipe_start(struct vgpu *vgpu, struct vgpu_head *head)
+{
+	const struct vgpu_type_desc *t = vgpu->type->desc;
+	unsigned int h = head->index;
+	u32 htotal_reg = *vgpu_reg(vgpu, h, VGPU_DISP_HTOTAL);
+	u32 vtotal_reg = *vgpu_reg(vgpu, h, VGPU_DISP_VTOTAL);
+	u32 src = *vgpu_reg(vgpu, h, VGPU_DISP_PIPESRC);
+	u32 khz = *vgpu_reg(vgpu, h, VGPU_DISP_DOTCLOCK);
+	u32 htotal = vgpu_field_hi(htotal_reg), hactive = vgpu_field_lo(htotal_reg);
+	u32 vtotal = vgpu_field_hi(vtotal_reg), vactive = vgpu_field_lo(vtotal_reg);
+	u32 src_w = ((src & VGPU_PIPESRC_WIDTH_MASK) >>
+		     VGPU_PIPESRC_WIDTH_SHIFT) + 1;
+	u32 src_h = (src & VGPU_PIPESRC_HEIGHT_MASK) + 1;
+	u64 period, pixels = (u64)htotal * vtotal;
+
+	if (!htotal_reg || !vtotal_reg || htotal < hactive ||
+	    vtotal < vactive || hactive > t->max_width ||
+	    vactive > t->max_height || src_w > hactive || src_h > vactive)
+		return VGPU_DISPLAY_ERR_MODE;
+	if (khz)
+		period = div64_u64(pixels * NSEC_PER_MSEC, khz);
+	else
+		period = NSEC_PER_SEC / VGPU_DEFAULT_HZ;
+	head->period_ns = clamp_t(u64, period, NSEC_PER_SEC / VGPU_MAX_HZ,
+				  NSEC_PER_SEC / VGPU_MIN_HZ);
+	head->start = ktime_get();
+	head->running = true;
+	atomic_set(&head->vblanks, 0);
+	return VGPU_DISPLAY_OK;
+}
+
+static void vgpu_pipe_stop(struct vgpu *vgpu, struct vgpu_head *head)
+{
+	unsigned int p;
+
+	head->frames = vgpu_head_frames(head);
+	head->running = false;
+	for (p = 0; p < VGPU_PLANES; p++)
+		vgpu_plane_off(vgpu, head, p);
+	vgpu_head_update_timer(vgpu, head);
+}
+
+static void vgpu_pipeconf_write(struct vgpu *vgpu, struct vgpu_head *head,
+				u32 val)
+{
+	u32 *reg = vgpu_reg(vgpu, head->index, VGPU_DISP_PIPECONF);
+	u32 err;
+
+	val &= VGPU_PIPECONF_ENABLE;
+	if (val == *reg && (!val || head->running))
+		return;
+	*reg = val;
+	if (head->running)
+		vgpu_pipe_stop(vgpu, head);
+	if (!val) {
+		vgpu_display_reap(vgpu);
+		return;
+	}
+	err = vgpu_pipe_start(vgpu, head);
+	if (err) {
+		*reg = 0;
+		vgpu_display_refuse(vgpu, head, VGPU_DISPLAY_PIPE, err);
+	} else if (!(head->error >> VGPU_DISPLAY_ERROR_PLANE_SHIFT)) {
+		head->error = VGPU_DISPLAY_OK;
+	}
+	vgpu_display_reap(vgpu);
+	vgpu_head_update_timer(vgpu, head);
+}
+
+/**
+ * vgpu_display_reg_read() - a display register of pipe @h
+ * @vgpu: the vGPU
+ * @h: head (below the type's heads)
+ * @reg: enum vgpu_disp_reg
+ *
+ * Return: the value the guest reads.
+ */
+u32 vgpu_display_reg_read(struct vgpu *vgpu, unsigned int h, u32 reg)
+{
+	struct vgpu_head *head = &vgpu->head[h];
+	struct vgpu_fb *live = head->plane[VGPU_PLANE_PRIMARY].shown;
+
+	switch (reg) {
+	case VGPU_DISP_PIPECONF:
+		return *vgpu_reg(vgpu, h, reg) |
+		       (head->running ? VGPU_PIPECONF_STATE : 0);
+	case VGPU_DISP_FRMCOUNT:
+		return vgpu_head_frames(head);
+	case VGPU_DISP_SURFLIVE:
+		return live ? vgpu->disp[h][VGPU_DISP_LIVE_SURF] : 0;
+	case VGPU_DISP_HEAD_STATUS:
+		return head->connected ? VGPU_HEAD_STATUS_CONNECTED : 0;
+	case VGPU_DISP_EDID_SIZE:
+		return head->edid_size;
+	case VGPU_DISP_ERROR:
+		return head->error;
+	case VGPU_DISP_ERROR_COUNT:
+		return head->error_count;
+	default:
+		return *vgpu_reg(vgpu, h, reg);
+	}
+}
+
+/**
+ * vgpu_display_reg_write() - the guest wrote a display register of pipe @h
+ * @vgpu: the vGPU
+ * @h: head (below the type's heads)
+ * @reg: enum vgpu_disp_reg
+ * @val: the value, untrusted
+ */
+void vgpu_display_reg_write(struct vgpu *vgpu, unsigned int h, u32 reg,
+			    u32 val)
+{
+	struct vgpu_head *head = &vgpu->head[h];
+
+	switch (reg) {
+	case VGPU_DISP_PIPECONF:
+		vgpu_pipeconf_write(vgpu, head, val);
+		return;
+	case VGPU_DISP_PLANE_SURF:
+		*vgpu_reg(vgpu, h, reg) = val & VGPU_PLANE_SURF_ADDR_MASK;
+		vgpu_plane_commit(vgpu, head, VGPU_PLANE_PRIMARY);
+		return;
+	case VGPU_DISP_CURBASE:
+		*vgpu_reg(vgpu, h, reg) = val & VGPU_CURBASE_ADDR_MASK;
+		vgpu_plane_commit(vgpu, head, VGPU_PLANE_CURSOR);
+		return;
+	case VGPU_DISP_CURSOR_HOT:
+		val &= VGPU_CURSOR_HOT_Y_MASK | VGPU_CURSOR_HOT_X_MASK;
+		break;
+	default:
+		break;
+	}
+	*vgpu_reg(vgpu, h, reg) = val;
+}
+
+/**
+ * vgpu_display_irq_changed() - DE_PIPE_IER or _IMR of pipe @h changed
+ * @vgpu: the vGPU
+ * @h: the pipe
+ *
+ * Whether anybody listens to vblank decides whether the timer runs.
+ */
+void vgpu_display_irq_changed(struct vgpu *vgpu, unsigned int h)
+{
+	if (h < vgpu_heads(vgpu))
+		vgpu_head_update_timer(vgpu, &vgpu->head[h]);
+}
+
+/* The pending update of @plane becomes the shown one (a vblank). */
+static bool vgpu_plane_latch(struct vgpu *vgpu, struct vgpu_head *head,
+			     enum vgpu_plane_id p)
+{
+	struct vgpu_plane *plane = &head->plane[p];
+	struct vgpu_fb *fb = plane->pending;
+
+	if (!plane->update)
+		return false;
+	plane->pending = NULL;
+	plane->update = false;
+	if (p == VGPU_PLANE_PRIMARY)
+		vgpu->disp[head->index][VGPU_DISP_LIVE_SURF] =
+			vgpu->disp[head->index][VGPU_DISP_PLANE_SURF];
+	vgpu_plane_show(vgpu, head, p, fb);
+	return true;
+}
+
+/**
+ * vgpu_display_vblank_work() - deliver the vblanks the timers counted
+ * @work: vgpu->vblank_work
+ */
+void vgpu_display_vblank_work(struct work_struct *work)
+{
+	struct vgpu *vgpu = container_of(work, struct vgpu, vblank_work);
+	struct vgpu_head *head;
+	unsigned int h;
+	u32 events;
+
+	mutex_lock(&vgpu->lock);
+	for (h = 0; h < vgpu_heads(vgpu); h++) {
+		head = &vgpu->head[h];
+		if (!atomic_xchg(&head->vblanks, 0) || !head->running)
+			continue;
+		events = VGPU_DE_PIPE_VBLANK;
+		if (vgpu_plane_latch(vgpu, head, VGPU_PLANE_PRIMARY))
+			events |= VGPU_DE_PIPE_FLIP_DONE;
+		vgpu_plane_latch(vgpu, head, VGPU_PLANE_CURSOR);
+		vgpu->irq.pipe_iir[h] |= events & vgpu->irq.pipe_ier[h];
+		vgpu_head_update_timer(vgpu, head);
+	}
+	vgpu_irq_update(vgpu);
+	vgpu_display_reap(vgpu);
+	mutex_unlock(&vgpu->lock);
+}
+
+/**
+ * vgpu_display_gtt_changed() - the guest rewrote the GGTT entry of @gfx
+ * @vgpu: the vGPU
+ * @gfx: graphics address of the page
+ *
+ * A plane showing (or about to show) that page is committed again, so it
+ * shows what the GGTT maps now or is refused.
+ */
+void vgpu_display_gtt_changed(struct vgpu *vgpu, u64 gfx)
+{
+	struct vgpu_head *head;
+	struct vgpu_plane *plane;
+	struct vgpu_fb *fb;
+	unsigned int h, p;
+
+	for (h = 0; h < vgpu_heads(vgpu); h++) {
+		head = &vgpu->head[h];
+		for (p = 0; p < VGPU_PLANES; p++) {
+			plane = &head->plane[p];
+			fb = plane->update ? plane->pending : plane->shown;
+			if (fb && gfx >= fb->desc.gfx &&
+			    gfx - fb->desc.gfx < fb->desc.size)
+				vgpu_plane_commit(vgpu, head, p);
+		}
+	}
+}
+
+/**
+ * vgpu_display_reap() - unpin framebuffers nobody uses any more
+ * @vgpu: the vGPU (vgpu->lock held)
+ *
+ * A framebuffer is used while a plane shows it or waits to, or while a
+ * dma-buf of it is exported.
+ */
+void vgpu_display_reap(struct vgpu *vgpu)
+{
+	struct vgpu_fb *fb, *tmp;
+	struct vgpu_plane *plane;
+	unsigned int h, p;
+	bool used;
+
+	vgpu_dmabuf_reap(vgpu);
+	list_for_each_entry_safe(fb, tmp, &vgpu->fbs, node) {
+		used = false;
+		for (h = 0; h < vgpu_heads(vgpu) && !used; h++) {
+			for (p = 0; p < VGPU_PLANES; p++) {
+				plane = &vgpu->head[h].plane[p];
+				used |= plane->shown == fb ||
+					plane->pending == fb;
+			}
+		}
+		if (!used && !vgpu_dmabuf_fb_exported(vgpu, fb))
+			vgpu_fb_unpin(vgpu, fb);
+	}
+}
+
+/**
+ * vgpu_display_reap_work() - reap after a dma-buf was released
+ * @work: vgpu->reap_work
+ */
+void vgpu_display_reap_work(struct work_struct *work)
+{
+	struct vgpu *vgpu = container_of(work, struct vgpu, reap_work);
+
+	mutex_lock(&vgpu->lock);
+	vgpu_display_reap(vgpu);
+	mutex_unlock(&vgpu->lock);
+}
+
+/* Take @fb away from every plane and dma-buf, then unpin it. */
+static void vgpu_fb_revoke(struct vgpu *vgpu, struct vgpu_fb *fb)
+{
+	struct vgpu_head *head;
+	struct vgpu_plane *plane;
+	unsigned int h, p;
+
+	for (h = 0; h < vgpu_heads(vgpu); h++) {
+		head = &vgpu->head[h];
+		for (p = 0; p < VGPU_PLANES; p++) {
+			plane = &head->plane[p];
+			if (plane->shown == fb || plane->pending == fb)
+				vgpu_plane_off(vgpu, head, p);
+		}
+	}
+	vgpu_dmabuf_revoke_fb(vgpu, fb);
+	vgpu_fb_unpin(vgpu, fb);
+}
+
+/**
+ * vgpu_display_unmap_iova() - the VFIO user unmapped guest memory
+ * @vgpu: the vGPU (vgpu->lock held)
+ * @iova: start of the range
+ * @length: bytes
+ *
+ * Every framebuffer showing a page of the range is taken off its planes
+ * and dma-bufs and unpinned before this returns.
+ */
+void vgpu_display_unmap_iova(struct vgpu *vgpu, u64 iova, u64 length)
+{
+	struct vgpu_fb *fb, *tmp;
+
+	list_for_each_entry_safe(fb, tmp, &vgpu->fbs, node)
+		if (vgpu_fb_uses_iova(fb, iova, length))
+			vgpu_fb_revoke(vgpu, fb);
+}
+
+/**
+ * vgpu_display_stop() - stop every pipe and its vblank timer
+ * @vgpu: the vGPU (vgpu->lock held)
+ *
+ * A vblank work item may still be queued; it finds the pipes off.
+ */
+void vgpu_display_stop(struct vgpu *vgpu)
+{
+	unsigned int h;
+
+	for (h = 0; h < vgpu_heads(vgpu); h++)
+		if (vgpu->head[h].running)
+			vgpu_pipe_stop(vgpu, &vgpu->head[h]);
+}
+
+/**
+ * vgpu_display_reset() - the display at power-on
+ * @vgpu: the vGPU (vgpu->lock held)
+ *
+ * Pipes off, planes off, every framebuffer unpinned and every dma-buf
+ * revoked. EDIDs and link states stay: they are the VMM's.
+ */
+void vgpu_display_reset(struct vgpu *vgpu)
+{
+	struct vgpu_fb *fb, *tmp;
+	unsigned int h;
+
+	vgpu_display_stop(vgpu);
+	list_for_each_entry_safe(fb, tmp, &vgpu->fbs, node)
+		vgpu_fb_revoke(vgpu, fb);
+	vgpu_dmabuf_reap(vgpu);
+	for (h = 0; h < vgpu_heads(vgpu); h++) {
+		vgpu->head[h].frames = 0;
+		vgpu->head[h].error = VGPU_DISPLAY_OK;
+	}
+}
+
+/**
+ * vgpu_display_close() - the VFIO device is being closed
+ * @vgpu: the vGPU (vgpu->lock not held)
+ */
+void vgpu_display_close(struct vgpu *vgpu)
+{
+	mutex_lock(&vgpu->lock);
+	vgpu_display_stop(vgpu);
+	mutex_unlock(&vgpu->lock);
+	cancel_work_sync(&vgpu->vblank_work);
+
+	mutex_lock(&vgpu->lock);
+	vgpu_display_reset(vgpu);
+	vgpu_dmabuf_detach_all(vgpu);
+	mutex_unlock(&vgpu->lock);
+	cancel_work_sync(&vgpu->reap_work);
+}
+
+/**
+ * vgpu_display_init() - display state of a new vGPU
+ * @vgpu: the vGPU
+ */
+void vgpu_display_init(struct vgpu *vgpu)
+{
+	struct vgpu_head *head;
+	unsigned int h;
+
+	INIT_LIST_HEAD(&vgpu->fbs);
+	INIT_LIST_HEAD(&vgpu->dmabufs);
+	INIT_WORK(&vgpu->vblank_work, vgpu_display_vblank_work);
+	INIT_WORK(&vgpu->reap_work, vgpu_display_reap_work);
+	vgpu->next_dmabuf_id = 1;
+	for (h = 0; h < VGPU_MAX_PIPES; h++) {
+		head = &vgpu->head[h];
+		head->vgpu = vgpu;
+		head->index = h;
+		hrtimer_init(&head->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+		head->timer.function = vgpu_vblank_timer;
+		if (h < vgpu_heads(vgpu))
+			vgpu_edid_init(head);
+	}
+}
+
+/**
+ * vgpu_display_region_size() - bytes of a plane region
+ * @vgpu: the vGPU
+ * @p: the plane
+ *
+ * Return: the largest framebuffer the plane can show.
+ */
+u64 vgpu_display_region_size(const struct vgpu *vgpu, enum vgpu_plane_id p)
+{
+	const struct vgpu_type_desc *t = vgpu->type->desc;
+	u64 stride;
+
+	if (p == VGPU_PLANE_CURSOR)
+		return VGPU_CURSOR_STRIDE * VGPU_CURSOR_SIZE;
+	/* The longest stride PLANE_STRIDE can hold, every line shown. */
+	stride = (u64)VGPU_PLANE_STRIDE_MASK * VGPU_PLANE_STRIDE_UNIT;
+	return PAGE_ALIGN(stride * t->max_height);
+}
