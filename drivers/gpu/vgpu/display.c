@@ -50,14 +50,19 @@ static void vgpu_display_refuse(struct vgpu *vgpu, struct vgpu_head *head,
 
 /* ---- vblank ---- */
 
+/* Does anything wait for the next vblank of @head? */
 static bool vgpu_head_listens(struct vgpu *vgpu, struct vgpu_head *head)
 {
-	unsigned int p = head->index;
-	u32 on = vgpu->irq.pipe_ier[p] & ~vgpu->irq.pipe_imr[p];
+	u32 on = vgpu->irq.pipe_ier[head->index] &
+		 ~vgpu->irq.pipe_imr[head->index];
+	unsigned int p;
 
-	return (on & VGPU_DE_PIPE_VBLANK) ||
-	       head->plane[VGPU_PLANE_PRIMARY].update ||
-	       head->plane[VGPU_PLANE_CURSOR].update;
+	if (on & VGPU_DE_PIPE_VBLANK)
+		return true;
+	for (p = 0; p < VGPU_PLANES; p++)
+		if (head->plane[p].update || head->plane[p].stale)
+			return true;
+	return false;
 }
 
 static enum hrtimer_restart vgpu_vblank_timer(struct hrtimer *timer)
@@ -128,6 +133,7 @@ static void vgpu_plane_off(struct vgpu *vgpu, struct vgpu_head *head,
 	vgpu_fb_put(plane->pending);
 	plane->pending = NULL;
 	plane->update = false;
+	plane->stale = false;
 	vgpu_plane_show(vgpu, head, p, NULL);
 }
 
@@ -235,6 +241,7 @@ static void vgpu_plane_commit(struct vgpu *vgpu, struct vgpu_head *head,
 	struct vgpu_fb *fb;
 	u32 err;
 
+	plane->stale = false;
 	if (!vgpu_plane_enabled(vgpu, head->index, p)) {
 		vgpu_plane_off(vgpu, head, p);
 		if ((head->error >> VGPU_DISPLAY_ERROR_PLANE_SHIFT) == which)
@@ -441,7 +448,7 @@ void vgpu_display_vblank_work(struct work_struct *work)
 {
 	struct vgpu *vgpu = container_of(work, struct vgpu, vblank_work);
 	struct vgpu_head *head;
-	unsigned int h;
+	unsigned int h, p;
 	u32 events;
 
 	mutex_lock(&vgpu->lock);
@@ -449,6 +456,9 @@ void vgpu_display_vblank_work(struct work_struct *work)
 		head = &vgpu->head[h];
 		if (!atomic_xchg(&head->vblanks, 0) || !head->running)
 			continue;
+		for (p = 0; p < VGPU_PLANES; p++)
+			if (head->plane[p].stale)
+				vgpu_plane_commit(vgpu, head, p);
 		events = VGPU_DE_PIPE_VBLANK;
 		if (vgpu_plane_latch(vgpu, head, VGPU_PLANE_PRIMARY))
 			events |= VGPU_DE_PIPE_FLIP_DONE;
@@ -466,8 +476,9 @@ void vgpu_display_vblank_work(struct work_struct *work)
  * @vgpu: the vGPU
  * @gfx: graphics address of the page
  *
- * A plane showing (or about to show) that page is committed again, so it
- * shows what the GGTT maps now or is refused.
+ * A plane showing (or about to show) that page is committed again at the
+ * next vblank, so it shows what the GGTT maps then or is refused. Until
+ * then it keeps showing the pages it pinned.
  */
 void vgpu_display_gtt_changed(struct vgpu *vgpu, u64 gfx)
 {
@@ -481,9 +492,11 @@ void vgpu_display_gtt_changed(struct vgpu *vgpu, u64 gfx)
 		for (p = 0; p < VGPU_PLANES; p++) {
 			plane = &head->plane[p];
 			fb = plane->update ? plane->pending : plane->shown;
-			if (fb && gfx >= fb->desc.gfx &&
-			    gfx - fb->desc.gfx < fb->desc.size)
-				vgpu_plane_commit(vgpu, head, p);
+			if (fb && !plane->stale && gfx >= fb->desc.gfx &&
+			    gfx - fb->desc.gfx < fb->desc.size) {
+				plane->stale = true;
+				vgpu_head_update_timer(vgpu, head);
+			}
 		}
 	}
 }

@@ -401,11 +401,14 @@ struct vgpu_fb {
  *	display map's lock: the plane regions map its pages)
  * @pending: the accepted framebuffer waiting for the next vblank
  * @update: a commit waits for the next vblank (@pending NULL: disable)
+ * @stale: the GGTT under the plane changed: commit it again at the next
+ *	vblank
  */
 struct vgpu_plane {
 	struct vgpu_fb *shown;
 	struct vgpu_fb *pending;
 	bool update;
+	bool stale;
 };
 
 /**
