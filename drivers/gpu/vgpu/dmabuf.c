@@ -188,7 +188,9 @@ static void vgpu_dmabuf_release(struct dma_buf *buf)
 	struct vgpu_dmabuf *obj = buf->priv;
 
 	mutex_lock(&obj->lock);
-	obj->buf = NULL;
+	/* A dying dma-buf may already have been replaced (see GET). */
+	if (obj->buf == buf)
+		obj->buf = NULL;
 	if (obj->vgpu) {
 		atomic_dec(&obj->vgpu->live_dmabufs);
 		/* The framebuffer may be unused now: unpin it. */
@@ -429,6 +431,9 @@ long vgpu_ioctl_query_plane(struct vgpu *vgpu, unsigned long arg)
 		return -EINVAL;
 	if (info.flags & VFIO_GFX_PLANE_TYPE_PROBE)
 		return 0;
+	/* QEMU's region path leaves the type 0: it means the primary. */
+	if (!info.drm_plane_type)
+		info.drm_plane_type = DRM_PLANE_TYPE_PRIMARY;
 	if (info.drm_plane_type != DRM_PLANE_TYPE_PRIMARY &&
 	    info.drm_plane_type != DRM_PLANE_TYPE_CURSOR)
 		return -EINVAL;
@@ -484,10 +489,14 @@ long vgpu_ioctl_get_dmabuf(struct vgpu *vgpu, unsigned long arg)
 		fd = -ENOENT;
 		goto out;
 	}
+	/*
+	 * The file of obj->buf may be on its way out: its count reached
+	 * zero before our release callback runs. Only a live one is reused.
+	 */
 	mutex_lock(&obj->lock);
 	buf = obj->buf;
-	if (buf)
-		get_dma_buf(buf);
+	if (buf && !get_file_rcu(buf->file))
+		buf = NULL;
 	mutex_unlock(&obj->lock);
 	if (!buf) {
 		buf = vgpu_dmabuf_export(obj);
