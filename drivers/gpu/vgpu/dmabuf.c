@@ -29,7 +29,9 @@ MODULE_IMPORT_NS(DMA_BUF);
 /**
  * struct vgpu_dmabuf - a framebuffer as a dma-buf (one per shown fb)
  * @ref: one for vgpu->dmabufs, one for the dma-buf while exported
- * @node: in vgpu->dmabufs, until reaped, revoked or the vGPU closes
+ * @node: in vgpu->dmabufs until reaped (revoked and released, or no
+ *	longer shown and not exported) or the vGPU closes; while on it,
+ *	@vgpu is set
  * @id: the dmabuf_id QUERY_GFX_PLANE returned
  * @fb: the framebuffer (a reference)
  * @lock: protects @buf, @vgpu and @revoked against faults and release
@@ -254,8 +256,9 @@ void vgpu_dmabuf_reap(struct vgpu *vgpu)
 	list_for_each_entry_safe(obj, tmp, &vgpu->dmabufs, node) {
 		mutex_lock(&obj->lock);
 		keep = obj->buf ||
-		       obj->fb == head->plane[VGPU_PLANE_PRIMARY].shown ||
-		       obj->fb == head->plane[VGPU_PLANE_CURSOR].shown;
+		       (!obj->revoked &&
+			(obj->fb == head->plane[VGPU_PLANE_PRIMARY].shown ||
+			 obj->fb == head->plane[VGPU_PLANE_CURSOR].shown));
 		mutex_unlock(&obj->lock);
 		if (!keep)
 			vgpu_dmabuf_unlist(obj);
@@ -268,14 +271,15 @@ void vgpu_dmabuf_reap(struct vgpu *vgpu)
  * @fb: the framebuffer, about to be unpinned
  *
  * Every object of @fb is revoked: its CPU mappings are removed (they
- * fault in the zero page afterwards) and it leaves the list, so its id
- * is no longer valid.
+ * fault in the zero page afterwards) and its id is no longer valid. An
+ * exported one stays on the list until its release, so the vGPU still
+ * knows about it when it closes.
  */
 void vgpu_dmabuf_revoke_fb(struct vgpu *vgpu, struct vgpu_fb *fb)
 {
-	struct vgpu_dmabuf *obj, *tmp;
+	struct vgpu_dmabuf *obj;
 
-	list_for_each_entry_safe(obj, tmp, &vgpu->dmabufs, node) {
+	list_for_each_entry(obj, &vgpu->dmabufs, node) {
 		if (obj->fb != fb)
 			continue;
 		mutex_lock(&obj->lock);
@@ -283,8 +287,8 @@ void vgpu_dmabuf_revoke_fb(struct vgpu *vgpu, struct vgpu_fb *fb)
 		if (obj->buf)
 			unmap_mapping_range(obj->buf->file->f_mapping, 0, 0, 1);
 		mutex_unlock(&obj->lock);
-		vgpu_dmabuf_unlist(obj);
 	}
+	vgpu_dmabuf_reap(vgpu);
 }
 
 /**
@@ -304,16 +308,13 @@ void vgpu_dmabuf_detach_all(struct vgpu *vgpu)
 	atomic_set(&vgpu->live_dmabufs, 0);
 }
 
-/*
- * Objects revoked earlier are off the list but may still be exported;
- * they must not reach the vGPU after it closes either.
- */
+/* The object with @id; revoked ones cannot be asked for any more. */
 static struct vgpu_dmabuf *vgpu_dmabuf_find(struct vgpu *vgpu, u32 id)
 {
 	struct vgpu_dmabuf *obj;
 
 	list_for_each_entry(obj, &vgpu->dmabufs, node)
-		if (obj->id == id)
+		if (obj->id == id && !obj->revoked)
 			return obj;
 	return NULL;
 }
@@ -325,7 +326,7 @@ static struct vgpu_dmabuf *vgpu_dmabuf_of(struct vgpu *vgpu,
 	struct vgpu_dmabuf *obj;
 
 	list_for_each_entry(obj, &vgpu->dmabufs, node)
-		if (obj->fb == fb)
+		if (obj->fb == fb && !obj->revoked)
 			return obj;
 	obj = kzalloc(sizeof(*obj), GFP_KERNEL);
 	if (!obj)
