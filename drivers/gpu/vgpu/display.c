@@ -638,12 +638,17 @@ void vgpu_display_close(struct vgpu *vgpu)
 /**
  * vgpu_display_init() - display state of a new vGPU
  * @vgpu: the vGPU
+ *
+ * Return: 0 or -ENOMEM.
  */
-void vgpu_display_init(struct vgpu *vgpu)
+int vgpu_display_init(struct vgpu *vgpu)
 {
 	struct vgpu_head *head;
 	unsigned int h;
 
+	vgpu->live_dmabufs = vgpu_dmabuf_count_alloc();
+	if (!vgpu->live_dmabufs)
+		return -ENOMEM;
 	INIT_LIST_HEAD(&vgpu->fbs);
 	INIT_LIST_HEAD(&vgpu->dmabufs);
 	INIT_WORK(&vgpu->vblank_work, vgpu_display_vblank_work);
@@ -658,6 +663,18 @@ void vgpu_display_init(struct vgpu *vgpu)
 		if (h < vgpu_heads(vgpu))
 			vgpu_edid_init(head);
 	}
+	return 0;
+}
+
+/**
+ * vgpu_display_fini() - the vGPU is freed (its dma-bufs may live on)
+ * @vgpu: the vGPU
+ */
+void vgpu_display_fini(struct vgpu *vgpu)
+{
+	if (vgpu->live_dmabufs)
+		vgpu_dmabuf_count_put(vgpu->live_dmabufs);
+	vgpu->live_dmabufs = NULL;
 }
 
 /**

@@ -37,6 +37,7 @@ MODULE_IMPORT_NS(DMA_BUF);
  * @lock: protects @buf, @vgpu and @revoked against faults and release
  * @buf: the exported dma-buf, NULL when not exported
  * @vgpu: the vGPU while it is open; NULL afterwards
+ * @count: the vGPU's count of live dma-bufs (a reference)
  * @revoked: the guest pages are gone: map the zero page
  */
 struct vgpu_dmabuf {
@@ -47,14 +48,35 @@ struct vgpu_dmabuf {
 	struct mutex lock;		/* see above */
 	struct dma_buf *buf;
 	struct vgpu *vgpu;
+	struct vgpu_dmabuf_count *count;
 	bool revoked;
 };
+
+static void vgpu_dmabuf_count_free(struct kref *ref)
+{
+	kfree(container_of(ref, struct vgpu_dmabuf_count, ref));
+}
+
+struct vgpu_dmabuf_count *vgpu_dmabuf_count_alloc(void)
+{
+	struct vgpu_dmabuf_count *count = kzalloc(sizeof(*count), GFP_KERNEL);
+
+	if (count)
+		kref_init(&count->ref);
+	return count;
+}
+
+void vgpu_dmabuf_count_put(struct vgpu_dmabuf_count *count)
+{
+	kref_put(&count->ref, vgpu_dmabuf_count_free);
+}
 
 static void vgpu_dmabuf_free(struct kref *ref)
 {
 	struct vgpu_dmabuf *obj = container_of(ref, struct vgpu_dmabuf, ref);
 
 	vgpu_fb_put(obj->fb);
+	vgpu_dmabuf_count_put(obj->count);
 	mutex_destroy(&obj->lock);
 	kfree(obj);
 }
@@ -193,11 +215,10 @@ static void vgpu_dmabuf_release(struct dma_buf *buf)
 	/* A dying dma-buf may already have been replaced (see GET). */
 	if (obj->buf == buf)
 		obj->buf = NULL;
-	if (obj->vgpu) {
-		atomic_dec(&obj->vgpu->live_dmabufs);
-		/* The framebuffer may be unused now: unpin it. */
+	atomic_dec(&obj->count->live);
+	/* The framebuffer may be unused now: unpin it. */
+	if (obj->vgpu)
 		queue_work(vgpu_wq, &obj->vgpu->reap_work);
-	}
 	mutex_unlock(&obj->lock);
 	vgpu_dmabuf_put(obj);
 }
@@ -305,7 +326,6 @@ void vgpu_dmabuf_detach_all(struct vgpu *vgpu)
 		mutex_unlock(&obj->lock);
 		vgpu_dmabuf_unlist(obj);
 	}
-	atomic_set(&vgpu->live_dmabufs, 0);
 }
 
 /* The object with @id; revoked ones cannot be asked for any more. */
@@ -335,6 +355,8 @@ static struct vgpu_dmabuf *vgpu_dmabuf_of(struct vgpu *vgpu,
 	mutex_init(&obj->lock);
 	obj->fb = vgpu_fb_get(fb);
 	obj->vgpu = vgpu;
+	obj->count = vgpu->live_dmabufs;
+	kref_get(&obj->count->ref);
 	obj->id = vgpu->next_dmabuf_id++;
 	if (!vgpu->next_dmabuf_id)
 		vgpu->next_dmabuf_id = 1;
@@ -508,7 +530,7 @@ long vgpu_ioctl_get_dmabuf(struct vgpu *vgpu, unsigned long arg)
 		mutex_lock(&obj->lock);
 		obj->buf = buf;
 		mutex_unlock(&obj->lock);
-		atomic_inc(&vgpu->live_dmabufs);
+		atomic_inc(&vgpu->live_dmabufs->live);
 	}
 	fd = dma_buf_fd(buf, O_CLOEXEC);
 	if (fd < 0)

@@ -218,7 +218,7 @@ static ssize_t dmabufs_show(struct device *dev, struct device_attribute *attr,
 			    char *buf)
 {
 	return sysfs_emit(buf, "%d\n",
-			  atomic_read(&dev_to_vgpu(dev)->live_dmabufs));
+			  atomic_read(&dev_to_vgpu(dev)->live_dmabufs->live));
 }
 static DEVICE_ATTR_RO(dmabufs);
 

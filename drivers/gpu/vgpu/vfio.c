@@ -53,7 +53,12 @@ static int vgpu_vfio_init(struct vfio_device *vdev)
 		vgpu_slice_free(vgpu);
 		return ret;
 	}
-	vgpu_display_init(vgpu);
+	ret = vgpu_display_init(vgpu);
+	if (ret) {
+		vgpu_gtt_fini(vgpu);
+		vgpu_slice_free(vgpu);
+		return ret;
+	}
 	vgpu_cfg_init(vgpu);
 	vgpu_mmio_reset(vgpu);
 	return 0;
@@ -64,6 +69,7 @@ static void vgpu_vfio_release(struct vfio_device *vdev)
 	struct vgpu *vgpu = vdev_to_vgpu(vdev);
 
 	/* init may have failed half way: only undo what it did. */
+	vgpu_display_fini(vgpu);
 	if (vgpu->gtt.range) {
 		vgpu_gtt_fini(vgpu);
 		vgpu_slice_free(vgpu);

@@ -461,6 +461,16 @@ enum vgpu_display_protocol {
 };
 
 /**
+ * struct vgpu_dmabuf_count - dma-bufs of a vGPU alive now
+ * @ref: the vGPU and each of its dma-buf objects
+ * @live: exported dma-bufs not yet released
+ */
+struct vgpu_dmabuf_count {
+	struct kref ref;
+	atomic_t live;
+};
+
+/**
  * struct vgpu_display_map - the file that plane-region mappings use
  * @lock: see the locking notes at the top of this file
  * @vgpu: the vGPU, NULL once it is gone (faults then get SIGBUS)
@@ -524,7 +534,8 @@ struct vgpu_stats {
  * @fbs: pinned framebuffers (struct vgpu_fb.node)
  * @dmabufs: dma-buf objects of QUERY_GFX_PLANE (struct vgpu_dmabuf.node)
  * @next_dmabuf_id: id of the next dma-buf object
- * @live_dmabufs: exported dma-bufs not yet released
+ * @live_dmabufs: exported dma-bufs not yet released; shared with them,
+ *	since they may outlive the vGPU
  * @protocol: enum vgpu_display_protocol
  * @map: the plane regions' mapping file
  * @vblank_work: hands vblanks of the timers to the guest
@@ -553,7 +564,7 @@ struct vgpu {
 	struct list_head fbs;
 	struct list_head dmabufs;
 	u32 next_dmabuf_id;
-	atomic_t live_dmabufs;
+	struct vgpu_dmabuf_count *live_dmabufs;
 	enum vgpu_display_protocol protocol;
 	struct vgpu_display_map *map;
 	struct work_struct vblank_work;
@@ -654,7 +665,8 @@ static inline unsigned int vgpu_heads(const struct vgpu *vgpu)
 }
 
 /* display.c */
-void vgpu_display_init(struct vgpu *vgpu);
+int vgpu_display_init(struct vgpu *vgpu);
+void vgpu_display_fini(struct vgpu *vgpu);
 void vgpu_display_reset(struct vgpu *vgpu);
 void vgpu_display_stop(struct vgpu *vgpu);
 void vgpu_display_close(struct vgpu *vgpu);
@@ -699,6 +711,8 @@ void vgpu_dmabuf_revoke_fb(struct vgpu *vgpu, struct vgpu_fb *fb);
 bool vgpu_dmabuf_fb_exported(struct vgpu *vgpu, struct vgpu_fb *fb);
 void vgpu_dmabuf_reap(struct vgpu *vgpu);
 void vgpu_dmabuf_detach_all(struct vgpu *vgpu);
+struct vgpu_dmabuf_count *vgpu_dmabuf_count_alloc(void);
+void vgpu_dmabuf_count_put(struct vgpu_dmabuf_count *count);
 
 /* edid.c */
 void vgpu_edid_init(struct vgpu_head *head);
