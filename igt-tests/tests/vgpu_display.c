@@ -1263,6 +1263,58 @@ static u64 gfx_iova(struct vg *g, u64 gfx)
  * under it (the plane is committed again: it shows the new page, or is
  * refused when the entry is gone), or commits a refused plane over it.
  */
+/*
+ * Re-committing the shown plane on unchanged pages, or rewriting one of
+ * its GGTT entries with the same value, costs no pins and keeps the
+ * dma-buf id; the host does not re-pin a framebuffer behind the guest's
+ * back for writes that change nothing.
+ */
+static void same_plane_keeps_id(void *data)
+{
+	struct vfio_device_gfx_plane_info pi, pi2;
+	struct vd_mode m = mode_1024(60);
+	unsigned long long pins, pinned;
+	struct vd_fb fb, fb2;
+	struct vg g;
+	u64 pte;
+	int i;
+
+	(void)data;
+	vd_start(&g, "small", PROTO_DMABUF, 0);
+	vd_fb_alloc(&g, &fb, 320, 200);
+	vd_fb_alloc(&g, &fb2, 320, 200);
+	vd_fb_draw(&g, &fb, 3);
+	vd_fb_draw(&g, &fb2, 4);
+	vd_pipe_on(&g, 0, &m);
+	vd_show(&g, 0, &fb);
+	vd_query_ok(&g, PRIMARY, DMABUF, &pi);
+	igt_assert_eq_u32(pi.x_hot, 0xffffffff);
+	igt_assert_eq_u32(pi.y_hot, 0xffffffff);
+	pinned = vg_stat(&g, PINNED);
+	pins = vg_stat(&g, "pins");
+	igt_assert_eq_u64(pinned, vd_page_align(pi.size) / PAGE);
+
+	for (i = 0; i < 3; i++) {
+		vd_flip(&g, 0, fb.gfx);
+		pte = vg_pte_read(&g, fb.gfx + 2 * PAGE);
+		vg_pte(&g, fb.gfx + 2 * PAGE, pte);
+	}
+	/* Let any re-commit a GGTT write could cause happen. */
+	usleep(300 * 1000);
+	vd_query_ok(&g, PRIMARY, DMABUF, &pi2);
+	igt_assert_eq_u32(pi2.dmabuf_id, pi.dmabuf_id);
+	igt_assert_eq_u64(vg_stat(&g, PINNED), pinned);
+	/* The GGTT's own pins did not move either. */
+	igt_assert_eq_u64(vg_stat(&g, "pins"), pins);
+
+	/* A real flip still gives a new id and moves the pins. */
+	vd_flip(&g, 0, fb2.gfx);
+	vd_query_ok(&g, PRIMARY, DMABUF, &pi2);
+	igt_assert_neq_u32(pi2.dmabuf_id, pi.dmabuf_id);
+	igt_assert_eq_u64(vg_stat(&g, PINNED), pinned);
+	vg_destroy(&g);
+}
+
 static void shown_plane_changes(void *data)
 {
 	const u32 bad = VGPU_DISPLAY_PRIMARY << VGPU_DISPLAY_ERROR_PLANE_SHIFT;
@@ -1752,6 +1804,8 @@ static const struct igt_subtest subtests[] = {
 	  "the generated EDID, EDID replacement through the VFIO region, hotplug" },
 	{ "bad-modes", bad_modes,
 	  "invalid timings do not start the pipe and report MODE" },
+	{ "same-plane-keeps-id", same_plane_keeps_id,
+	  "re-committing an unchanged plane keeps its pins and dma-buf id" },
 	{ "bad-planes", bad_planes,
 	  "every invalid plane is refused with its reason and pins nothing" },
 	{ "shown-plane-changes", shown_plane_changes,

@@ -692,11 +692,35 @@ static void display_pages_pinned_and_released(void *data)
 	free(host);
 }
 
+/*
+ * The same vGPU switched to the DMABUF protocol: QEMU 7.2 takes the dmabuf
+ * probe, needs OpenGL for it and stops at once; it must neither start nor
+ * hang (exit 124 is the suite's timeout), and nothing stays pinned.
+ */
+static void qemu_dmabuf_needs_opengl(void *data)
+{
+	unsigned char *host;
+	const char *h;
+
+	(void)data;
+	host = slurp("host.log", NULL);
+	igt_assert_f(host, "no host.log in %s\n", dir);
+	h = (const char *)host;
+	igt_assert_f(fact_num(h, "host", "QEMU_DMABUF_EXIT") != 0 &&
+		     fact_num(h, "host", "QEMU_DMABUF_EXIT") != 124,
+		     "QEMU with the dmabuf protocol did not stop by itself\n");
+	igt_assert_eq_u64(fact_num(h, "host", "QEMU_DMABUF_NEEDS_OPENGL"), 1);
+	igt_assert_eq_u64(fact_num(h, "host", "DMABUF_PINNED_AFTER"), 0);
+	free(host);
+}
+
 static const struct igt_subtest subtests[] = {
 	{ "l2-programmed-display", l2_programmed_display,
 	  "L2 mapped a framebuffer through the GGTT and head 0 shows it without error" },
 	{ "screendump-matches", screendump_matches,
 	  "QEMU's PNG screendump equals the drawn picture, every pixel" },
+	{ "qemu-dmabuf-needs-opengl", qemu_dmabuf_needs_opengl,
+	  "the DMABUF protocol makes QEMU 7.2 without OpenGL refuse to start" },
 	{ "qemu-display-region", qemu_display_region,
 	  "QEMU used the region protocol and logged no VFIO display error" },
 	{ "display-pages-pinned-and-released", display_pages_pinned_and_released,

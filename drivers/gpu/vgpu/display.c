@@ -19,6 +19,12 @@
 #define VGPU_MAX_HZ		240
 #define VGPU_DEFAULT_HZ		60
 #define VGPU_CURSOR_STRIDE	(VGPU_CURSOR_SIZE * 4)
+/*
+ * Least time between two commits of a plane caused by GGTT writes under
+ * it: each may pin a whole framebuffer in our work item, on the host's
+ * time rather than the guest's.
+ */
+#define VGPU_STALE_COMMIT_NS	(100 * NSEC_PER_MSEC)
 
 static u32 vgpu_field_hi(u32 v)
 {
@@ -238,7 +244,7 @@ static void vgpu_plane_commit(struct vgpu *vgpu, struct vgpu_head *head,
 		VGPU_DISPLAY_PRIMARY : VGPU_DISPLAY_CURSOR;
 	struct vgpu_plane *plane = &head->plane[p];
 	struct vgpu_plane_desc d = {};
-	struct vgpu_fb *fb;
+	struct vgpu_fb *fb, *cur;
 	u32 err;
 
 	plane->stale = false;
@@ -254,7 +260,14 @@ static void vgpu_plane_commit(struct vgpu *vgpu, struct vgpu_head *head,
 		err = vgpu_primary_check(vgpu, head->index, &d);
 	else
 		err = vgpu_cursor_check(vgpu, head->index, &d);
-	fb = err ? NULL : vgpu_fb_pin(vgpu, &d, &err);
+	/* The same plane on the same pages: keep its pins and dma-buf id. */
+	cur = plane->update ? plane->pending : plane->shown;
+	if (err)
+		fb = NULL;
+	else if (cur && vgpu_fb_matches(vgpu, cur, &d))
+		fb = vgpu_fb_get(cur);
+	else
+		fb = vgpu_fb_pin(vgpu, &d, &err);
 	if (!fb) {
 		vgpu_plane_off(vgpu, head, p);
 		vgpu_display_refuse(vgpu, head, which, err);
@@ -440,6 +453,21 @@ static bool vgpu_plane_latch(struct vgpu *vgpu, struct vgpu_head *head,
 	return true;
 }
 
+/* A plane whose GGTT pages changed is committed again, at most so often. */
+static void vgpu_plane_recommit(struct vgpu *vgpu, struct vgpu_head *head,
+				enum vgpu_plane_id p)
+{
+	struct vgpu_plane *plane = &head->plane[p];
+	ktime_t now = ktime_get();
+
+	if (!plane->stale ||
+	    ktime_to_ns(ktime_sub(now, plane->recommitted)) <
+	    VGPU_STALE_COMMIT_NS)
+		return;
+	plane->recommitted = now;
+	vgpu_plane_commit(vgpu, head, p);
+}
+
 /**
  * vgpu_display_vblank_work() - deliver the vblanks the timers counted
  * @work: vgpu->vblank_work
@@ -457,8 +485,7 @@ void vgpu_display_vblank_work(struct work_struct *work)
 		if (!atomic_xchg(&head->vblanks, 0) || !head->running)
 			continue;
 		for (p = 0; p < VGPU_PLANES; p++)
-			if (head->plane[p].stale)
-				vgpu_plane_commit(vgpu, head, p);
+			vgpu_plane_recommit(vgpu, head, p);
 		events = VGPU_DE_PIPE_VBLANK;
 		if (vgpu_plane_latch(vgpu, head, VGPU_PLANE_PRIMARY))
 			events |= VGPU_DE_PIPE_FLIP_DONE;

@@ -145,6 +145,38 @@ void vgpu_fb_unpin(struct vgpu *vgpu, struct vgpu_fb *fb)
 	vgpu_fb_put(fb);
 }
 
+/**
+ * vgpu_fb_matches() - would pinning @desc give @fb again?
+ * @vgpu: the vGPU (vgpu->lock held)
+ * @fb: a framebuffer
+ * @desc: a checked plane
+ *
+ * Return: true when @fb is pinned, shows the same plane and the GGTT
+ * still maps every one of its pages to the same guest page; re-committing
+ * an unchanged plane then costs no pins and keeps its dma-buf id.
+ */
+bool vgpu_fb_matches(struct vgpu *vgpu, const struct vgpu_fb *fb,
+		     const struct vgpu_plane_desc *desc)
+{
+	u64 first = vgpu_slice_start(vgpu);
+	const struct vgpu_gtt_entry *e;
+	u32 i;
+
+	if (!fb->pinned || fb->desc.gfx != desc->gfx ||
+	    fb->desc.drm_format != desc->drm_format ||
+	    fb->desc.width != desc->width || fb->desc.height != desc->height ||
+	    fb->desc.stride != desc->stride || fb->desc.size != desc->size)
+		return false;
+	for (i = 0; i < fb->npages; i++) {
+		e = &vgpu->gtt.entries[(desc->gfx - first +
+					((u64)i << PAGE_SHIFT)) >> PAGE_SHIFT];
+		if (!e->page ||
+		    (e->pte & VGPU_GGTT_PTE_ADDR_MASK) != fb->iova[i])
+			return false;
+	}
+	return true;
+}
+
 /* Does @fb show a page of guest memory [@iova, @iova + @length)? */
 bool vgpu_fb_uses_iova(const struct vgpu_fb *fb, u64 iova, u64 length)
 {

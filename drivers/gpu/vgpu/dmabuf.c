@@ -5,8 +5,10 @@
  * An object stands for one shown framebuffer of head 0; QUERY makes it,
  * GET_GFX_DMABUF exports it as a dma-buf backed by the pinned guest pages.
  * Revoking an object (reset, close, dma_unmap of its memory) removes its
- * CPU mappings and points it at the zero page; its page references stay
- * until the dma-buf is released, so importers never see pages freed.
+ * CPU mappings and points it at a zeroed page of its own (importers may
+ * let devices write to it, so never the shared zero page); its page
+ * references stay until the dma-buf is released, so importers never see
+ * pages freed.
  */
 #include <linux/dma-buf.h>
 #include <linux/dma-mapping.h>
@@ -38,7 +40,8 @@ MODULE_IMPORT_NS(DMA_BUF);
  * @buf: the exported dma-buf, NULL when not exported
  * @vgpu: the vGPU while it is open; NULL afterwards
  * @count: the vGPU's count of live dma-bufs (a reference)
- * @revoked: the guest pages are gone: map the zero page
+ * @revoked: the guest pages are gone: use @dummy instead
+ * @dummy: a zeroed page of this object's own
  */
 struct vgpu_dmabuf {
 	struct kref ref;
@@ -50,6 +53,7 @@ struct vgpu_dmabuf {
 	struct vgpu *vgpu;
 	struct vgpu_dmabuf_count *count;
 	bool revoked;
+	struct page *dummy;
 };
 
 static void vgpu_dmabuf_count_free(struct kref *ref)
@@ -77,6 +81,7 @@ static void vgpu_dmabuf_free(struct kref *ref)
 
 	vgpu_fb_put(obj->fb);
 	vgpu_dmabuf_count_put(obj->count);
+	__free_page(obj->dummy);
 	mutex_destroy(&obj->lock);
 	kfree(obj);
 }
@@ -89,10 +94,10 @@ static void vgpu_dmabuf_put(struct vgpu_dmabuf *obj)
 /* The page at @i; obj->lock held. */
 static struct page *vgpu_dmabuf_page(struct vgpu_dmabuf *obj, u32 i)
 {
-	return obj->revoked ? ZERO_PAGE(0) : obj->fb->pages[i];
+	return obj->revoked ? obj->dummy : obj->fb->pages[i];
 }
 
-/* A copy of the page list (zero pages once revoked); obj->lock held. */
+/* A copy of the page list (the dummy page once revoked); obj->lock held. */
 static struct page **vgpu_dmabuf_pages(struct vgpu_dmabuf *obj)
 {
 	struct page **pages;
@@ -167,7 +172,7 @@ static const struct vm_operations_struct vgpu_dmabuf_vm_ops = {
 	.fault = vgpu_dmabuf_fault,
 };
 
-/* Read-only: the zero page must never become writable. */
+/* Read-only: a display buffer is not the VMM's to write. */
 static int vgpu_dmabuf_mmap(struct dma_buf *buf, struct vm_area_struct *vma)
 {
 	struct vgpu_dmabuf *obj = buf->priv;
@@ -194,7 +199,7 @@ static int vgpu_dmabuf_vmap(struct dma_buf *buf, struct iosys_map *map)
 	mutex_unlock(&obj->lock);
 	if (!pages)
 		return -ENOMEM;
-	va = vmap(pages, obj->fb->npages, VM_MAP, PAGE_KERNEL_RO);
+	va = vmap(pages, obj->fb->npages, VM_MAP, PAGE_KERNEL);
 	kvfree(pages);
 	if (!va)
 		return -ENOMEM;
@@ -232,9 +237,15 @@ static const struct dma_buf_ops vgpu_dmabuf_ops = {
 	.release = vgpu_dmabuf_release,
 };
 
-/* Drop the list's reference of @obj. */
+/*
+ * Drop the list's reference of @obj. Off the list it no longer refers to
+ * the vGPU: a release that comes later must not touch it.
+ */
 static void vgpu_dmabuf_unlist(struct vgpu_dmabuf *obj)
 {
+	mutex_lock(&obj->lock);
+	obj->vgpu = NULL;
+	mutex_unlock(&obj->lock);
 	list_del(&obj->node);
 	vgpu_dmabuf_put(obj);
 }
@@ -299,15 +310,21 @@ void vgpu_dmabuf_reap(struct vgpu *vgpu)
 void vgpu_dmabuf_revoke_fb(struct vgpu *vgpu, struct vgpu_fb *fb)
 {
 	struct vgpu_dmabuf *obj;
+	struct file *file;
 
 	list_for_each_entry(obj, &vgpu->dmabufs, node) {
 		if (obj->fb != fb)
 			continue;
 		mutex_lock(&obj->lock);
 		obj->revoked = true;
-		if (obj->buf)
-			unmap_mapping_range(obj->buf->file->f_mapping, 0, 0, 1);
+		/* A dma-buf on its way out has no mappings left to remove. */
+		file = obj->buf && get_file_rcu(obj->buf->file) ?
+		       obj->buf->file : NULL;
+		if (file)
+			unmap_mapping_range(file->f_mapping, 0, 0, 1);
 		mutex_unlock(&obj->lock);
+		if (file)
+			fput(file);
 	}
 	vgpu_dmabuf_reap(vgpu);
 }
@@ -320,12 +337,8 @@ void vgpu_dmabuf_detach_all(struct vgpu *vgpu)
 {
 	struct vgpu_dmabuf *obj, *tmp;
 
-	list_for_each_entry_safe(obj, tmp, &vgpu->dmabufs, node) {
-		mutex_lock(&obj->lock);
-		obj->vgpu = NULL;
-		mutex_unlock(&obj->lock);
+	list_for_each_entry_safe(obj, tmp, &vgpu->dmabufs, node)
 		vgpu_dmabuf_unlist(obj);
-	}
 }
 
 /* The object with @id; revoked ones cannot be asked for any more. */
@@ -351,6 +364,11 @@ static struct vgpu_dmabuf *vgpu_dmabuf_of(struct vgpu *vgpu,
 	obj = kzalloc(sizeof(*obj), GFP_KERNEL);
 	if (!obj)
 		return NULL;
+	obj->dummy = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	if (!obj->dummy) {
+		kfree(obj);
+		return NULL;
+	}
 	kref_init(&obj->ref);
 	mutex_init(&obj->lock);
 	obj->fb = vgpu_fb_get(fb);
@@ -387,8 +405,9 @@ static int vgpu_query_fill(struct vgpu *vgpu, u32 flags,
 	info->size = 0;
 	info->x_pos = 0;
 	info->y_pos = 0;
-	info->x_hot = 0;
-	info->y_hot = 0;
+	/* The VFIO ABI's "no hotspot"; only the cursor has one. */
+	info->x_hot = U32_MAX;
+	info->y_hot = U32_MAX;
 	info->region_index = 0;
 	if (!fb)
 		return 0;

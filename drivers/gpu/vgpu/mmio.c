@@ -653,19 +653,22 @@ int vgpu_mmio_write(struct vgpu *vgpu, u64 off, u32 size, u64 val)
 {
 	const struct vgpu_reg *r;
 	u32 idx, index, shift;
-	u64 pte;
+	u64 pte, old;
 
 	if (vgpu_in_ggtt(off) && (size == 4 || size == 8)) {
 		index = (off - VGPU_GGTT_OFFSET) / VGPU_GGTT_PTE_SIZE;
+		old = vgpu_gtt_read_pte(vgpu, index);
 		if (size == 4) {
 			shift = (off & 4) * 8;
-			pte = vgpu_gtt_read_pte(vgpu, index);
-			pte &= ~((u64)U32_MAX << shift);
+			pte = old & ~((u64)U32_MAX << shift);
 			val = pte | (val & U32_MAX) << shift;
 		}
 		vgpu_gtt_write_pte(vgpu, index, val);
-		vgpu_display_gtt_changed(vgpu,
-					 (u64)index << VGPU_GTT_PAGE_SHIFT);
+		/* A shown plane cares only when the page behind it changes. */
+		if ((old ^ vgpu_gtt_read_pte(vgpu, index)) &
+		    (VGPU_GGTT_PTE_ADDR_MASK | VGPU_GGTT_PTE_PRESENT))
+			vgpu_display_gtt_changed(vgpu, (u64)index <<
+						 VGPU_GTT_PAGE_SHIFT);
 		return 0;
 	}
 	if (size == 4 && off < VGPU_MMIO_SIZE) {

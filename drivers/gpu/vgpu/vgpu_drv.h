@@ -401,14 +401,15 @@ struct vgpu_fb {
  *	display map's lock: the plane regions map its pages)
  * @pending: the accepted framebuffer waiting for the next vblank
  * @update: a commit waits for the next vblank (@pending NULL: disable)
- * @stale: the GGTT under the plane changed: commit it again at the next
- *	vblank
+ * @stale: the GGTT under the plane changed: commit it again at a vblank
+ * @recommitted: when @stale last caused a commit
  */
 struct vgpu_plane {
 	struct vgpu_fb *shown;
 	struct vgpu_fb *pending;
 	bool update;
 	bool stale;
+	ktime_t recommitted;
 };
 
 /**
@@ -686,6 +687,8 @@ struct vgpu_fb *vgpu_fb_pin(struct vgpu *vgpu,
 			    const struct vgpu_plane_desc *desc, u32 *error);
 void vgpu_fb_unpin(struct vgpu *vgpu, struct vgpu_fb *fb);
 bool vgpu_fb_uses_iova(const struct vgpu_fb *fb, u64 iova, u64 length);
+bool vgpu_fb_matches(struct vgpu *vgpu, const struct vgpu_fb *fb,
+		     const struct vgpu_plane_desc *desc);
 void vgpu_fb_put(struct vgpu_fb *fb);
 
 static inline struct vgpu_fb *vgpu_fb_get(struct vgpu_fb *fb)

@@ -6,8 +6,9 @@
 # an operator sees it. Our mdev core replaces the distribution's; every
 # parent that is built registers (the reference GPU with the vGPU parent
 # driver, and the kernel's sample drivers); mdevctl lists the types, then
-# creates, lists and removes a device of each parent. Not part of make
-# check: the suites it borrows from test all of this.
+# creates, lists and removes a device of each parent; last, a vGPU draws
+# and shows a picture that is read back through its display. Not part of
+# make check: the suites it borrows from test all of this.
 . "$VGPU_ROOT/tools/vm/lib.sh"
 set -u
 
@@ -44,4 +45,13 @@ for dev in /sys/bus/mdev/devices/*; do
 	show mdevctl stop -u "$(basename "$dev")" || vm_fail "mdevctl stop failed"
 done
 show mdevctl list
+
+# A vGPU at work: the guest's side played by the test harness. It draws
+# with the copy engine, shows the picture on head 0, and the VMM's side
+# reads it back through the plane region and as dma-bufs while it flips.
+if [ -d /sys/class/mdev_bus/refgpu.0 ]; then
+	show "$VGPU_ROOT/build/bin/tests/vgpu_display" \
+		--run-subtest plane-region-pixels,flip ||
+		vm_fail "the display demo failed"
+fi
 exit 0

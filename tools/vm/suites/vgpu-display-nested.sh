@@ -56,6 +56,24 @@ proto=$(cat "$SYSFS/display_protocol" 2>/dev/null) ||
 echo "DISPLAY_PROTOCOL=$proto" >> "$HOSTLOG"
 [ "$proto" = region ] || { vm_log "protocol is '$proto', not region"; rc=1; }
 
+# Why region is the default: with the DMABUF protocol QEMU 7.2 accepts the
+# dmabuf probe, then needs OpenGL, which this host has not, and refuses to
+# start. -S: if it started anyway, it would wait here until the timeout.
+echo dmabuf > "$SYSFS/display_protocol" || vm_fail "cannot select dmabuf"
+timeout 120 qemu-system-x86_64 -accel tcg -m 64 -nodefaults -S \
+	-display none -vga none -monitor none \
+	-device "vfio-pci,sysfsdev=/sys/bus/mdev/devices/$uuid,display=on" \
+	> "$OUT/qemu-dmabuf.log" 2>&1
+st=$?
+echo region > "$SYSFS/display_protocol" || vm_fail "cannot select region"
+{
+	echo "QEMU_DMABUF_EXIT=$st"
+	grep -q 'opengl not available' "$OUT/qemu-dmabuf.log" &&
+		echo "QEMU_DMABUF_NEEDS_OPENGL=1" ||
+		echo "QEMU_DMABUF_NEEDS_OPENGL=0"
+	echo "DMABUF_PINNED_AFTER=$(cat "$SYSFS/display_pinned_pages")"
+} >> "$HOSTLOG"
+
 cat > "$L2" <<'L2SCRIPT'
 #!/bin/sh
 # Runs as the L2 guest's script: show the picture, wait for the host.
