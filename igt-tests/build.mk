@@ -12,7 +12,7 @@ IGT_CFLAGS	:= -iquote $(IGT_DIR)/lib -MMD -MP
 
 IGT_LIB		:= $(LIBIGT)
 IGT_LIB_OBJS	:= $(addprefix $(IGT_OBJ)/lib/, \
-		   igt_core.o vfio_harness.o mdev_sysfs.o)
+		   igt_core.o vfio_harness.o mdev_sysfs.o drm_prime.o)
 
 IGT_RUN		:= $(IGT_BIN)/igt-run
 IGT_RUN_OBJS	:= $(addprefix $(IGT_OBJ)/runner/, \

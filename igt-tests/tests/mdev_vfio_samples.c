@@ -49,6 +49,7 @@
 #include <sys/stat.h>
 #include <linux/vfio.h>
 
+#include "drm_prime.h"
 #include "igt_core.h"
 #include "mdev_sysfs.h"
 #include "vfio_harness.h"
@@ -736,83 +737,22 @@ static void check_dmabuf_fdinfo(int fd, __u32 size)
 	igt_assert_f(strstr(info, want), "not %u bytes:\n%s\n", size, info);
 }
 
-/*
- * DRM uapi facts (include/uapi/drm/drm.h) for the PRIME import into vgem;
- * the development machine has no libdrm headers.
- */
-struct drm_version_arg {
-	int version_major;
-	int version_minor;
-	int version_patchlevel;
-	size_t name_len;
-	char *name;
-	size_t date_len;
-	char *date;
-	size_t desc_len;
-	char *desc;
-};
-
-struct drm_prime_handle_arg {
-	__u32 handle;
-	__u32 flags;
-	__s32 fd;
-};
-
-struct drm_gem_close_arg {
-	__u32 handle;
-	__u32 pad;
-};
-
-#define DRM_IOCTL_VERSION_	_IOWR('d', 0x00, struct drm_version_arg)
-#define DRM_IOCTL_GEM_CLOSE_	_IOW('d', 0x09, struct drm_gem_close_arg)
-#define DRM_IOCTL_PRIME_FD_TO_HANDLE_ \
-	_IOWR('d', 0x2e, struct drm_prime_handle_arg)
-
-static int find_vgem(void)
-{
-	struct drm_version_arg v;
-	char path[64], name[16];
-	int i, fd;
-
-	for (i = 0; i < 64; i++) {
-		snprintf(path, sizeof(path), "/dev/dri/card%d", i);
-		fd = open(path, O_RDWR | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		memset(&v, 0, sizeof(v));
-		memset(name, 0, sizeof(name));
-		v.name = name;
-		v.name_len = sizeof(name) - 1;
-		if (!ioctl(fd, DRM_IOCTL_VERSION_, &v) && !strcmp(name, "vgem"))
-			return fd;
-		close(fd);
-	}
-	return -1;
-}
-
 /* A DRM device that imports dma-bufs: vgem, loaded if need be. */
 static int open_vgem(void)
 {
-	const char *const argv[] = { "modprobe", "vgem", NULL };
-	char out[512];
-	int fd = find_vgem();
+	int fd = vgem_open();
 
-	if (fd >= 0)
-		return fd;
-	igt_require_f(compat_run(argv, out, sizeof(out)) == 0,
-		      "cannot load vgem: %s\n", out);
-	fd = find_vgem();
-	igt_require_f(fd >= 0, "no vgem DRM device\n");
+	igt_require_f(fd >= 0, "no vgem DRM device: %s\n", strerror(-fd));
 	return fd;
 }
 
-static __u32 vgem_import(int vgem, int dmabuf)
+static __u32 import_vgem(int vgem, int dmabuf)
 {
-	struct drm_prime_handle_arg p = { .fd = dmabuf };
+	__u32 handle = 0;
+	int ret = vgem_import(vgem, dmabuf, &handle);
 
-	igt_assert_f(!ioctl(vgem, DRM_IOCTL_PRIME_FD_TO_HANDLE_, &p),
-		     "PRIME import into vgem: %s\n", strerror(errno));
-	return p.handle;
+	igt_assert_f(!ret, "PRIME import into vgem: %s\n", strerror(-ret));
+	return handle;
 }
 
 static int get_dmabuf(struct sample_dev *s, __u32 id)
@@ -827,7 +767,6 @@ static void subtest_mbochs_dmabuf(void *data)
 {
 	const __u32 w = 640, h = 480, size = w * h * 4;
 	struct vfio_device_gfx_plane_info plane, again;
-	struct drm_gem_close_arg gc = { };
 	int fd1, fd3, vgem;
 	struct stat st1, st3;
 	struct sample_dev s;
@@ -861,11 +800,10 @@ static void subtest_mbochs_dmabuf(void *data)
 	igt_assert_eq(lseek(fd1, 0, SEEK_END), size);
 
 	/* A DRM driver imports it (mbochs maps its pages for DMA). */
-	h1 = vgem_import(vgem, fd1);
-	h2 = vgem_import(vgem, fd1);
+	h1 = import_vgem(vgem, fd1);
+	h2 = import_vgem(vgem, fd1);
 	igt_assert_eq(h1, h2);
-	gc.handle = h1;
-	igt_assert(!ioctl(vgem, DRM_IOCTL_GEM_CLOSE_, &gc));
+	igt_assert_eq(vgem_close_handle(vgem, h1), 0);
 
 	/* A new mode is a new dma-buf. */
 	set_mode(&s, w, h / 2);

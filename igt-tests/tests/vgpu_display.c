@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <sys/wait.h>
 
+#include "drm_prime.h"
 #include "vgpu_display.h"
 
 #define REGION		VFIO_GFX_PLANE_TYPE_REGION
@@ -1492,6 +1493,68 @@ static void dmabuf_unmap(void *data)
 	vg_destroy(&g);
 }
 
+/*
+ * A host DRM driver (vgem) imports the exported plane: the import maps
+ * its pages for DMA, and vgem's CPU mapping of the imported object goes
+ * through the dma-buf's own mmap; the pixels are the guest's. After a
+ * dma_unmap of the memory the importer's mapping reads zeros, and letting
+ * go of everything leaves nothing pinned or exported.
+ */
+static void dmabuf_import(void *data)
+{
+	struct vfio_device_gfx_plane_info pi;
+	struct vd_mode m = mode_1024(60);
+	struct vfio_guest_mem extra;
+	u32 h1, h2;
+	struct vd_fb fb;
+	struct vg g;
+	int fd, vgem, ret;
+	void *map;
+	u64 gfx, len;
+
+	(void)data;
+	vgem = vgem_open();
+	igt_require_f(vgem >= 0, "no vgem: %s\n", strerror(-vgem));
+	vd_start(&g, "small", PROTO_DMABUF, 0);
+	igt_assert_eq(vfio_guest_mem_alloc(&g.dev, &extra, EXTRA_IOVA,
+					   EXTRA_SIZE), 0);
+	gfx = g.slice_base + g.mapped;
+	vg_map(&g, gfx, extra.iova, extra.size);
+	vd_fb_init(&fb, gfx, 640, 480);
+	vd_fb_draw(&g, &fb, 40);
+	len = vd_page_align((u64)fb.stride * fb.h);
+	vd_pipe_on(&g, 0, &m);
+	vd_show(&g, 0, &fb);
+	vd_query_ok(&g, PRIMARY, DMABUF, &pi);
+	fd = vd_get_dmabuf(&g, pi.dmabuf_id);
+	igt_assert_lte(0, fd);
+
+	ret = vgem_import(vgem, fd, &h1);
+	igt_assert_f(!ret, "import into vgem: %s\n", strerror(-ret));
+	igt_assert_eq(vgem_import(vgem, fd, &h2), 0);
+	igt_assert_eq_u32(h1, h2);
+	ret = vgem_mmap_ro(vgem, h1, len, &map);
+	igt_assert_f(!ret, "vgem mmap of the import: %s\n", strerror(-ret));
+	vd_check(&fb, map, fb.stride, "vgem's mapping of the imported plane");
+
+	igt_assert_eq(vfio_dma_unmap(&g.dev, extra.iova, extra.size),
+		      (__s64)extra.size);
+	extra.dma_mapped = false;
+	igt_assert_eq_u64(vg_stat(&g, PINNED), 0);
+	igt_assert_f(vd_all_zero(map, len),
+		     "the importer's mapping is not zero after the unmap\n");
+
+	igt_assert_eq(munmap(map, len), 0);
+	igt_assert_eq(vgem_close_handle(vgem, h1), 0);
+	close(fd);
+	close(vgem);
+	igt_assert_f(vd_wait_stat(&g, "dmabufs", 0, 2),
+		     "dmabufs %llu after the importer let go\n",
+		     vg_stat(&g, "dmabufs"));
+	igt_assert_eq(vfio_guest_mem_free(&g.dev, &extra), 0);
+	vg_destroy(&g);
+}
+
 /* ---- reset-close ------------------------------------------------------- */
 
 static int show_and_export(struct vg *g, const struct vd_fb *fb, void **map)
@@ -1812,6 +1875,8 @@ static const struct igt_subtest subtests[] = {
 	  "GGTT rewrites and refused commits under a shown plane" },
 	{ "dmabuf-unmap", dmabuf_unmap,
 	  "dma_unmap of an exported plane's memory revokes the dma-buf" },
+	{ "dmabuf-import", dmabuf_import,
+	  "a host DRM driver imports and maps the exported plane" },
 	{ "reset-close", reset_close,
 	  "reset and close revoke an open dma-buf" },
 	{ "two-heads", two_heads,
