@@ -1573,6 +1573,23 @@ static int show_and_export(struct vg *g, const struct vd_fb *fb, void **map)
 	return fd;
 }
 
+/*
+ * A small vGPU with the DMABUF protocol showing a 640x480 picture
+ * (pattern @pat) at 60 Hz, exported and mapped: the dma-buf descriptor.
+ */
+static int start_exported(struct vg *g, struct vd_fb *fb, int pat, void **map,
+			  u64 *len)
+{
+	struct vd_mode m = mode_1024(60);
+
+	vd_start(g, "small", PROTO_DMABUF, 0);
+	vd_fb_alloc(g, fb, 640, 480);
+	vd_fb_draw(g, fb, pat);
+	*len = vd_page_align((u64)fb->stride * fb->h);
+	vd_pipe_on(g, 0, &m);
+	return show_and_export(g, fb, map);
+}
+
 static void reset_close(void *data)
 {
 	struct vd_mode m = mode_1024(60);
@@ -1584,12 +1601,7 @@ static void reset_close(void *data)
 	int fd;
 
 	(void)data;
-	vd_start(&g, "small", PROTO_DMABUF, 0);
-	vd_fb_alloc(&g, &fb, 640, 480);
-	vd_fb_draw(&g, &fb, 60);
-	len = vd_page_align((u64)fb.stride * fb.h);
-	vd_pipe_on(&g, 0, &m);
-	fd = show_and_export(&g, &fb, &map);
+	fd = start_exported(&g, &fb, 60, &map, &len);
 
 	/* Reset with the dma-buf open. */
 	igt_assert_eq(vfio_dev_reset(&g.dev), 0);
@@ -1644,7 +1656,6 @@ static void reset_close(void *data)
 
 static void remove_with_dmabuf(void *data)
 {
-	struct vd_mode m = mode_1024(60);
 	struct vd_fb fb;
 	struct vg g;
 	void *map;
@@ -1652,12 +1663,7 @@ static void remove_with_dmabuf(void *data)
 	u64 len;
 
 	(void)data;
-	vd_start(&g, "small", PROTO_DMABUF, 0);
-	vd_fb_alloc(&g, &fb, 640, 480);
-	vd_fb_draw(&g, &fb, 80);
-	len = vd_page_align((u64)fb.stride * fb.h);
-	vd_pipe_on(&g, 0, &m);
-	fd = show_and_export(&g, &fb, &map);
+	fd = start_exported(&g, &fb, 80, &map, &len);
 
 	/* Device closed and removed; the dma-buf outlives its vGPU. */
 	vg_close(&g);
@@ -1677,11 +1683,7 @@ static void remove_with_dmabuf(void *data)
 	}
 
 	/* The parent still works: a new vGPU displays and exports. */
-	vd_start(&g, "small", PROTO_DMABUF, 0);
-	vd_fb_alloc(&g, &fb, 640, 480);
-	vd_fb_draw(&g, &fb, 81);
-	vd_pipe_on(&g, 0, &m);
-	fd = show_and_export(&g, &fb, &map);
+	fd = start_exported(&g, &fb, 81, &map, &len);
 	igt_assert_eq(munmap(map, len), 0);
 	close(fd);
 	igt_assert(vd_wait_stat(&g, "dmabufs", 0, 2));
