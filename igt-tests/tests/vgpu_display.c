@@ -1092,6 +1092,55 @@ static u64 past_slice(struct vg *g)
 	return g->slice_base - (1 << 20);
 }
 
+/*
+ * The primary plane with alpha: both premultiplied encodings are
+ * ARGB8888 and the bytes, alpha included, reach the VMM unchanged; the
+ * fourth alpha value is not a format this device has.
+ */
+static void primary_argb(void *data)
+{
+	const u32 alpha[] = { VGPU_PLANE_CTL_ALPHA_SW_PREMUL,
+			      VGPU_PLANE_CTL_ALPHA_HW_PREMUL };
+	const u32 base = VGPU_PLANE_CTL_ENABLE | VGPU_PLANE_CTL_FORMAT_8888 <<
+			 VGPU_PLANE_CTL_FORMAT_SHIFT;
+	struct vfio_device_gfx_plane_info pi;
+	struct vd_mode m = mode_1024(60);
+	struct vd_fb fb;
+	struct vg g;
+	unsigned int i;
+	void *buf;
+	u64 len;
+
+	(void)data;
+	vd_start(&g, "small", NULL, 0);
+	vd_fb_alloc(&g, &fb, 512, 384);
+	vd_fb_draw(&g, &fb, 7);
+	len = vd_page_align((u64)fb.stride * fb.h);
+	vd_pipe_on(&g, 0, &m);
+	for (i = 0; i < IGT_ARRAY_SIZE(alpha); i++) {
+		vd_plane_regs(&g, 0, base | alpha[i], fb.w, fb.h, fb.stride,
+			      0, 0);
+		vd_flip(&g, 0, fb.gfx);
+		vd_query_ok(&g, PRIMARY, REGION, &pi);
+		igt_assert_eq_u32(pi.drm_format, VD_FORMAT_ARGB8888);
+		igt_assert_eq_u32(pi.width, fb.w);
+		igt_assert_eq_u32(pi.stride, fb.stride);
+		buf = vd_read_region(&g, VGPU_VFIO_REGION_PRIMARY(0), len);
+		vd_check(&fb, buf, fb.stride, "ARGB8888 primary plane");
+		free(buf);
+	}
+	/* Alpha field 1: neither none nor premultiplied. */
+	vd_plane_regs(&g, 0, base | (VGPU_PLANE_CTL_ALPHA_MASK &
+				     ~VGPU_PLANE_CTL_ALPHA_SW_PREMUL),
+		      fb.w, fb.h, fb.stride, 0, 0);
+	vg_wr(&g, VGPU_REG_PLANE_SURF(0), (u32)fb.gfx);
+	igt_assert_eq_u32(vg_rd(&g, VGPU_PV_HEAD_DISPLAY_ERROR(0)),
+			  VGPU_DISPLAY_PRIMARY << VGPU_DISPLAY_ERROR_PLANE_SHIFT |
+			  VGPU_DISPLAY_ERR_FORMAT);
+	vd_assert_nothing(&g, PRIMARY, REGION);
+	vg_destroy(&g);
+}
+
 static void bad_planes(void *data)
 {
 	const u32 ntail = 4;
@@ -1869,6 +1918,8 @@ static const struct igt_subtest subtests[] = {
 	  "the generated EDID, EDID replacement through the VFIO region, hotplug" },
 	{ "bad-modes", bad_modes,
 	  "invalid timings do not start the pipe and report MODE" },
+	{ "primary-argb", primary_argb,
+	  "an ARGB8888 primary plane keeps its alpha bytes" },
 	{ "same-plane-keeps-id", same_plane_keeps_id,
 	  "re-committing an unchanged plane keeps its pins and dma-buf id" },
 	{ "bad-planes", bad_planes,
