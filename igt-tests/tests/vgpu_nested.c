@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vgpu_nested: what a nested guest saw of a vGPU passed to it with QEMU's
- * -device vfio-pci,sysfsdev= (tools/vm/suites/vgpu-nested.sh). The L2
- * script wrote KEY=value lines to $VGPU_NESTED_OUTPUT; each subtest checks
- * some of them.
+ * -device vfio-pci,sysfsdev= (in tools/vm/suites/vgpu-display-nested.sh).
+ * The L2 script wrote KEY=value lines to $VGPU_NESTED_OUTPUT; each subtest
+ * checks some of them.
  */
 #include <stdio.h>
 #include <stdlib.h>

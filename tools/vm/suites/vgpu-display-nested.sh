@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # vm-args: --timeout 1500
 #
-# A nested (L2) guest's picture reaches QEMU's display: QEMU gets a small
+# A nested (L2) guest sees a vGPU and its picture reaches QEMU's display.
+# First the device as L2 finds it (IDs, class, 16 MiB 64-bit BAR0, MSI,
+# the PV magic read through BAR0: vgpu_nested). Then QEMU gets a small
 # vGPU with -device vfio-pci,...,display=on (the default region protocol,
 # no OpenGL) and a VNC server. In L2, /bin/vgpu-fbtest (tools/vm/guest)
 # maps a framebuffer of its own memory through the GGTT, draws the picture
@@ -37,6 +39,7 @@ rc=0
 [ -x "$TESTS/vgpu_display_nested" ] ||
 	vm_fail "$TESTS/vgpu_display_nested not built"
 [ -x "$FBTEST" ] || vm_fail "$FBTEST not built (make userspace)"
+[ -x "$TESTS/vgpu_nested" ] || vm_fail "$TESTS/vgpu_nested not built"
 [ -x "$PYTHON" ] || vm_fail "no $PYTHON"
 mkdir -p "$OUT"
 rm -f "$OUT/screen.png" "$OUT/output.log" "$HOSTLOG"
@@ -76,8 +79,25 @@ echo region > "$SYSFS/display_protocol" || vm_fail "cannot select region"
 
 cat > "$L2" <<'L2SCRIPT'
 #!/bin/sh
-# Runs as the L2 guest's script: show the picture, wait for the host.
+# Runs as the L2 guest's script: describe the device (vgpu_nested checks
+# it: IDs, class, BAR0, MSI capability, the PV magic read through BAR0),
+# then show the picture and wait for the host.
 echo "L2_SCRIPT_UPTIME=$(cut -d' ' -f1 /proc/uptime)"
+for d in /sys/bus/pci/devices/*; do
+	[ "$(cat "$d/vendor")" = 0x1234 ] || continue
+	[ "$(cat "$d/device")" = 0x5647 ] || continue
+	echo "VGPU_FOUND=1"
+	echo "VGPU_CLASS=$(cat "$d/class")"
+	echo "VGPU_SUBSYSTEM=$(cat "$d/subsystem_vendor"):$(cat "$d/subsystem_device")"
+	set -- $(head -n 1 "$d/resource")
+	echo "VGPU_BAR0_SIZE=$(( $2 - $1 + 1 ))"
+	echo "VGPU_BAR0_FLAGS=$3"
+	echo "VGPU_CAP_PTR=$(busybox od -An -tx1 -j 52 -N 1 "$d/config" | tr -d ' ')"
+	echo "VGPU_CAP_ID=$(busybox od -An -tx1 -j 144 -N 1 "$d/config" | tr -d ' ')"
+	echo 1 > "$d/enable" 2>/dev/null
+	echo "VGPU_PV_MAGIC=$(busybox devmem $(( $1 + 0x78000 )) 32)"
+done
+echo "VGPU_SCRIPT_DONE=1"
 /bin/vgpu-fbtest --go-port 0x3e8 --go-timeout 180
 st=$?
 echo "FBTEST_EXIT=$st"
@@ -275,6 +295,9 @@ sed 's/^/  /' "$HOSTLOG"
 
 VGPU_DISPLAY_NESTED_DIR=$OUT vm_run_igt --timeout 60 \
 	"$TESTS/vgpu_display_nested" || rc=1
+# The same L2 boot answers what the device looks like to a nested guest.
+VGPU_NESTED_OUTPUT=$OUT/output.log vm_run_igt --timeout 60 \
+	"$TESTS/vgpu_nested" || rc=1
 rm -rf "$SOCKS"
 vm_mdev_remove "$uuid" || rc=1
 rmmod vgpu || rc=1
