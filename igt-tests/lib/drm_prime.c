@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -16,7 +15,7 @@
 
 extern char **environ;
 
-/* include/uapi/drm/drm.h and drm_mode.h */
+/* include/uapi/drm/drm.h */
 struct drm_version_arg {
 	int version_major;
 	int version_minor;
@@ -40,18 +39,10 @@ struct drm_gem_close_arg {
 	__u32 pad;
 };
 
-struct drm_mode_map_dumb_arg {
-	__u32 handle;
-	__u32 pad;
-	__u64 offset;
-};
-
 #define DRM_IOCTL_VERSION_	_IOWR('d', 0x00, struct drm_version_arg)
 #define DRM_IOCTL_GEM_CLOSE_	_IOW('d', 0x09, struct drm_gem_close_arg)
 #define DRM_IOCTL_PRIME_FD_TO_HANDLE_ \
 	_IOWR('d', 0x2e, struct drm_prime_handle_arg)
-#define DRM_IOCTL_MODE_MAP_DUMB_ \
-	_IOWR('d', 0xb3, struct drm_mode_map_dumb_arg)
 
 #define DRM_MAX_CARDS	64
 
@@ -109,20 +100,6 @@ int vgem_import(int vgem, int dmabuf, __u32 *handle)
 	if (ioctl(vgem, DRM_IOCTL_PRIME_FD_TO_HANDLE_, &p))
 		return -errno;
 	*handle = p.handle;
-	return 0;
-}
-
-int vgem_mmap_ro(int vgem, __u32 handle, __u64 size, void **addr)
-{
-	struct drm_mode_map_dumb_arg m = { .handle = handle };
-	void *p;
-
-	if (ioctl(vgem, DRM_IOCTL_MODE_MAP_DUMB_, &m))
-		return -errno;
-	p = mmap(NULL, size, PROT_READ, MAP_SHARED, vgem, m.offset);
-	if (p == MAP_FAILED)
-		return -errno;
-	*addr = p;
 	return 0;
 }
 

@@ -2,8 +2,8 @@
 /*
  * drm_prime - import dma-bufs into vgem, the kernel's virtual GEM driver,
  * the way a host GPU driver would import a vGPU's framebuffer: PRIME
- * import (the exporter maps its pages for DMA), and a CPU mapping of the
- * imported object (which the kernel forwards to the exporter's mmap).
+ * import, for which the exporter maps its pages for DMA. (DRM refuses to
+ * map imported objects for user space; map the dma-buf itself.)
  *
  * The DRM uapi facts used are from include/uapi/drm/drm.h and drm_mode.h;
  * this machine has no libdrm headers. Functions return a negative errno on
@@ -30,17 +30,6 @@ int vgem_open(void);
  * Return: 0 or -errno.
  */
 int vgem_import(int vgem, int dmabuf, __u32 *handle);
-
-/**
- * vgem_mmap_ro() - map an imported object for reading
- * @vgem: vgem_open()'s descriptor
- * @handle: the GEM handle
- * @size: bytes to map
- * @addr: receives the mapping
- *
- * Return: 0 or -errno.
- */
-int vgem_mmap_ro(int vgem, __u32 handle, __u64 size, void **addr);
 
 /**
  * vgem_close_handle() - drop a GEM handle
