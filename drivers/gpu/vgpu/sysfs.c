@@ -57,47 +57,25 @@ static ssize_t vgpu_knob_store(struct device *dev, const char *buf,
 	return ret ?: count;
 }
 
-static ssize_t weight_show(struct device *dev,
-			   struct device_attribute *attr, char *buf)
-{
-	return vgpu_knob_show(dev, buf, KNOB_WEIGHT);
-}
+/* A read/write attribute for each scheduling knob. */
+#define VGPU_KNOB_ATTR(name, knob)					\
+static const enum vgpu_knob name##_knob = (knob);			\
+static ssize_t name##_show(struct device *dev,				\
+			   struct device_attribute *attr, char *buf)	\
+{									\
+	return vgpu_knob_show(dev, buf, name##_knob);			\
+}									\
+static ssize_t name##_store(struct device *dev,				\
+			    struct device_attribute *attr,		\
+			    const char *buf, size_t count)		\
+{									\
+	return vgpu_knob_store(dev, buf, count, name##_knob);		\
+}									\
+static DEVICE_ATTR_RW(name)
 
-static ssize_t weight_store(struct device *dev,
-			    struct device_attribute *attr,
-			    const char *buf, size_t count)
-{
-	return vgpu_knob_store(dev, buf, count, KNOB_WEIGHT);
-}
-static DEVICE_ATTR_RW(weight);
-
-static ssize_t cap_show(struct device *dev,
-			struct device_attribute *attr, char *buf)
-{
-	return vgpu_knob_show(dev, buf, KNOB_CAP);
-}
-
-static ssize_t cap_store(struct device *dev,
-			 struct device_attribute *attr,
-			 const char *buf, size_t count)
-{
-	return vgpu_knob_store(dev, buf, count, KNOB_CAP);
-}
-static DEVICE_ATTR_RW(cap);
-
-static ssize_t priority_show(struct device *dev,
-			     struct device_attribute *attr, char *buf)
-{
-	return vgpu_knob_show(dev, buf, KNOB_PRIORITY);
-}
-
-static ssize_t priority_store(struct device *dev,
-			      struct device_attribute *attr,
-			      const char *buf, size_t count)
-{
-	return vgpu_knob_store(dev, buf, count, KNOB_PRIORITY);
-}
-static DEVICE_ATTR_RW(priority);
+VGPU_KNOB_ATTR(weight, KNOB_WEIGHT);
+VGPU_KNOB_ATTR(cap, KNOB_CAP);
+VGPU_KNOB_ATTR(priority, KNOB_PRIORITY);
 
 /* Scheduler accounting summed over the engines. */
 static void vgpu_sched_stats(struct vgpu *vgpu, struct vsched_stats *sum)
