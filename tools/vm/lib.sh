@@ -12,6 +12,8 @@
 #                             fails unless exactly it is loaded
 #   vm_mdev_is_ours [KO]      loaded mdev is KO (build id compared)
 #   vm_insmod KO [PARAM=V]... load one of our modules, once
+#   vm_load_vgpu [PARAM=V]... our mdev.ko, refgpu.ko (with the params),
+#                             vgpu.ko: the vGPU stack
 #   vm_run_igt [OPT] LIST...  build/bin/igt-run --results $RESULTS_DIR ...
 #   vm_mdev_create TYPE_DIR [UUID]
 #                             create an mdev of a supported type (the
@@ -169,6 +171,21 @@ vm_insmod() {
 	[ -n "$name" ] || name=$(basename "$ko" .ko)
 	[ -d "/sys/module/${name//-/_}" ] && return 0
 	insmod "$ko" "$@"
+}
+
+# vm_load_vgpu [REFGPU PARAM=VALUE]...: the vGPU stack: our mdev.ko, the
+# reference GPU (refgpu.ko with the given parameters) and the parent
+# driver (vgpu.ko). Says what failed on stderr.
+vm_load_vgpu() {
+	vm_load_mdev || { echo "vm: cannot load our mdev.ko" >&2; return 1; }
+	vm_insmod "$VGPU_ROOT/drivers/gpu/refgpu/refgpu.ko" "$@" || {
+		echo "vm: cannot load refgpu.ko" >&2
+		return 1
+	}
+	vm_insmod "$VGPU_ROOT/drivers/gpu/vgpu/vgpu.ko" || {
+		echo "vm: cannot load vgpu.ko" >&2
+		return 1
+	}
 }
 
 # vm_run_igt [IGT-RUN OPTIONS] TESTLIST_OR_BINARY...: run tests with the

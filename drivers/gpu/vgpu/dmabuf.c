@@ -397,18 +397,14 @@ static int vgpu_query_fill(struct vgpu *vgpu, u32 flags,
 	u32 pos, hot, *regs = vgpu->disp[0];
 	struct vgpu_dmabuf *obj;
 
-	info->drm_format = 0;
-	info->drm_format_mod = 0;
-	info->width = 0;
-	info->height = 0;
-	info->stride = 0;
-	info->size = 0;
-	info->x_pos = 0;
-	info->y_pos = 0;
-	/* The VFIO ABI's "no hotspot"; only the cursor has one. */
-	info->x_hot = U32_MAX;
-	info->y_hot = U32_MAX;
-	info->region_index = 0;
+	/* The request as given, nothing shown, no hotspot (VFIO's U32_MAX). */
+	*info = (struct vfio_device_gfx_plane_info) {
+		.argsz = info->argsz,
+		.flags = info->flags,
+		.drm_plane_type = info->drm_plane_type,
+		.x_hot = U32_MAX,
+		.y_hot = U32_MAX,
+	};
 	if (!fb)
 		return 0;
 	if (flags & VFIO_GFX_PLANE_TYPE_DMABUF) {

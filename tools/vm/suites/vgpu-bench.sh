@@ -15,10 +15,7 @@ MTTY=$VGPU_ROOT/build/samples/mtty.ko
 rc=0
 
 [ -x "$BENCH" ] || vm_fail "$BENCH not built (make userspace)"
-vm_load_mdev || vm_fail "cannot load our mdev.ko"
-vm_insmod "$VGPU_ROOT/drivers/gpu/refgpu/refgpu.ko" ||
-	vm_fail "cannot load refgpu.ko"
-vm_insmod "$VGPU_ROOT/drivers/gpu/vgpu/vgpu.ko" || vm_fail "cannot load vgpu.ko"
+vm_load_vgpu || vm_fail "cannot load the vGPU stack"
 if [ -f "$MTTY" ]; then
 	vm_insmod "$MTTY" || vm_log "cannot load $MTTY"
 else

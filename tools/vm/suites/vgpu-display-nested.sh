@@ -46,10 +46,7 @@ rm -f "$OUT/screen.png" "$OUT/output.log" "$HOSTLOG"
 # Sockets cannot live on the 9p results share: private tmpfs directory.
 SOCKS=$(mktemp -d /tmp/vgpu-display.XXXXXX) || vm_fail "no temporary directory"
 
-vm_load_mdev || vm_fail "cannot load our mdev.ko"
-vm_insmod "$VGPU_ROOT/drivers/gpu/refgpu/refgpu.ko" ||
-	vm_fail "cannot load refgpu.ko"
-vm_insmod "$VGPU_ROOT/drivers/gpu/vgpu/vgpu.ko" || vm_fail "cannot load vgpu.ko"
+vm_load_vgpu || vm_fail "cannot load the vGPU stack"
 uuid=$(vm_mdev_create \
 	/sys/class/mdev_bus/refgpu.0/mdev_supported_types/refgpu-small) ||
 	vm_fail "cannot create a vGPU"
