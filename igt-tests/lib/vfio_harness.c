@@ -241,7 +241,13 @@ int vfio_dev_close(struct vfio_dev *dev)
 	if (dev->group_fd >= 0 && dev->container_set) {
 		err = vfio_ioctl(dev->group_fd, VFIO_GROUP_UNSET_CONTAINER,
 				 NULL);
-		if (err < 0 && !ret)
+		/*
+		 * EINVAL: the group is in no container any more. Once the
+		 * device fd is closed, a remove that waited for it may tear
+		 * the group down and detach it first; that is the state
+		 * asked for.
+		 */
+		if (err < 0 && err != -EINVAL && !ret)
 			ret = err;
 	}
 	dev->container_set = false;
