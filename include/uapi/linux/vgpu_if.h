@@ -185,6 +185,7 @@ enum vgpu_engine {
 #define VGPU_DE_PIPE_VBLANK		0x00000001
 #define VGPU_DE_PIPE_FLIP_DONE		0x00000008	/* primary plane */
 #define VGPU_DE_PIPE_PLANE_FAULT	0x00000200	/* programming refused */
+#define VGPU_DE_PIPE_CRC_DONE		0x10000000	/* a CRC was latched */
 
 /* Display port group: hotplug (EDID or link change) per head. */
 #define VGPU_REG_DE_PORT_ISR		0x44440
@@ -214,6 +215,21 @@ enum vgpu_engine {
 #define VGPU_PIPESRC_WIDTH_SHIFT	16
 #define VGPU_PIPESRC_WIDTH_MASK		0x1fff0000
 #define VGPU_PIPESRC_HEIGHT_MASK	0x00000fff
+
+/*
+ * Pipe CRC (Gen9 PIPE_CRC_CTL and PIPE_CRC_RES_1 offsets). While enabled,
+ * the device computes at each vblank a CRC-32 of the frame the pipe showed:
+ * PIPESRC pixels, primary and cursor composited (docs/interface.md). Only
+ * the Gen9 "panel fitter" source (the pipe's whole output) exists; enabling
+ * with another source is refused like a bad mode (VGPU_DISPLAY_ERR_MODE,
+ * plane VGPU_DISPLAY_CRC) and the CRC stays off. Frames may be skipped when
+ * the host is busy; VGPU_PV_HEAD_CRC_FRAME names the frame of the result.
+ */
+#define VGPU_REG_PIPE_CRC_CTL(p)	(0x60050 + (p) * 0x1000)
+#define VGPU_PIPE_CRC_ENABLE		0x80000000
+#define VGPU_PIPE_CRC_SOURCE_MASK	0x60000000
+#define VGPU_PIPE_CRC_SOURCE_PF		0x40000000	/* the pipe's output */
+#define VGPU_REG_PIPE_CRC_RES(p)	(0x60064 + (p) * 0x1000)
 
 #define VGPU_REG_PIPECONF(p)		(0x70008 + (p) * 0x1000)
 #define VGPU_PIPECONF_ENABLE		0x80000000
@@ -346,6 +362,12 @@ enum vgpu_engine_error_class {
  */
 #define VGPU_PV_HEAD_DISPLAY_ERROR(h)	VGPU_PV(0x210 + (h) * 0x20)
 #define VGPU_PV_HEAD_DISPLAY_ERROR_COUNT(h) VGPU_PV(0x214 + (h) * 0x20)
+/*
+ * PIPE_FRMCOUNT of the frame whose CRC PIPE_CRC_RES holds. Both change
+ * together at a CRC latch: read FRAME, RES, FRAME and retry if the two
+ * frame reads differ.
+ */
+#define VGPU_PV_HEAD_CRC_FRAME(h)	VGPU_PV(0x218 + (h) * 0x20)
 #define VGPU_DISPLAY_ERROR_PLANE_SHIFT	16
 #define VGPU_DISPLAY_ERROR_REASON_MASK	0x0000ffff
 #define VGPU_HEAD_STATUS_CONNECTED	0x00000001
@@ -358,6 +380,7 @@ enum vgpu_display_plane {
 	VGPU_DISPLAY_PIPE = 0,		/* PIPECONF / timings */
 	VGPU_DISPLAY_PRIMARY = 1,
 	VGPU_DISPLAY_CURSOR = 2,
+	VGPU_DISPLAY_CRC = 3,		/* PIPE_CRC_CTL */
 };
 
 enum vgpu_display_error {
