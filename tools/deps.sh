@@ -5,12 +5,13 @@ set -eu
 
 # The kernel is Debian's 6.1 (image and headers from the same metapackage
 # version, so they always match); QEMU, busybox and cpio make the test VMs;
-# linux-source gives the sample mdev drivers and checkpatch; clang builds the
-# libFuzzer targets.
+# linux-source gives the sample mdev drivers, checkpatch and the nested guests'
+# kernel; clang builds the libFuzzer targets; libdrm-dev gives the guest
+# tests the DRM uAPI headers and a static libdrm.
 PKGS="linux-image-amd64 linux-headers-amd64 linux-source
 qemu-system-x86 seabios busybox-static cpio kmod mdevctl pciutils
 build-essential libc6-dev bc flex bison libelf-dev xz-utils sparse
-clang libclang-rt-14-dev llvm python3"
+clang libclang-rt-14-dev llvm python3 libdrm-dev"
 
 missing=""
 for p in $PKGS; do
