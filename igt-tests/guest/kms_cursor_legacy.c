@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kms_cursor_legacy - the legacy cursor ioctls on a lit CRTC: set, move
+ * (inside, on the edges, partly and wholly off screen), hide, in any order
+ * with page flips, whose events still arrive; bad requests are refused and
+ * leave the cursor working.
+ */
+#include <errno.h>
+#include <sys/mman.h>
+
+#include "igt_core.h"
+#include "kms.h"
+
+#define CUR	64
+
+struct cursor {
+	struct kms_device dev;
+	struct kms_output out;
+	struct kms_fb fb[2];
+	__u32 cur_handle;
+};
+
+static struct cursor cs;
+
+static void setup(void *data)
+{
+	struct cursor *c = data;
+	__u32 *map, pitch;
+	__u64 size;
+	int i;
+
+	kms_open(&c->dev);
+	kms_disable_all(&c->dev);
+	kms_require_output(&c->dev, &c->out);
+	igt_assert_ok(kms_fb_create(c->dev.fd, c->out.mode.hdisplay,
+				    c->out.mode.vdisplay, DRM_FORMAT_XRGB8888,
+				    &c->fb[1]));
+	kms_output_show(&c->dev, &c->out, &c->fb[0], 0xff101010);
+	igt_assert_ok(kms_dumb_create(c->dev.fd, CUR, CUR, 32, &c->cur_handle,
+				      &pitch, &size));
+	map = kms_dumb_map(c->dev.fd, c->cur_handle, size);
+	igt_assert(map);
+	for (i = 0; i < CUR * CUR; i++)
+		map[i] = 0xffffffff;
+	munmap(map, size);
+}
+
+static void teardown(void *data)
+{
+	struct cursor *c = data;
+
+	kms_cursor_set(&c->dev, c->out.crtc_id, 0, 0, 0);
+	kms_disable_all(&c->dev);
+	kms_gem_close(c->dev.fd, c->cur_handle);
+	kms_fb_destroy(&c->fb[0]);
+	kms_fb_destroy(&c->fb[1]);
+	kms_close(&c->dev);
+}
+
+static void start(struct cursor *c)
+{
+	igt_set_timeout(60, "cursor updates");
+	kms_drain_events(c->dev.fd);
+	igt_assert_ok(kms_set_mode(&c->dev, &c->out, NULL, c->fb[0].fb_id));
+	igt_assert_ok(kms_cursor_set(&c->dev, c->out.crtc_id, c->cur_handle,
+				     CUR, CUR));
+}
+
+static void flip_event(struct cursor *c, int to)
+{
+	struct drm_event_vblank ev;
+
+	igt_assert_ok(kms_read_event(c->dev.fd, KMS_EVENT_TIMEOUT_MS, &ev));
+	igt_assert_eq_u32(ev.base.type, DRM_EVENT_FLIP_COMPLETE);
+	igt_assert_eq_u64(ev.user_data, to);
+}
+
+static void flip_and_cursor(struct cursor *c, bool flip_first)
+{
+	int i;
+
+	start(c);
+	for (i = 0; i < 20; i++) {
+		int to = (i + 1) % 2;
+
+		if (!flip_first)
+			igt_assert_ok(kms_cursor_move(&c->dev, c->out.crtc_id,
+						      i * 7, i * 5));
+		igt_assert_ok(kms_page_flip(&c->dev, c->out.crtc_id,
+					    c->fb[to].fb_id,
+					    DRM_MODE_PAGE_FLIP_EVENT, to));
+		if (flip_first)
+			igt_assert_ok(kms_cursor_move(&c->dev, c->out.crtc_id,
+						      i * 7, i * 5));
+		flip_event(c, to);
+	}
+}
+
+static void subtest_flip_before_cursor(void *data)
+{
+	flip_and_cursor(data, true);
+}
+
+static void subtest_flip_after_cursor(void *data)
+{
+	flip_and_cursor(data, false);
+}
+
+static void subtest_flip_varying_size(void *data)
+{
+	struct cursor *c = data;
+	static const __u32 sizes[] = { 64, 32, 64, 16, 64 };
+	unsigned int i;
+
+	start(c);
+	for (i = 0; i < IGT_ARRAY_SIZE(sizes); i++) {
+		igt_assert_ok(kms_page_flip(&c->dev, c->out.crtc_id,
+					    c->fb[(i + 1) % 2].fb_id,
+					    DRM_MODE_PAGE_FLIP_EVENT,
+					    (i + 1) % 2));
+		igt_assert_ok(kms_cursor_set(&c->dev, c->out.crtc_id,
+					     c->cur_handle, sizes[i],
+					     sizes[i]));
+		flip_event(c, (i + 1) % 2);
+	}
+}
+
+static void subtest_single_bo(void *data)
+{
+	struct cursor *c = data;
+	int i;
+
+	start(c);
+	for (i = 0; i < 50; i++) {
+		igt_assert_ok(kms_cursor_set(&c->dev, c->out.crtc_id,
+					     c->cur_handle, CUR, CUR));
+		if (i % 10 == 9)
+			igt_assert_ok(kms_cursor_set(&c->dev, c->out.crtc_id,
+						     0, 0, 0));
+	}
+}
+
+static void subtest_single_move(void *data)
+{
+	struct cursor *c = data;
+	const int w = c->out.mode.hdisplay, h = c->out.mode.vdisplay;
+	const int pos[][2] = {
+		{ 0, 0 }, { w / 2, h / 2 }, { w - CUR, h - CUR },
+		{ w - 1, h - 1 }, { -CUR / 2, -CUR / 2 }, { -CUR + 1, 0 },
+		{ w, h }, { -CUR, -CUR }, { -10000, 10000 }, { 10000, -10000 },
+		{ 1, 1 },
+	};
+	unsigned int i;
+	int round;
+
+	start(c);
+	for (round = 0; round < 5; round++)
+		for (i = 0; i < IGT_ARRAY_SIZE(pos); i++)
+			igt_assert_ok(kms_cursor_move(&c->dev, c->out.crtc_id,
+						      pos[i][0], pos[i][1]));
+	/* Still a CRTC with vblanks. */
+	igt_assert_ok(kms_wait_vblank(&c->dev, c->out.crtc_index,
+				      _DRM_VBLANK_RELATIVE, 1, 0, NULL));
+}
+
+static void subtest_invalid(void *data)
+{
+	struct cursor *c = data;
+	struct drm_mode_cursor req = { .crtc_id = c->out.crtc_id };
+
+	start(c);
+	/* No flags, unknown flags. */
+	igt_assert_eq(kms_ioctl(c->dev.fd, DRM_IOCTL_MODE_CURSOR, &req),
+		      -EINVAL);
+	req.flags = 0x80;
+	igt_assert_eq(kms_ioctl(c->dev.fd, DRM_IOCTL_MODE_CURSOR, &req),
+		      -EINVAL);
+	/* A handle that does not exist, a CRTC that does not exist. */
+	igt_assert_eq(kms_cursor_set(&c->dev, c->out.crtc_id,
+				     c->cur_handle + 1000, CUR, CUR),
+		      -ENOENT);
+	igt_assert_eq(kms_cursor_move(&c->dev, 0x7ffffff0, 0, 0), -ENOENT);
+	/* And the cursor still works. */
+	igt_assert_ok(kms_cursor_set(&c->dev, c->out.crtc_id, c->cur_handle,
+				     CUR, CUR));
+	igt_assert_ok(kms_cursor_move(&c->dev, c->out.crtc_id, 10, 10));
+}
+
+#define T(name, fn, desc) { name, subtest_##fn, desc }
+
+static const struct igt_subtest subtests[] = {
+	T("basic-flip-before-cursor-legacy", flip_before_cursor, "Flip, then move the cursor: the flip completes."),
+	T("basic-flip-after-cursor-legacy", flip_after_cursor, "Move the cursor, then flip: the flip completes."),
+	T("basic-flip-before-cursor-varying-size", flip_varying_size, "Cursor size changes behind flips."),
+	T("single-bo", single_bo, "The same cursor buffer set again and again, hidden now and then."),
+	T("single-move", single_move, "Moves inside, on the edges and off screen are all accepted."),
+	T("cursor-invalid", invalid, "Bad flags, handles and CRTCs are refused; the cursor works after."),
+};
+
+static const struct igt_test test = {
+	.description = "Legacy cursor ioctls, alone and with flips (upstream kms_cursor_legacy).",
+	.subtests = subtests,
+	.num_subtests = IGT_ARRAY_SIZE(subtests),
+	.setup = setup,
+	.teardown = teardown,
+	.data = &cs,
+};
+
+int main(int argc, char **argv)
+{
+	return igt_main(&test, argc, argv);
+}

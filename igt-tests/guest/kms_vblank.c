@@ -1,0 +1,369 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kms_vblank - WAIT_VBLANK queries, blocking waits and events on a lit
+ * CRTC: sequence numbers exact, timestamps one frame apart at the mode's
+ * refresh rate (averaged over many frames, 15% tolerance: the tests run
+ * under emulation), counts that keep going while nobody waits and across
+ * a modeset, and bad requests refused with EINVAL.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "igt_core.h"
+#include "kms.h"
+
+#define FRAMES		30
+#define TOLERANCE	0.15
+
+struct vblank {
+	struct kms_device dev;
+	struct kms_output out;
+	struct kms_fb fb;
+	double frame_ns;
+};
+
+static struct vblank vb;
+
+static void setup(void *data)
+{
+	struct vblank *v = data;
+
+	kms_open(&v->dev);
+	kms_disable_all(&v->dev);
+	kms_require_output(&v->dev, &v->out);
+	kms_output_show(&v->dev, &v->out, &v->fb, 0xff204060);
+	v->frame_ns = kms_mode_frame_ns(&v->out.mode);
+	igt_debug("%s: %dx%d, %.3f Hz\n", v->dev.driver,
+		  v->out.mode.hdisplay, v->out.mode.vdisplay,
+		  kms_mode_refresh(&v->out.mode));
+}
+
+static void teardown(void *data)
+{
+	struct vblank *v = data;
+
+	kms_disable_all(&v->dev);
+	kms_fb_destroy(&v->fb);
+	kms_close(&v->dev);
+}
+
+static void start(struct vblank *v)
+{
+	kms_drain_events(v->dev.fd);
+	igt_set_timeout(60, "vblanks");
+}
+
+/* (t1 - t0) / (s1 - s0) is one frame, within the tolerance. */
+static void assert_frame_rate(const struct vblank *v, __u32 s0, __u64 t0,
+			      __u32 s1, __u64 t1)
+{
+	double per;
+
+	igt_assert_lt(0, (__s32)(s1 - s0));
+	per = (double)(t1 - t0) / (__u32)(s1 - s0);
+	igt_assert_f(kms_within(per, v->frame_ns, TOLERANCE),
+		     "%u frames took %.0f ns each, the mode says %.0f ns\n",
+		     s1 - s0, per, v->frame_ns);
+}
+
+/* Queries while the vblanks tick: counts and times only move forward. */
+static int query_loop(const struct vblank *v, int frames, bool child)
+{
+	__u32 s0, s, prev_s;
+	__u64 t0, t, prev_t, deadline;
+
+	if (kms_vblank_query(&v->dev, v->out.crtc_index, &s0, &t0))
+		return -1;
+	prev_s = s0;
+	prev_t = t0;
+	deadline = kms_now_ns() + 30ull * 1000000000ull;
+	do {
+		usleep(2000);
+		if (kms_vblank_query(&v->dev, v->out.crtc_index, &s, &t))
+			return -2;
+		if ((__s32)(s - prev_s) < 0 || t < prev_t ||
+		    (s == prev_s && t != prev_t)) {
+			if (!child)
+				igt_fail_f("query went from %u@%llu to %u@%llu\n",
+					   prev_s, (unsigned long long)prev_t,
+					   s, (unsigned long long)t);
+			return -3;
+		}
+		prev_s = s;
+		prev_t = t;
+		if (kms_now_ns() > deadline)
+			return -4;
+	} while ((__s32)(s - s0) < frames);
+	if (child)
+		return kms_within((double)(t - t0) / (s - s0), v->frame_ns,
+				  TOLERANCE) ? 0 : -5;
+	assert_frame_rate(v, s0, t0, s, t);
+	return 0;
+}
+
+static void subtest_query_idle(void *data)
+{
+	struct vblank *v = data;
+
+	start(v);
+	igt_assert_eq(query_loop(v, FRAMES, false), 0);
+}
+
+/* Blocking waits for the next frame, FRAMES times. */
+static int wait_loop(const struct vblank *v, int frames, bool child)
+{
+	struct drm_wait_vblank_reply r;
+	__u32 s0, target;
+	__u64 t0, prev_t, wall0, wall;
+	int i;
+
+	if (kms_vblank_query(&v->dev, v->out.crtc_index, &s0, &t0))
+		return -1;
+	prev_t = t0;
+	wall0 = kms_now_ns();
+	for (i = 1; i <= frames; i++) {
+		target = s0 + i;
+		if (kms_wait_vblank(&v->dev, v->out.crtc_index,
+				    _DRM_VBLANK_ABSOLUTE, target, 0, &r))
+			return -2;
+		/* Never early; exactly on target unless the target had
+		 * already passed when we asked.
+		 */
+		if ((__s32)(r.sequence - target) < 0) {
+			if (!child)
+				igt_fail_f("waited for %u, woke at %u\n",
+					   target, r.sequence);
+			return -3;
+		}
+		t0 = (__u64)r.tval_sec * 1000000000ull + r.tval_usec * 1000ull;
+		if (t0 < prev_t)
+			return -4;
+		prev_t = t0;
+		if ((__s32)(r.sequence - target) > 0)
+			i = r.sequence - s0;
+	}
+	wall = kms_now_ns() - wall0;
+	/* The waits did wait: the wall clock saw about as many frames. */
+	if (wall < (1.0 - TOLERANCE) * (frames - 1) * v->frame_ns) {
+		if (!child)
+			igt_fail_f("%d frames passed in %llu ns\n", frames,
+				   (unsigned long long)wall);
+		return -5;
+	}
+	return 0;
+}
+
+static void subtest_wait_idle(void *data)
+{
+	struct vblank *v = data;
+	struct drm_wait_vblank_reply r;
+	__u32 s0;
+	__u64 t0, t;
+
+	start(v);
+	igt_assert_eq(wait_loop(v, FRAMES, false), 0);
+
+	/* And the averaged rate over FRAMES relative waits. */
+	igt_assert_ok(kms_vblank_query(&v->dev, v->out.crtc_index, &s0, &t0));
+	igt_assert_ok(kms_wait_vblank(&v->dev, v->out.crtc_index,
+				      _DRM_VBLANK_RELATIVE, FRAMES, 0, &r));
+	igt_assert_lte(s0 + FRAMES, r.sequence);
+	t = (__u64)r.tval_sec * 1000000000ull + r.tval_usec * 1000ull;
+	assert_frame_rate(v, s0, t0, r.sequence, t);
+}
+
+static void forked(struct vblank *v, int (*loop)(const struct vblank *, int,
+						 bool))
+{
+	int i, status, n = 4;
+	pid_t pid;
+
+	start(v);
+	for (i = 0; i < n; i++) {
+		pid = fork();
+		igt_assert(pid >= 0);
+		if (!pid)
+			_exit(loop(v, FRAMES / 2, true) ? 1 : 0);
+	}
+	for (i = 0; i < n; i++) {
+		pid = wait(&status);
+		igt_assert(pid > 0);
+		igt_assert_f(WIFEXITED(status) && !WEXITSTATUS(status),
+			     "child %d: status 0x%x\n", pid, status);
+	}
+}
+
+static void subtest_query_forked(void *data)
+{
+	forked(data, query_loop);
+}
+
+static void subtest_wait_forked(void *data)
+{
+	forked(data, wait_loop);
+}
+
+static void subtest_accuracy_idle(void *data)
+{
+	struct vblank *v = data;
+	const __u32 ahead = 20, n = 4;
+	struct drm_event_vblank ev;
+	__u32 s0, now_s, i, seen = 0;
+	__u64 t0, ts = 0;
+
+	start(v);
+	igt_assert_ok(kms_vblank_query(&v->dev, v->out.crtc_index, &s0, &t0));
+	for (i = 0; i < n; i++)
+		igt_assert_ok(kms_wait_vblank(&v->dev, v->out.crtc_index,
+					      _DRM_VBLANK_ABSOLUTE |
+					      _DRM_VBLANK_EVENT,
+					      s0 + ahead, 100 + i, NULL));
+	for (i = 0; i < n; i++) {
+		igt_assert_ok(kms_read_event(v->dev.fd,
+					     ahead * v->frame_ns / 1e6 * 2 +
+					     KMS_EVENT_TIMEOUT_MS, &ev));
+		igt_assert_eq_u32(ev.base.type, DRM_EVENT_VBLANK);
+		/* Exactly the frame asked for, never earlier. */
+		igt_assert_eq_u32(ev.sequence, s0 + ahead);
+		igt_assert(ev.user_data >= 100 && ev.user_data < 100 + n);
+		igt_assert(!(seen & (1u << (ev.user_data - 100))));
+		seen |= 1u << (ev.user_data - 100);
+		if (i)
+			igt_assert_eq_u64(kms_event_ns(&ev), ts);
+		ts = kms_event_ns(&ev);
+		igt_assert_ok(kms_vblank_query(&v->dev, v->out.crtc_index,
+					       &now_s, NULL));
+		igt_assert_lte(s0 + ahead, now_s);
+	}
+	assert_frame_rate(v, s0, t0, ev.sequence, ts);
+	igt_assert_eq(kms_read_event(v->dev.fd, 0, &ev), -ETIMEDOUT);
+}
+
+static void subtest_crtc_id(void *data)
+{
+	struct vblank *v = data;
+	struct drm_event_vblank ev;
+	__u64 cap = 0;
+
+	start(v);
+	igt_require_f(!kms_get_cap(v->dev.fd, DRM_CAP_CRTC_IN_VBLANK_EVENT,
+				   &cap) && cap,
+		      "no DRM_CAP_CRTC_IN_VBLANK_EVENT\n");
+	igt_assert_ok(kms_wait_vblank(&v->dev, v->out.crtc_index,
+				      _DRM_VBLANK_RELATIVE | _DRM_VBLANK_EVENT,
+				      1, 0xabcd, NULL));
+	igt_assert_ok(kms_read_event(v->dev.fd, KMS_EVENT_TIMEOUT_MS, &ev));
+	igt_assert_eq_u64(ev.user_data, 0xabcd);
+	igt_assert_eq_u32(ev.crtc_id, v->out.crtc_id);
+
+	igt_assert_ok(kms_page_flip(&v->dev, v->out.crtc_id, v->fb.fb_id,
+				    DRM_MODE_PAGE_FLIP_EVENT, 0x1234));
+	igt_assert_ok(kms_read_event(v->dev.fd, KMS_EVENT_TIMEOUT_MS, &ev));
+	igt_assert_eq_u32(ev.base.type, DRM_EVENT_FLIP_COMPLETE);
+	igt_assert_eq_u64(ev.user_data, 0x1234);
+	igt_assert_eq_u32(ev.crtc_id, v->out.crtc_id);
+}
+
+static void subtest_invalid(void *data)
+{
+	struct vblank *v = data;
+	union drm_wait_vblank w;
+
+	start(v);
+	/* A CRTC index past the last CRTC. */
+	memset(&w, 0, sizeof(w));
+	w.request.type = _DRM_VBLANK_RELATIVE |
+			 kms_vblank_pipe(v->dev.res.count_crtcs);
+	igt_assert_eq(kms_ioctl(v->dev.fd, DRM_IOCTL_WAIT_VBLANK, &w),
+		      -EINVAL);
+	/* Unknown type bits. */
+	memset(&w, 0, sizeof(w));
+	w.request.type = _DRM_VBLANK_RELATIVE | 0x100 |
+			 kms_vblank_pipe(v->out.crtc_index);
+	igt_assert_eq(kms_ioctl(v->dev.fd, DRM_IOCTL_WAIT_VBLANK, &w),
+		      -EINVAL);
+	/* Queries still work. */
+	igt_assert_ok(kms_vblank_query(&v->dev, v->out.crtc_index, NULL,
+				       NULL));
+}
+
+static void subtest_ts_continuation_idle(void *data)
+{
+	struct vblank *v = data;
+	__u32 s0, s1;
+	__u64 t0, t1, w0, w1;
+
+	start(v);
+	igt_assert_ok(kms_vblank_query(&v->dev, v->out.crtc_index, &s0, &t0));
+	w0 = kms_now_ns();
+	/* Nobody waits: the driver may turn its vblank interrupt off. */
+	sleep(2);
+	igt_assert_ok(kms_vblank_query(&v->dev, v->out.crtc_index, &s1, &t1));
+	w1 = kms_now_ns();
+	assert_frame_rate(v, s0, t0, s1, t1);
+	/* The count followed the wall clock. */
+	igt_assert_f(kms_within((double)(s1 - s0) * v->frame_ns,
+				(double)(w1 - w0), TOLERANCE + 0.05),
+		     "%u frames counted in %llu ns\n", s1 - s0,
+		     (unsigned long long)(w1 - w0));
+}
+
+static void subtest_ts_continuation_modeset(void *data)
+{
+	struct vblank *v = data;
+	struct drm_wait_vblank_reply r;
+	__u32 s0, s1;
+	__u64 t0, t1;
+
+	start(v);
+	igt_assert_ok(kms_vblank_query(&v->dev, v->out.crtc_index, &s0, &t0));
+	igt_assert_ok(kms_disable_crtc(&v->dev, v->out.crtc_id));
+	/* A CRTC that is off has no vblanks to wait for. */
+	igt_assert_eq(kms_wait_vblank(&v->dev, v->out.crtc_index,
+				      _DRM_VBLANK_RELATIVE, 1, 0, NULL),
+		      -EINVAL);
+	usleep(100 * 1000);
+	igt_assert_ok(kms_set_mode(&v->dev, &v->out, NULL, v->fb.fb_id));
+	igt_assert_ok(kms_wait_vblank(&v->dev, v->out.crtc_index,
+				      _DRM_VBLANK_RELATIVE, 1, 0, &r));
+	igt_assert_ok(kms_vblank_query(&v->dev, v->out.crtc_index, &s1, &t1));
+	igt_assert_lt(0, (__s32)(s1 - s0));
+	igt_assert_lt(t0, t1);
+	/* And ticks at the same rate again. */
+	igt_assert_ok(kms_wait_vblank(&v->dev, v->out.crtc_index,
+				      _DRM_VBLANK_RELATIVE, FRAMES / 2, 0,
+				      &r));
+	assert_frame_rate(v, s1, t1, r.sequence,
+			  (__u64)r.tval_sec * 1000000000ull +
+			  r.tval_usec * 1000ull);
+}
+
+#define T(name, fn, desc) { name, subtest_##fn, desc }
+
+static const struct igt_subtest subtests[] = {
+	T("invalid", invalid, "A CRTC index past the last and unknown type bits are EINVAL."),
+	T("crtc-id", crtc_id, "Vblank and flip events name their CRTC and carry the user data."),
+	T("accuracy-idle", accuracy_idle, "Events for frame N+20 arrive at exactly N+20, together, 20 frames later."),
+	T("query-idle", query_idle, "Queries move forward only; one frame per refresh period on average."),
+	T("query-forked", query_forked, "Queries from several processes at once."),
+	T("wait-idle", wait_idle, "Blocking waits end on their frame, never early, one frame per period."),
+	T("wait-forked", wait_forked, "Blocking waits from several processes at once."),
+	T("ts-continuation-idle", ts_continuation_idle, "Counts and timestamps follow the clock while nobody waits."),
+	T("ts-continuation-modeset", ts_continuation_modeset, "Off refuses waits; back on, counts go on forward at the same rate."),
+};
+
+static const struct igt_test test = {
+	.description = "Vblank queries, waits and events (upstream kms_vblank).",
+	.subtests = subtests,
+	.num_subtests = IGT_ARRAY_SIZE(subtests),
+	.setup = setup,
+	.teardown = teardown,
+	.data = &vb,
+};
+
+int main(int argc, char **argv)
+{
+	return igt_main(&test, argc, argv);
+}
