@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kms_pipe_crc_basic - pipe CRCs through debugfs: one per frame, frame
+ * numbers consecutive, equal for identical frames (also from two different
+ * framebuffers), different as soon as one pixel differs; a bad source is
+ * refused; turning the CRTC off stops the CRCs and breaks nothing.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "crc.h"
+#include "igt_core.h"
+#include "kms.h"
+
+#define N_CRCS	10
+
+struct pipe_crc {
+	struct kms_device dev;
+	struct kms_output out;
+	struct kms_fb fb[2];
+	struct kms_crc_source src;
+};
+
+static struct pipe_crc pc;
+
+static void setup(void *data)
+{
+	struct pipe_crc *p = data;
+
+	kms_open(&p->dev);
+	kms_disable_all(&p->dev);
+	kms_require_output(&p->dev, &p->out);
+	kms_crc_require(&p->dev, p->out.crtc_index);
+	igt_assert_ok(kms_fb_create(p->dev.fd, p->out.mode.hdisplay,
+				    p->out.mode.vdisplay, DRM_FORMAT_XRGB8888,
+				    &p->fb[1]));
+	kms_output_show(&p->dev, &p->out, &p->fb[0], 0);
+	kms_fb_fill_pattern(&p->fb[0], 0x336699);
+}
+
+static void teardown(void *data)
+{
+	struct pipe_crc *p = data;
+
+	kms_disable_all(&p->dev);
+	kms_fb_destroy(&p->fb[0]);
+	kms_fb_destroy(&p->fb[1]);
+	kms_close(&p->dev);
+}
+
+static void start(struct pipe_crc *p)
+{
+	igt_set_timeout(60, "CRCs");
+	kms_drain_events(p->dev.fd);
+	igt_assert_ok(kms_set_mode(&p->dev, &p->out, NULL, p->fb[0].fb_id));
+	igt_assert_ok(kms_crc_start(&p->dev, p->out.crtc_index, &p->src));
+}
+
+static void show(struct pipe_crc *p, int i)
+{
+	struct drm_event_vblank ev;
+
+	igt_assert_ok(kms_page_flip(&p->dev, p->out.crtc_id, p->fb[i].fb_id,
+				    DRM_MODE_PAGE_FLIP_EVENT, i));
+	igt_assert_ok(kms_read_event(p->dev.fd, KMS_EVENT_TIMEOUT_MS, &ev));
+}
+
+static void read_crcs(struct pipe_crc *p, bool consecutive)
+{
+	struct kms_crc first, crc;
+	char a[64], b[64];
+	__u32 prev;
+	int i;
+
+	start(p);
+	kms_crc_of_screen(&p->dev, p->out.crtc_index, &p->src, &first);
+	prev = first.frame;
+	for (i = 1; i < N_CRCS; i++) {
+		igt_assert_ok(kms_crc_read(&p->src, KMS_EVENT_TIMEOUT_MS,
+					   &crc));
+		igt_assert_f(kms_crc_equal(&crc, &first),
+			     "frame %u: %s, frame %u: %s\n", first.frame,
+			     kms_crc_str(&first, a, sizeof(a)), crc.frame,
+			     kms_crc_str(&crc, b, sizeof(b)));
+		if (consecutive)
+			igt_assert_eq_u32(crc.frame, prev + 1);
+		else
+			igt_assert_lt(0, (__s32)(crc.frame - prev));
+		prev = crc.frame;
+	}
+	kms_crc_stop(&p->src);
+}
+
+static void subtest_read_crc(void *data)
+{
+	read_crcs(data, false);
+}
+
+static void subtest_read_crc_frame_sequence(void *data)
+{
+	read_crcs(data, true);
+}
+
+static void subtest_nonblocking_crc(void *data)
+{
+	struct pipe_crc *p = data;
+	struct kms_crc crc;
+	char line[256];
+	ssize_t n;
+
+	start(p);
+	/* Nothing is waited for: a line or EAGAIN at once. */
+	n = read(p->src.data_fd, line, sizeof(line));
+	igt_assert(n > 0 || (n < 0 && errno == EAGAIN));
+	igt_assert_ok(kms_wait_vblank(&p->dev, p->out.crtc_index,
+				      _DRM_VBLANK_RELATIVE, 3, 0, NULL));
+	/* After frames went by, lines are there without waiting. */
+	igt_assert_ok(kms_crc_read(&p->src, 0, &crc));
+	kms_crc_stop(&p->src);
+}
+
+static void subtest_compare_crc_sanitycheck(void *data)
+{
+	struct pipe_crc *p = data;
+	struct kms_crc c0, c1, c2;
+	char a[64], b[64];
+
+	start(p);
+	kms_crc_of_screen(&p->dev, p->out.crtc_index, &p->src, &c0);
+
+	/* Another buffer, the same pixels: the same CRC. */
+	kms_fb_fill_pattern(&p->fb[1], 0x336699);
+	show(p, 1);
+	kms_crc_of_screen(&p->dev, p->out.crtc_index, &p->src, &c1);
+	igt_assert_f(kms_crc_equal(&c0, &c1), "%s vs %s\n",
+		     kms_crc_str(&c0, a, sizeof(a)),
+		     kms_crc_str(&c1, b, sizeof(b)));
+
+	/* One pixel differs: the CRC differs. */
+	kms_fb_fill_rect(&p->fb[1], p->fb[1].width / 3,
+			 p->fb[1].height / 3, 1, 1, 0xff000001);
+	/* Front-buffer drawing: tell drivers that track damage. */
+	kms_ioctl(p->dev.fd, DRM_IOCTL_MODE_DIRTYFB,
+		  &(struct drm_mode_fb_dirty_cmd){ .fb_id = p->fb[1].fb_id });
+	kms_crc_of_screen(&p->dev, p->out.crtc_index, &p->src, &c2);
+	igt_assert_f(!kms_crc_equal(&c0, &c2),
+		     "one pixel changed and the CRC stayed %s\n",
+		     kms_crc_str(&c2, a, sizeof(a)));
+
+	/* Back to the first: the first CRC again. */
+	show(p, 0);
+	kms_crc_of_screen(&p->dev, p->out.crtc_index, &p->src, &c1);
+	igt_assert(kms_crc_equal(&c0, &c1));
+	kms_crc_stop(&p->src);
+}
+
+static void subtest_bad_source(void *data)
+{
+	struct pipe_crc *p = data;
+	struct kms_crc_source src;
+	char path[192];
+	struct kms_crc crc;
+	int ret, fd;
+
+	start(p);
+	kms_crc_stop(&p->src);
+	snprintf(path, sizeof(path), "%s/control", p->src.dir);
+	ret = kms_write_file(path, "no-such-source");
+	if (!ret) {
+		/* Accepted by the control file, refused when started. */
+		snprintf(path, sizeof(path), "%s/data", p->src.dir);
+		fd = open(path, O_RDONLY | O_NONBLOCK);
+		igt_assert_f(fd < 0, "a bad CRC source started\n");
+		ret = -errno;
+	}
+	igt_assert_eq(ret, -EINVAL);
+	/* The good source still works. */
+	igt_assert_ok(kms_crc_start(&p->dev, p->out.crtc_index, &src));
+	igt_assert_ok(kms_crc_read(&src, KMS_EVENT_TIMEOUT_MS, &crc));
+	kms_crc_stop(&src);
+}
+
+static void subtest_disable_crc_after_crtc(void *data)
+{
+	struct pipe_crc *p = data;
+	struct kms_crc crc;
+	int i, ret;
+
+	start(p);
+	igt_assert_ok(kms_crc_read(&p->src, KMS_EVENT_TIMEOUT_MS, &crc));
+	igt_assert_ok(kms_disable_crtc(&p->dev, p->out.crtc_id));
+	/* What was queued drains, then no more CRCs come. */
+	for (i = 0; i < 10; i++) {
+		ret = kms_crc_read(&p->src, 500, &crc);
+		if (ret)
+			break;
+	}
+	igt_assert_neq(ret, 0);
+	kms_crc_stop(&p->src);
+
+	/* Lit again, CRCs again. */
+	start(p);
+	kms_crc_of_screen(&p->dev, p->out.crtc_index, &p->src, &crc);
+	kms_crc_stop(&p->src);
+}
+
+#define T(name, fn, desc) { name, subtest_##fn, desc }
+
+static const struct igt_subtest subtests[] = {
+	T("read-crc", read_crc, "CRCs of a still picture are all equal and move forward in frames."),
+	T("read-crc-frame-sequence", read_crc_frame_sequence, "One CRC per frame, frame numbers consecutive."),
+	T("nonblocking-crc", nonblocking_crc, "Non-blocking reads: EAGAIN or a line, never a wait."),
+	T("compare-crc-sanitycheck-xr24", compare_crc_sanitycheck, "Same XRGB8888 pixels, same CRC (two buffers); one pixel off, another CRC."),
+	T("bad-source", bad_source, "An unknown CRC source is EINVAL; auto works after."),
+	T("disable-crc-after-crtc", disable_crc_after_crtc, "CRTC off: CRCs stop; on again: CRCs again."),
+};
+
+static const struct igt_test test = {
+	.description = "Pipe CRCs (upstream kms_pipe_crc_basic).",
+	.subtests = subtests,
+	.num_subtests = IGT_ARRAY_SIZE(subtests),
+	.setup = setup,
+	.teardown = teardown,
+	.data = &pc,
+};
+
+int main(int argc, char **argv)
+{
+	return igt_main(&test, argc, argv);
+}
