@@ -14,7 +14,8 @@ KVER		?= $(shell $(ROOT)/tools/kver)
 KDIR		?= /lib/modules/$(KVER)/build
 
 # Every module of the stack, as =m (out of tree there is no .config of ours).
-KCONFIG_OPTS	:= CONFIG_VFIO_MDEV=m CONFIG_VGPU_REFGPU=m CONFIG_VGPU=m
+KCONFIG_OPTS	:= CONFIG_VFIO_MDEV=m CONFIG_VGPU_REFGPU=m CONFIG_VGPU=m \
+		   CONFIG_DRM_VGPU=m
 KMAKE		= $(MAKE) -C $(KDIR) M=$(ROOT) W=1 $(KCONFIG_OPTS)
 
 CC		?= gcc
