@@ -5,7 +5,8 @@
  * CURBASE) are checked here and their pages pinned at once; they become
  * the shown planes at the next vblank. The vblank timer runs in hard
  * interrupt context and only counts; vgpu_display_vblank_work() does the
- * rest under vgpu->lock. Everything else runs under vgpu->lock.
+ * rest under vgpu->lock and hands frames to the pipe CRC (display_crc.c).
+ * Everything else runs under vgpu->lock.
  */
 #include <linux/hrtimer.h>
 #include <linux/ktime.h>
@@ -63,7 +64,7 @@ static bool vgpu_head_listens(struct vgpu *vgpu, struct vgpu_head *head)
 		 ~vgpu->irq.pipe_imr[head->index];
 	unsigned int p;
 
-	if (on & VGPU_DE_PIPE_VBLANK)
+	if ((on & VGPU_DE_PIPE_VBLANK) || vgpu_crc_enabled(head))
 		return true;
 	for (p = 0; p < VGPU_PLANES; p++)
 		if (head->plane[p].update || head->plane[p].stale)
@@ -323,6 +324,7 @@ static void vgpu_pipe_stop(struct vgpu *vgpu, struct vgpu_head *head)
 
 	head->frames = vgpu_head_frames(head);
 	head->running = false;
+	vgpu_crc_off(vgpu, head);
 	for (p = 0; p < VGPU_PLANES; p++)
 		vgpu_plane_off(vgpu, head, p);
 	vgpu_head_update_timer(vgpu, head);
@@ -384,6 +386,10 @@ u32 vgpu_display_reg_read(struct vgpu *vgpu, unsigned int h, u32 reg)
 		return head->error;
 	case VGPU_DISP_ERROR_COUNT:
 		return head->error_count;
+	case VGPU_DISP_CRC_CTL:
+	case VGPU_DISP_CRC_RES:
+	case VGPU_DISP_CRC_FRAME:
+		return vgpu_crc_reg_read(vgpu, head, reg);
 	default:
 		return *vgpu_reg(vgpu, h, reg);
 	}
@@ -400,10 +406,21 @@ void vgpu_display_reg_write(struct vgpu *vgpu, unsigned int h, u32 reg,
 			    u32 val)
 {
 	struct vgpu_head *head = &vgpu->head[h];
+	u32 err;
 
 	switch (reg) {
 	case VGPU_DISP_PIPECONF:
 		vgpu_pipeconf_write(vgpu, head, val);
+		return;
+	case VGPU_DISP_CRC_CTL:
+		err = vgpu_crc_ctl_write(vgpu, head, val);
+		if (err)
+			vgpu_display_refuse(vgpu, head, VGPU_DISPLAY_CRC, err);
+		else if ((head->error >> VGPU_DISPLAY_ERROR_PLANE_SHIFT) ==
+			 VGPU_DISPLAY_CRC)
+			head->error = VGPU_DISPLAY_OK;
+		/* An enabled CRC needs the vblank timer. */
+		vgpu_head_update_timer(vgpu, head);
 		return;
 	case VGPU_DISP_PLANE_SURF:
 		*vgpu_reg(vgpu, h, reg) = val & VGPU_PLANE_SURF_ADDR_MASK;
@@ -486,6 +503,8 @@ void vgpu_display_vblank_work(struct work_struct *work)
 			continue;
 		for (p = 0; p < VGPU_PLANES; p++)
 			vgpu_plane_recommit(vgpu, head, p);
+		/* The planes shown until this vblank, before the latch. */
+		vgpu_crc_vblank(vgpu, head, vgpu_head_frames(head) - 1);
 		events = VGPU_DE_PIPE_VBLANK;
 		if (vgpu_plane_latch(vgpu, head, VGPU_PLANE_PRIMARY))
 			events |= VGPU_DE_PIPE_FLIP_DONE;
@@ -532,8 +551,8 @@ void vgpu_display_gtt_changed(struct vgpu *vgpu, u64 gfx)
  * vgpu_display_reap() - unpin framebuffers nobody uses any more
  * @vgpu: the vGPU (vgpu->lock held)
  *
- * A framebuffer is used while a plane shows it or waits to, or while a
- * dma-buf of it is exported.
+ * A framebuffer is used while a plane shows it or waits to, while a
+ * dma-buf of it is exported, or while a pipe CRC reads it.
  */
 void vgpu_display_reap(struct vgpu *vgpu)
 {
@@ -552,7 +571,8 @@ void vgpu_display_reap(struct vgpu *vgpu)
 					plane->pending == fb;
 			}
 		}
-		if (!used && !vgpu_dmabuf_fb_exported(vgpu, fb))
+		if (!used && !vgpu_dmabuf_fb_exported(vgpu, fb) &&
+		    !vgpu_crc_uses_fb(vgpu, fb))
 			vgpu_fb_unpin(vgpu, fb);
 	}
 }
@@ -639,6 +659,7 @@ void vgpu_display_reset(struct vgpu *vgpu)
 		vgpu_fb_revoke(vgpu, fb);
 	vgpu_dmabuf_reap(vgpu);
 	for (h = 0; h < vgpu_heads(vgpu); h++) {
+		vgpu_crc_reset(vgpu, &vgpu->head[h]);
 		vgpu->head[h].frames = 0;
 		vgpu->head[h].error = VGPU_DISPLAY_OK;
 	}
@@ -659,6 +680,8 @@ void vgpu_display_close(struct vgpu *vgpu)
 	vgpu_display_reset(vgpu);
 	vgpu_dmabuf_detach_all(vgpu);
 	mutex_unlock(&vgpu->lock);
+	/* Every CRC is off; the work items only drop their references. */
+	vgpu_crc_flush(vgpu);
 	cancel_work_sync(&vgpu->reap_work);
 }
 
@@ -687,6 +710,7 @@ int vgpu_display_init(struct vgpu *vgpu)
 		head->index = h;
 		hrtimer_init(&head->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 		head->timer.function = vgpu_vblank_timer;
+		vgpu_crc_init(head);
 		if (h < vgpu_heads(vgpu))
 			vgpu_edid_init(head);
 	}

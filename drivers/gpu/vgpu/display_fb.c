@@ -6,8 +6,8 @@
  * the plane is still shown or exported) and a page reference. The pins
  * are dropped by vgpu_fb_unpin() under vgpu->lock (flip, disable, reset,
  * close, dma_unmap); the page references only when the last user of the
- * fb (a plane slot or a dma-buf) lets go, so a mapping made from the pages
- * never outlives them.
+ * fb (a plane slot, a dma-buf or a pipe CRC computation) lets go, so a
+ * mapping made from the pages never outlives them.
  */
 #include <linux/iommu.h>
 #include <linux/mm.h>
@@ -139,6 +139,8 @@ void vgpu_fb_unpin(struct vgpu *vgpu, struct vgpu_fb *fb)
 {
 	if (!fb->pinned)
 		return;
+	/* A pipe CRC reading the pages stops before the pins go. */
+	vgpu_crc_fb_unpin(vgpu, fb);
 	vgpu_fb_unpin_range(vgpu, fb, fb->npages);
 	fb->pinned = false;
 	list_del(&fb->node);

@@ -156,6 +156,8 @@ VGPU_STAT_ATTR(gtt_refused, gtt_refused);
 VGPU_STAT_ATTR(hws_misses, hws_misses);
 VGPU_STAT_ATTR(display_pinned_pages, disp_pinned);
 VGPU_STAT_ATTR(display_errors, display_errors);
+VGPU_STAT_ATTR(display_crcs, display_crcs);
+VGPU_STAT_ATTR(display_crc_ns, display_crc_ns);
 
 static const char * const vgpu_protocol_names[] = {
 	[VGPU_PROTOCOL_REGION] = "region",
@@ -244,6 +246,8 @@ static struct attribute *vgpu_attrs[] = {
 	&dev_attr_display_protocol.attr,
 	&dev_attr_display_pinned_pages.attr,
 	&dev_attr_display_errors.attr,
+	&dev_attr_display_crcs.attr,
+	&dev_attr_display_crc_ns.attr,
 	&dev_attr_dmabufs.attr,
 	NULL,
 };

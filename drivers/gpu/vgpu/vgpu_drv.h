@@ -17,6 +17,7 @@
  *   sysfs.c      per-vGPU attributes
  *   display.c    pipes, planes, vblank (docs/display.md)
  *   display_fb.c framebuffers pinned for display and export
+ *   display_crc.c  pipe CRCs of the frames the heads show
  *   display_region.c  plane regions: read and mmap of the shown planes
  *   dmabuf.c     QUERY_GFX_PLANE, GET_GFX_DMABUF and the dma-bufs
  *   edid.c       EDID generation and the VFIO EDID region
@@ -32,6 +33,10 @@
  *	of a dma-buf or plane-region mapping may map. Taken under
  *	vgpu->lock and by the fault handlers (under mmap_lock); nothing is
  *	copied to or from user memory while they are held.
+ *   vgpu_crc.walk_lock (mutex): held by a head's CRC work while it reads
+ *	framebuffer pages, taken (briefly) under vgpu->lock by whoever
+ *	unpins pages that work may read; the work never takes vgpu->lock
+ *	while holding it.
  * Nothing sleeps under gpu->sched_lock; the reference GPU's callbacks run
  * without any of our locks held.
  */
@@ -349,6 +354,9 @@ enum vgpu_disp_reg {
 	VGPU_DISP_EDID_SIZE,
 	VGPU_DISP_ERROR,
 	VGPU_DISP_ERROR_COUNT,
+	VGPU_DISP_CRC_CTL,		/* display_crc.c owns these three */
+	VGPU_DISP_CRC_RES,
+	VGPU_DISP_CRC_FRAME,
 };
 
 enum vgpu_plane_id {
@@ -413,6 +421,59 @@ struct vgpu_plane {
 };
 
 /**
+ * struct vgpu_crc_frame - what one CRC computation reads (a vblank's view)
+ * @fb: the shown primary and cursor framebuffers, with a reference each;
+ *	NULL for a plane that is off
+ * @x: left edge of each plane in the frame (the cursor's may be negative)
+ * @y: top edge of each plane in the frame
+ * @width: frame width (PIPESRC), pixels
+ * @height: frame height (PIPESRC), lines
+ * @frame: PIPE_FRMCOUNT of the frame
+ * @seq: vgpu_crc.seq when the frame was taken
+ */
+struct vgpu_crc_frame {
+	struct vgpu_fb *fb[VGPU_PLANES];
+	int x[VGPU_PLANES];
+	int y[VGPU_PLANES];
+	u32 width;
+	u32 height;
+	u32 frame;
+	u32 seq;
+};
+
+/**
+ * struct vgpu_crc - the pipe CRC of a head (display_crc.c)
+ * @ctl: PIPE_CRC_CTL as last accepted (vgpu->lock)
+ * @result: PIPE_CRC_RES (vgpu->lock)
+ * @frame: VGPU_PV_HEAD_CRC_FRAME (vgpu->lock)
+ * @seq: advanced whenever the CRC goes off, so a computation started
+ *	before never latches (vgpu->lock)
+ * @busy: @job is handed to @work and not finished (vgpu->lock)
+ * @have_last: @last_frame is valid (vgpu->lock)
+ * @last_frame: frame of the last job, so no frame is computed twice
+ *	(vgpu->lock)
+ * @abort: @work must not read @job's pages any more; set before taking
+ *	@walk_lock, cleared with a new job (vgpu->lock)
+ * @walk_lock: see the locking notes at the top of this file
+ * @job: the frame @work computes; set and released under vgpu->lock
+ *	while @busy, read by @work without it
+ * @work: computes @job and latches the result
+ */
+struct vgpu_crc {
+	u32 ctl;
+	u32 result;
+	u32 frame;
+	u32 seq;
+	bool busy;
+	bool have_last;
+	u32 last_frame;
+	bool abort;
+	struct mutex walk_lock;		/* see above */
+	struct vgpu_crc_frame job;
+	struct work_struct work;
+};
+
+/**
  * struct vgpu_head - a head: pipe, planes, vblank timer, EDID
  * @vgpu: the vGPU
  * @index: head (pipe) number
@@ -433,6 +494,7 @@ struct vgpu_plane {
  * @reg_edid_size: edid_size of the EDID region
  * @link_up: link_state of the EDID region is UP
  * @blob: the EDID region's blob, what the VMM wrote
+ * @crc: the pipe CRC
  */
 struct vgpu_head {
 	struct vgpu *vgpu;
@@ -453,6 +515,7 @@ struct vgpu_head {
 	u32 reg_edid_size;
 	bool link_up;
 	u8 blob[VGPU_PV_EDID_MAX];
+	struct vgpu_crc crc;
 };
 
 /* How QUERY_GFX_PLANE hands planes to the VMM (sysfs display_protocol). */
@@ -496,6 +559,8 @@ struct vgpu_display_map {
  * @hws_misses: status page writes skipped (not mapped or outside the slice)
  * @disp_pinned: guest pages pinned for display and export now
  * @display_errors: refused pipe and plane programmings
+ * @display_crcs: pipe CRCs computed and latched
+ * @display_crc_ns: time spent computing them
  */
 struct vgpu_stats {
 	u64 unhandled;
@@ -508,6 +573,8 @@ struct vgpu_stats {
 	u64 hws_misses;
 	u64 disp_pinned;
 	u64 display_errors;
+	u64 display_crcs;
+	u64 display_crc_ns;
 };
 
 /**
@@ -697,6 +764,18 @@ static inline struct vgpu_fb *vgpu_fb_get(struct vgpu_fb *fb)
 		kref_get(&fb->ref);
 	return fb;
 }
+
+/* display_crc.c */
+void vgpu_crc_init(struct vgpu_head *head);
+u32 vgpu_crc_reg_read(struct vgpu *vgpu, struct vgpu_head *head, u32 reg);
+u32 vgpu_crc_ctl_write(struct vgpu *vgpu, struct vgpu_head *head, u32 val);
+bool vgpu_crc_enabled(const struct vgpu_head *head);
+void vgpu_crc_vblank(struct vgpu *vgpu, struct vgpu_head *head, u32 frame);
+void vgpu_crc_off(struct vgpu *vgpu, struct vgpu_head *head);
+void vgpu_crc_reset(struct vgpu *vgpu, struct vgpu_head *head);
+bool vgpu_crc_uses_fb(struct vgpu *vgpu, const struct vgpu_fb *fb);
+void vgpu_crc_fb_unpin(struct vgpu *vgpu, const struct vgpu_fb *fb);
+void vgpu_crc_flush(struct vgpu *vgpu);
 
 /* display_region.c */
 int vgpu_display_map_init(struct vgpu *vgpu);
