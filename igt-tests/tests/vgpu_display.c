@@ -7,7 +7,8 @@
  * through exported dma-bufs (the dmabuf protocol), replaces EDIDs through
  * the VFIO EDID region and unmaps guest memory. Every pixel is compared
  * exactly with the pattern the guest drew; refused programmings must say
- * why and leave nothing pinned.
+ * why and leave nothing pinned. Pipe CRCs are compared with a CRC-32 the
+ * test computes over the frame it composes itself.
  */
 #include <stddef.h>
 #include <sys/wait.h>
@@ -1903,6 +1904,617 @@ static void dmabuf_get_race(void *data)
 	vg_destroy(&g);
 }
 
+/* ---- pipe CRC ---------------------------------------------------------- */
+
+#define CRC_ON		(VGPU_PIPE_CRC_ENABLE | VGPU_PIPE_CRC_SOURCE_PF)
+#define CRCS		"display_crcs"
+#define CRC_NS		"display_crc_ns"
+#define CRC_ERROR	(VGPU_DISPLAY_CRC << VGPU_DISPLAY_ERROR_PLANE_SHIFT | \
+			 VGPU_DISPLAY_ERR_MODE)
+#define CUR		VGPU_CURSOR_SIZE
+
+/* 640x480 at 60 Hz: a small frame, so CRCs come often under TCG. */
+static struct vd_mode mode_crc(void)
+{
+	return vd_mode_simple(640, 480, 800, 525, 60);
+}
+
+/* CRC-32, IEEE 802.3 (reflected 0xedb88320), seed ~0, result inverted. */
+static u32 crc32_ieee(const void *buf, size_t len)
+{
+	static u32 table[256];
+	const u8 *p = buf;
+	u32 c = ~0U, i, k;
+
+	if (!table[1]) {
+		for (i = 0; i < 256; i++) {
+			c = i;
+			for (k = 0; k < 8; k++)
+				c = c & 1 ? 0xedb88320U ^ c >> 1 : c >> 1;
+			table[i] = c;
+		}
+		c = ~0U;
+	}
+	while (len--)
+		c = table[(c ^ *p++) & 0xff] ^ c >> 8;
+	return ~c;
+}
+
+/**
+ * struct crc_scene - what a frame shows, as the test composes it
+ * @w: frame width (PIPESRC)
+ * @h: frame height
+ * @prim: the primary plane in guest memory, NULL if off
+ * @px: its PLANE_POS x
+ * @py: its PLANE_POS y
+ * @pw: its width
+ * @ph: its height
+ * @stride: its stride in bytes
+ * @cur: the 64x64 cursor image, NULL if off
+ * @cx: CURPOS x (may be negative)
+ * @cy: CURPOS y
+ */
+struct crc_scene {
+	u32 w, h;
+	const u32 *prim;
+	u32 px, py, pw, ph, stride;
+	const u32 *cur;
+	int cx, cy;
+};
+
+/* Premultiplied over, per channel, saturated (docs/display.md). */
+static u32 crc_blend(u32 src, u32 dst)
+{
+	u32 inv = 255 - (src >> 24), out = 0, s, d, c;
+	int sh;
+
+	for (sh = 0; sh < 24; sh += 8) {
+		s = src >> sh & 0xff;
+		d = dst >> sh & 0xff;
+		c = s + d * inv / 255;
+		out |= (c > 255 ? 255 : c) << sh;
+	}
+	return out;
+}
+
+/* The frame of @s, 0x00RRGGBB per pixel, into @out (w * h). */
+static void crc_compose(const struct crc_scene *s, u32 *out)
+{
+	u32 x, y;
+	int cx, cy;
+
+	for (y = 0; y < s->h; y++) {
+		for (x = 0; x < s->w; x++) {
+			u32 v = 0;
+
+			if (s->prim && x >= s->px && x - s->px < s->pw &&
+			    y >= s->py && y - s->py < s->ph)
+				v = s->prim[(y - s->py) * (s->stride / 4) +
+					    (x - s->px)] & 0xffffff;
+			cx = (int)x - s->cx;
+			cy = (int)y - s->cy;
+			if (s->cur && cx >= 0 && cx < CUR && cy >= 0 &&
+			    cy < CUR)
+				v = crc_blend(s->cur[cy * CUR + cx], v);
+			out[(u64)y * s->w + x] = v;
+		}
+	}
+}
+
+/* The CRC the device must compute for @s. */
+static u32 crc_expect(const struct crc_scene *s)
+{
+	u32 *frame = malloc((u64)s->w * s->h * 4), crc;
+
+	igt_assert(frame);
+	crc_compose(s, frame);
+	crc = crc32_ieee(frame, (u64)s->w * s->h * 4);
+	free(frame);
+	return crc;
+}
+
+/* PIPE_CRC_RES and the frame it belongs to, read consistently. */
+static u32 crc_read(struct vg *g, int p, u32 *frame)
+{
+	u32 f, crc;
+
+	do {
+		f = vg_rd(g, VGPU_PV_HEAD_CRC_FRAME(p));
+		crc = vg_rd(g, VGPU_REG_PIPE_CRC_RES(p));
+		*frame = vg_rd(g, VGPU_PV_HEAD_CRC_FRAME(p));
+	} while (f != *frame);
+	return crc;
+}
+
+/*
+ * The next CRC latched (CRC_DONE) of a frame at or after @first; a frame
+ * whose PIPE_FRMCOUNT was read after a change shows that change.
+ */
+static u32 crc_from(struct vg *g, int p, u32 first, u32 *frame)
+{
+	double end = vg_now() + 20;
+	u32 crc, f;
+
+	for (;;) {
+		vg_wr(g, VGPU_REG_DE_PIPE_IIR(p), VGPU_DE_PIPE_CRC_DONE);
+		igt_assert_f(vd_wait_iir(g, p, VGPU_DE_PIPE_CRC_DONE,
+					 end - vg_now()),
+			     "pipe %d: no CRC of frame %u (CTL %#x, error %#x)\n",
+			     p, first, vg_rd(g, VGPU_REG_PIPE_CRC_CTL(p)),
+			     vg_rd(g, VGPU_PV_HEAD_DISPLAY_ERROR(p)));
+		crc = crc_read(g, p, &f);
+		if ((int)(f - first) >= 0)
+			break;
+	}
+	if (frame)
+		*frame = f;
+	return crc;
+}
+
+/* The CRC of what pipe @p shows from now on. */
+static u32 crc_now(struct vg *g, int p)
+{
+	return crc_from(g, p, vg_rd(g, VGPU_REG_PIPE_FRMCOUNT(p)), NULL);
+}
+
+static void crc_enable(struct vg *g, int p)
+{
+	vg_wr(g, VGPU_REG_DE_PIPE_IER(p),
+	      vg_rd(g, VGPU_REG_DE_PIPE_IER(p)) | VGPU_DE_PIPE_CRC_DONE);
+	vg_wr(g, VGPU_REG_PIPE_CRC_CTL(p), CRC_ON);
+	igt_assert_eq_u32(vg_rd(g, VGPU_REG_PIPE_CRC_CTL(p)), CRC_ON);
+}
+
+/* A pixel with every channel and the alpha byte depending on @seed. */
+static u32 crc_pixel(u32 x, u32 y, u32 seed)
+{
+	u32 v = (x * 0x9e3779b1U) ^ (y * 0x85ebca77U) ^ seed;
+
+	v ^= v >> 13;
+	return v * 0x2c1b3c6dU;
+}
+
+/*
+ * Fill @fb from the CPU: pixels from @seed with alpha bytes from
+ * @alpha_seed, the padding past each line with garbage.
+ */
+static void crc_fill(struct vg *g, const struct vd_fb *fb, u32 seed,
+		     u32 alpha_seed)
+{
+	u32 *p = vg_ptr(g, fb->gfx), x, y;
+
+	for (y = 0; y < fb->h; y++) {
+		for (x = 0; x < fb->stride / 4; x++) {
+			u32 v = crc_pixel(x, y, seed) & 0xffffff;
+
+			if (x >= fb->w)
+				v = crc_pixel(x, y, alpha_seed);
+			p[y * (fb->stride / 4) + x] = v |
+				crc_pixel(x, y, alpha_seed) << 24;
+		}
+	}
+}
+
+static struct crc_scene crc_scene_of(struct vg *g, const struct vd_mode *m,
+				     const struct vd_fb *fb, u32 x, u32 y)
+{
+	struct crc_scene s = {
+		.w = m->w, .h = m->h, .prim = vg_ptr(g, fb->gfx),
+		.px = x, .py = y, .pw = fb->w, .ph = fb->h,
+		.stride = fb->stride,
+	};
+
+	return s;
+}
+
+/*
+ * Identical pixels give identical CRCs (two framebuffers that differ in
+ * their alpha bytes and padding only), one changed pixel another CRC,
+ * frame numbers advance, CRC_DONE fires, and the value is exactly the
+ * CRC-32 of the frame composed as docs/display.md says.
+ */
+static void crc_frames(void *data)
+{
+	struct vd_mode m = mode_crc();
+	u32 crc_a, crc_b, crc, frame, last, fc, want, n0, i;
+	struct crc_scene s;
+	struct vd_fb a, b;
+	struct vg g;
+	u32 *px;
+
+	(void)data;
+	vd_start(&g, "small", NULL, 0);
+	vg_enable_msi(&g);
+	vg_wr(&g, VGPU_REG_DE_PIPE_IMR(0), 0);
+	/* Smaller than the pipe, not at the origin, padded lines. */
+	vd_fb_alloc(&g, &a, 600, 400);
+	vd_fb_alloc(&g, &b, 600, 400);
+	igt_assert_lt(a.w * 4, a.stride);
+	crc_fill(&g, &a, 1, 2);
+	crc_fill(&g, &b, 1, 3);
+	igt_assert(memcmp(vg_ptr(&g, a.gfx), vg_ptr(&g, b.gfx), a.size));
+	vd_pipe_on(&g, 0, &m);
+	igt_assert_eq_u32(vg_rd(&g, VGPU_REG_PIPE_CRC_CTL(0)), 0);
+	n0 = vg_stat(&g, CRCS);
+	igt_assert_eq_u32(n0, 0);
+
+	/* Nothing shown: a black frame. */
+	crc_enable(&g, 0);
+	s = (struct crc_scene){ .w = m.w, .h = m.h };
+	crc = crc_now(&g, 0);
+	igt_assert_eq_u32(crc, crc_expect(&s));
+
+	vd_show_at(&g, 0, &a, VD_XY(16, 40));
+	crc_a = crc_now(&g, 0);
+	s = crc_scene_of(&g, &m, &a, 16, 40);
+	want = crc_expect(&s);
+	igt_info("CRC of the frame: %#010x, computed here %#010x\n", crc_a,
+		 want);
+	igt_assert_eq_u32(crc_a, want);
+
+	/* The same frame again and again: the same CRC, later frames. */
+	crc = crc_read(&g, 0, &last);
+	/* Nothing else pending (flip-done), so each CRC_DONE is an edge. */
+	vg_wr(&g, VGPU_REG_DE_PIPE_IIR(0), ~0U);
+	vfio_eventfd_wait(g.irq_fd, 0, NULL);
+	for (i = 0; i < 4; i++) {
+		crc = crc_from(&g, 0, last + 1, &frame);
+		fc = vg_rd(&g, VGPU_REG_PIPE_FRMCOUNT(0));
+		igt_assert_eq_u32(crc, crc_a);
+		igt_assert_f((int)(frame - last) > 0 && (int)(fc - frame) > 0,
+			     "CRC frame %u after %u, PIPE_FRMCOUNT %u\n",
+			     frame, last, fc);
+		last = frame;
+	}
+	igt_assert(vg_rd(&g, VGPU_REG_MASTER_IRQ) & VGPU_MASTER_IRQ_PIPE(0));
+	igt_assert_eq(vfio_eventfd_wait(g.irq_fd, 1000, NULL), 0);
+
+	/* Same pixels in another framebuffer (other alpha and padding). */
+	vd_show_at(&g, 0, &b, VD_XY(16, 40));
+	crc_b = crc_now(&g, 0);
+	igt_assert_eq_u32(crc_b, crc_a);
+
+	/* One pixel changes: the last one of the plane. */
+	px = vg_ptr(&g, b.gfx + (u64)(b.h - 1) * b.stride + (b.w - 1) * 4);
+	*px ^= 0x000100;
+	crc = crc_now(&g, 0);
+	igt_assert_neq_u32(crc, crc_a);
+	s = crc_scene_of(&g, &m, &b, 16, 40);
+	igt_assert_eq_u32(crc, crc_expect(&s));
+	/* Moved by one pixel: another CRC. */
+	*px ^= 0x000100;
+	vd_show_at(&g, 0, &b, VD_XY(17, 40));
+	crc = crc_now(&g, 0);
+	igt_assert_neq_u32(crc, crc_a);
+	s = crc_scene_of(&g, &m, &b, 17, 40);
+	igt_assert_eq_u32(crc, crc_expect(&s));
+	igt_assert_lt(n0, vg_stat(&g, CRCS));
+	vg_destroy(&g);
+}
+
+/* A premultiplied cursor: alpha ramps, some colours past their alpha. */
+static void crc_cursor_image(u32 *img)
+{
+	u32 x, y, a, r, gr, b;
+
+	for (y = 0; y < CUR; y++) {
+		for (x = 0; x < CUR; x++) {
+			a = (x * 4 + y) & 0xff;
+			if (x < 8)
+				a = 0xff;
+			else if (x >= CUR - 8)
+				a = 0;
+			r = a * ((x * 7 + y) & 0xff) / 255;
+			gr = a * ((y * 5) & 0xff) / 255;
+			b = a * ((x ^ y) * 3 & 0xff) / 255;
+			/* Not premultiplied: the blend saturates. */
+			if (y == 3)
+				r = 0xff;
+			img[y * CUR + x] = a << 24 | r << 16 | gr << 8 | b;
+		}
+	}
+}
+
+static void crc_cursor_on(struct vg *g, u64 cur, int x, int y)
+{
+	struct vfio_device_gfx_plane_info pi;
+
+	vg_wr(g, VGPU_REG_CURCNTR(0), VGPU_CURCNTR_MODE_64_ARGB);
+	vg_wr(g, VGPU_REG_CURPOS(0), vd_curpos(x, y));
+	vg_wr(g, VGPU_REG_CURBASE(0), (u32)cur);
+	igt_assert_f(wait_cursor(g, REGION, &pi), "cursor not shown (%#x)\n",
+		     vg_rd(g, VGPU_PV_HEAD_DISPLAY_ERROR(0)));
+}
+
+/*
+ * The cursor is blended on top (premultiplied alpha, clipped, CURPOS
+ * negative too), and gives the same CRC as the same pixels drawn into
+ * the primary plane.
+ */
+static void crc_cursor(void *data)
+{
+	static const int pos[][2] = {
+		{ 100, 50 }, { -20, -10 }, { 600, 450 }, { -10, 470 },
+	};
+	struct vd_mode m = mode_crc();
+	u32 *img, *comp, crc, want, i, y;
+	struct crc_scene s;
+	struct vd_fb a, b;
+	struct vg g;
+	u64 cur;
+
+	(void)data;
+	vd_start(&g, "small", NULL, 0);
+	vd_fb_alloc(&g, &a, m.w, m.h);
+	vd_fb_alloc(&g, &b, m.w, m.h);
+	crc_fill(&g, &a, 7, 8);
+	cur = vg_alloc(&g, CUR * CUR * 4);
+	img = vg_ptr(&g, cur);
+	crc_cursor_image(img);
+	vd_pipe_on(&g, 0, &m);
+	vd_show(&g, 0, &a);
+	crc_enable(&g, 0);
+	crc_cursor_on(&g, cur, pos[0][0], pos[0][1]);
+
+	s = crc_scene_of(&g, &m, &a, 0, 0);
+	s.cur = img;
+	for (i = 0; i < IGT_ARRAY_SIZE(pos); i++) {
+		/* CURPOS applies at once. */
+		vg_wr(&g, VGPU_REG_CURPOS(0), vd_curpos(pos[i][0], pos[i][1]));
+		s.cx = pos[i][0];
+		s.cy = pos[i][1];
+		crc = crc_now(&g, 0);
+		want = crc_expect(&s);
+		igt_assert_f(crc == want,
+			     "cursor at (%d,%d): CRC %#010x, want %#010x\n",
+			     s.cx, s.cy, crc, want);
+	}
+
+	/* The composed frame drawn into a primary plane, no cursor. */
+	comp = malloc((u64)m.w * m.h * 4);
+	igt_assert(comp);
+	crc_compose(&s, comp);
+	for (y = 0; y < m.h; y++)
+		memcpy((u8 *)vg_ptr(&g, b.gfx) + (u64)y * b.stride,
+		       comp + (u64)y * m.w, m.w * 4);
+	free(comp);
+	vg_wr(&g, VGPU_REG_CURCNTR(0), VGPU_CURCNTR_MODE_DISABLE);
+	vg_wr(&g, VGPU_REG_CURBASE(0), (u32)cur);
+	igt_assert(vd_wait_nothing(&g, CURSOR, REGION, 5));
+	vd_flip(&g, 0, b.gfx);
+	igt_assert_eq_u32(crc_now(&g, 0), crc);
+
+	/* And the cursor over the plain plane again. */
+	vd_flip(&g, 0, a.gfx);
+	crc_cursor_on(&g, cur, s.cx, s.cy);
+	igt_assert_eq_u32(crc_now(&g, 0), crc);
+	vg_destroy(&g);
+}
+
+/*
+ * Sources other than the pipe's output are refused like a bad mode: CRC
+ * off, the guest sees why, it is counted, PLANE_FAULT fires; the pipe,
+ * its plane and vblank carry on. A good enable afterwards works.
+ */
+static void crc_bad_source(void *data)
+{
+	static const u32 bad[] = {
+		VGPU_PIPE_CRC_ENABLE,
+		VGPU_PIPE_CRC_ENABLE | 0x20000000,
+		VGPU_PIPE_CRC_ENABLE | VGPU_PIPE_CRC_SOURCE_MASK,
+		~0U,
+	};
+	struct vfio_device_gfx_plane_info pi;
+	struct vd_mode m = mode_crc();
+	unsigned long long errs, n;
+	u32 count, i, want;
+	struct crc_scene s;
+	struct vd_fb fb;
+	struct vg g;
+
+	(void)data;
+	vd_start(&g, "small", NULL, 0);
+	vd_fb_alloc(&g, &fb, m.w, m.h);
+	crc_fill(&g, &fb, 11, 12);
+	vd_pipe_on(&g, 0, &m);
+	vd_show(&g, 0, &fb);
+	vg_wr(&g, VGPU_REG_DE_PIPE_IER(0), VGPU_DE_PIPE_PLANE_FAULT |
+	      VGPU_DE_PIPE_VBLANK | VGPU_DE_PIPE_CRC_DONE);
+	vg_wr(&g, VGPU_REG_DE_PIPE_IMR(0), 0);
+
+	for (i = 0; i < IGT_ARRAY_SIZE(bad); i++) {
+		/* Refused whether the CRC was off or on. */
+		if (i % 2) {
+			crc_enable(&g, 0);
+			crc_now(&g, 0);
+		}
+		errs = vg_stat(&g, "display_errors");
+		count = vg_rd(&g, VGPU_PV_HEAD_DISPLAY_ERROR_COUNT(0));
+		vg_wr(&g, VGPU_REG_DE_PIPE_IIR(0), ~0U);
+		vg_wr(&g, VGPU_REG_PIPE_CRC_CTL(0), bad[i]);
+		igt_assert_eq_u32(vg_rd(&g, VGPU_REG_PIPE_CRC_CTL(0)), 0);
+		igt_assert_eq_u32(vg_rd(&g, VGPU_PV_HEAD_DISPLAY_ERROR(0)),
+				  CRC_ERROR);
+		igt_assert_eq_u32(vg_rd(&g, VGPU_PV_HEAD_DISPLAY_ERROR_COUNT(0)),
+				  count + 1);
+		igt_assert_eq_u64(vg_stat(&g, "display_errors"), errs + 1);
+		igt_assert(vg_rd(&g, VGPU_REG_DE_PIPE_IIR(0)) &
+			   VGPU_DE_PIPE_PLANE_FAULT);
+
+		/* Nothing else changed; no CRC comes. */
+		n = vg_stat(&g, CRCS);
+		vg_wr(&g, VGPU_REG_DE_PIPE_IIR(0), ~0U);
+		igt_assert(vd_wait_iir(&g, 0, VGPU_DE_PIPE_VBLANK, 2));
+		usleep(100000);
+		igt_assert(vd_pipe_running(&g, 0));
+		vd_query_ok(&g, PRIMARY, REGION, &pi);
+		vd_assert_primary(&pi, &fb, 0, 0);
+		igt_assert_eq_u32(vg_rd(&g, VGPU_REG_PLANE_SURFLIVE(0)),
+				  (u32)fb.gfx);
+		igt_assert_eq_u64(vg_stat(&g, CRCS), n);
+		igt_assert_eq_u32(vg_rd(&g, VGPU_REG_DE_PIPE_IIR(0)) &
+				  VGPU_DE_PIPE_CRC_DONE, 0);
+	}
+
+	/* A good enable clears the error; unknown bits read zero. */
+	vg_wr(&g, VGPU_REG_PIPE_CRC_CTL(0), CRC_ON | 0x1fffffff);
+	igt_assert_eq_u32(vg_rd(&g, VGPU_REG_PIPE_CRC_CTL(0)), CRC_ON);
+	igt_assert_eq_u32(vg_rd(&g, VGPU_PV_HEAD_DISPLAY_ERROR(0)), 0);
+	s = crc_scene_of(&g, &m, &fb, 0, 0);
+	want = crc_expect(&s);
+	igt_assert_eq_u32(crc_now(&g, 0), want);
+	vg_destroy(&g);
+}
+
+/* display_crcs stands still for @secs. */
+static void crc_assert_stopped(struct vg *g, const char *why)
+{
+	unsigned long long n = vg_stat(g, CRCS);
+
+	vg_wr(g, VGPU_REG_DE_PIPE_IIR(0), VGPU_DE_PIPE_CRC_DONE);
+	usleep(300000);
+	igt_assert_f(vg_stat(g, CRCS) == n, "%s: %llu CRCs after %llu\n",
+		     why, vg_stat(g, CRCS), n);
+	igt_assert_eq_u32(vg_rd(g, VGPU_REG_DE_PIPE_IIR(0)) &
+			  VGPU_DE_PIPE_CRC_DONE, 0);
+	igt_assert_eq_u32(vg_rd(g, VGPU_REG_PIPE_CRC_CTL(0)), 0);
+}
+
+/*
+ * Turning the CRC off stops the work at once; so do a pipe stop, a
+ * dma_unmap of the shown plane (mid-walk, a frame at the type's largest
+ * mode) and a reset, which also clears the results.
+ */
+static void crc_off(void *data)
+{
+	struct vd_mode m = mode_crc(), big;
+	struct vfio_guest_mem extra;
+	u32 crc, frame, black, i;
+	struct crc_scene s = {};
+	struct vd_fb fb;
+	struct vg g;
+	__s64 n;
+	u64 gfx;
+
+	(void)data;
+	igt_set_timeout(120, "pipe CRC off");
+	vd_start(&g, "small", NULL, 0);
+	vd_fb_alloc(&g, &fb, m.w, m.h);
+	crc_fill(&g, &fb, 21, 22);
+	vd_pipe_on(&g, 0, &m);
+	vd_show(&g, 0, &fb);
+
+	/* Off. */
+	crc_enable(&g, 0);
+	crc = crc_now(&g, 0);
+	vg_wr(&g, VGPU_REG_PIPE_CRC_CTL(0), VGPU_PIPE_CRC_SOURCE_PF);
+	igt_assert_eq_u32(vg_rd(&g, VGPU_REG_PIPE_CRC_CTL(0)),
+			  VGPU_PIPE_CRC_SOURCE_PF);
+	vg_wr(&g, VGPU_REG_PIPE_CRC_CTL(0), 0);
+	crc_assert_stopped(&g, "CRC off");
+	/* The last result stays readable. */
+	igt_assert_eq_u32(crc_read(&g, 0, &frame), crc);
+
+	/* A pipe stop turns it off; it stays off when the pipe restarts. */
+	crc_enable(&g, 0);
+	crc_now(&g, 0);
+	vd_pipe_off(&g, 0);
+	crc_assert_stopped(&g, "pipe off");
+	vd_pipe_on(&g, 0, &m);
+	crc_assert_stopped(&g, "pipe on again");
+
+	/*
+	 * dma_unmap of the plane's memory while CRCs of the largest frame
+	 * run: the plane goes, nothing stays pinned, CRCs go on (black).
+	 */
+	big = vd_mode_simple(1920, 1080, 2200, 1125, 60);
+	igt_assert_eq(vfio_guest_mem_alloc(&g.dev, &extra, EXTRA_IOVA,
+					   9ULL << 20), 0);
+	gfx = g.slice_base + g.mapped;
+	vg_map(&g, gfx, extra.iova, extra.size);
+	vd_fb_init(&fb, gfx, big.w, big.h);
+	memset(extra.vaddr, 0x5a, extra.size);
+	s.w = big.w;
+	s.h = big.h;
+	black = crc_expect(&s);
+	vd_pipe_off(&g, 0);
+	vd_pipe_on(&g, 0, &big);
+	vd_show(&g, 0, &fb);
+	crc_enable(&g, 0);
+	crc_now(&g, 0);
+	for (i = 0; i < 3; i++) {
+		/* Land in the middle of a walk now and then. */
+		usleep(i * 7000);
+		n = vfio_dma_unmap(&g.dev, extra.iova, extra.size);
+		igt_assert_eq(n, (__s64)extra.size);
+		igt_assert_eq_u64(vg_stat(&g, PINNED), 0);
+		igt_assert_eq_u32(vg_rd(&g, VGPU_REG_PIPE_CRC_CTL(0)), CRC_ON);
+		igt_assert_eq_u32(crc_now(&g, 0), black);
+		igt_assert_eq(vfio_dma_map(&g.dev, extra.vaddr, extra.iova,
+					   extra.size,
+					   VFIO_DMA_MAP_FLAG_READ |
+					   VFIO_DMA_MAP_FLAG_WRITE), 0);
+		vg_map(&g, gfx, extra.iova, extra.size);
+		vd_show(&g, 0, &fb);
+		crc_now(&g, 0);
+	}
+	igt_assert_eq(vfio_guest_mem_free(&g.dev, &extra), 0);
+	igt_assert_eq_u64(vg_stat(&g, PINNED), 0);
+
+	/* Reset: off, results cleared. */
+	crc_now(&g, 0);
+	igt_assert_eq(vfio_dev_reset(&g.dev), 0);
+	igt_assert_eq_u32(vg_rd(&g, VGPU_REG_PIPE_CRC_RES(0)), 0);
+	igt_assert_eq_u32(vg_rd(&g, VGPU_PV_HEAD_CRC_FRAME(0)), 0);
+	crc_assert_stopped(&g, "reset");
+	vg_destroy(&g);
+}
+
+/*
+ * What a CRC costs the host: wall time of the work item per frame
+ * (display_crc_ns / display_crcs) at 1024x768 and at the largest modes
+ * of the small and large types.
+ */
+static void crc_cost_one(const char *type, u32 w, u32 h, u32 htotal,
+			 u32 vtotal)
+{
+	struct vd_mode m = vd_mode_simple(w, h, htotal, vtotal, 60);
+	unsigned long long n0, ns0, n, ns;
+	struct vd_fb fb;
+	double t0, secs;
+	struct vg g;
+
+	vd_start(&g, type, NULL, (((u64)w * h * 4) & ~(PAGE - 1)) +
+		 (2ULL << 20));
+	vd_fb_alloc(&g, &fb, w, h);
+	memset(vg_ptr(&g, fb.gfx), 0x35, fb.size);
+	vd_pipe_on(&g, 0, &m);
+	vd_show(&g, 0, &fb);
+	crc_enable(&g, 0);
+	crc_now(&g, 0);
+	n0 = vg_stat(&g, CRCS);
+	ns0 = vg_stat(&g, CRC_NS);
+	t0 = vg_now();
+	usleep(1500000);
+	n = vg_stat(&g, CRCS) - n0;
+	ns = vg_stat(&g, CRC_NS) - ns0;
+	secs = vg_now() - t0;
+	igt_assert_lt(0, n);
+	igt_info("pipe CRC %ux%u (%s): %.2f ms per frame, %llu CRCs in %.1f s (%.1f/s of 60), %.0f %% of a CPU\n",
+		 w, h, type, ns / 1e6 / n, n, secs, n / secs,
+		 ns / 1e7 / secs);
+	vg_destroy(&g);
+}
+
+static void crc_cost(void *data)
+{
+	(void)data;
+	igt_set_timeout(180, "pipe CRC cost");
+	crc_cost_one("small", 1024, 768, 1250, 800);
+	crc_cost_one("small", 1920, 1080, 2200, 1125);
+	crc_cost_one("large", 3840, 2160, 4000, 2222);
+}
+
 static const struct igt_subtest subtests[] = {
 	{ "plane-region-pixels", plane_region_pixels,
 	  "a plane drawn by the copy engine reads back exactly through the primary region" },
@@ -1938,6 +2550,16 @@ static const struct igt_subtest subtests[] = {
 	  "two heads, one at 2560x1600, each with its own pixels and vblank" },
 	{ "remove-with-dmabuf", remove_with_dmabuf,
 	  "a dma-buf outlives its removed vGPU; releasing it touches nothing freed" },
+	{ "crc-frames", crc_frames,
+	  "pipe CRC: equal for equal pixels, exact CRC-32 of the frame, frames advance" },
+	{ "crc-cursor", crc_cursor,
+	  "pipe CRC: the cursor blended on top equals it drawn into the primary" },
+	{ "crc-bad-source", crc_bad_source,
+	  "pipe CRC: a source other than the pipe's output is refused and counted" },
+	{ "crc-off", crc_off,
+	  "pipe CRC: off, pipe stop, dma_unmap and reset stop the work" },
+	{ "crc-cost", crc_cost,
+	  "pipe CRC: host time per frame at 1024x768 and the largest modes" },
 	/* Last: when it finds the race, the kernel does not recover. */
 	{ "dmabuf-get-race", dmabuf_get_race,
 	  "exports racing the last close of the same dma-buf" },
