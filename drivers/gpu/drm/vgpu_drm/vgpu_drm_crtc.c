@@ -308,9 +308,11 @@ static int vgpu_drm_crtc_set_crc_source(struct drm_crtc *crtc,
 }
 
 /*
- * The DRM vblank sequence of hardware frame @frame. The DRM count follows
- * PIPE_FRMCOUNT at a fixed offset; the offset is taken from one reading
- * of both that no frame boundary split.
+ * The DRM vblank sequence that labels the CRC of hardware frame @frame: as
+ * for vblank events, the count of the vblank that ended the frame, which
+ * is the one PIPE_FRMCOUNT reads @frame + 1 after. The DRM count follows
+ * PIPE_FRMCOUNT at a fixed offset, taken from one reading of both that no
+ * frame boundary split.
  */
 static bool vgpu_drm_crtc_frame_to_seq(struct vgpu_drm_device *vdev,
 				       struct vgpu_drm_head *head, u32 frame,
@@ -324,7 +326,7 @@ static bool vgpu_drm_crtc_frame_to_seq(struct vgpu_drm_device *vdev,
 		hw = vgpu_drm_read(vdev, reg);
 		count = drm_crtc_accurate_vblank_count(&head->crtc);
 		if (hw == vgpu_drm_read(vdev, reg)) {
-			*seq = (u32)count - (hw - frame);
+			*seq = (u32)count - (hw - (frame + 1));
 			return true;
 		}
 	}
