@@ -11,6 +11,7 @@
 #include <linux/module.h>
 #include <linux/pci.h>
 #include <linux/sort.h>
+#include <linux/wait.h>
 
 #include <drm/drm_atomic.h>
 #include <drm/drm_atomic_helper.h>
@@ -33,6 +34,9 @@
 #define VGPU_DRM_MAX_FB_WIDTH	(VGPU_PLANE_SIZE_W_MASK + 1)
 #define VGPU_DRM_MAX_FB_HEIGHT	((VGPU_PLANE_SIZE_H_MASK >> \
 				  VGPU_PLANE_SIZE_H_SHIFT) + 1)
+
+/* Longest wait for the vblank that retires a replaced cursor image. */
+#define VGPU_DRM_FLIP_TIMEOUT_MS	100
 
 DEFINE_DRM_GEM_FOPS(vgpu_drm_fops);
 
@@ -85,6 +89,37 @@ static int vgpu_drm_atomic_check(struct drm_device *drm,
 }
 
 /*
+ * Legacy cursor updates have no event and complete at once (userspace
+ * expects them unsynchronised), but the image they replaced is shown until
+ * the vblank that latches the new one: wait for that vblank before the old
+ * image is unbound. Moves keep the image and do not wait.
+ */
+static void vgpu_drm_wait_replaced_fbs(struct drm_atomic_state *state)
+{
+	struct drm_plane_state *old, *new;
+	struct drm_crtc_state *cs;
+	struct drm_plane *plane;
+	struct drm_crtc *crtc;
+	u64 target;
+	int i;
+
+	for_each_oldnew_plane_in_state(state, plane, old, new, i) {
+		crtc = old->crtc;
+		if (!old->fb || old->fb == new->fb || !crtc)
+			continue;
+		cs = drm_atomic_get_new_crtc_state(state, crtc);
+		if (!cs || !cs->active || drm_crtc_vblank_get(crtc))
+			continue;
+		/* The first vblank whose count is past the one read now. */
+		target = drm_crtc_accurate_vblank_count(crtc) + 1;
+		wait_event_timeout(*drm_crtc_vblank_waitqueue(crtc),
+				   drm_crtc_vblank_count(crtc) >= target,
+				   msecs_to_jiffies(VGPU_DRM_FLIP_TIMEOUT_MS));
+		drm_crtc_vblank_put(crtc);
+	}
+}
+
+/*
  * The device refuses planes on a stopped pipe, so pipes are enabled before
  * the planes are written; the old framebuffers are unbound only after the
  * flip to the new ones is done.
@@ -99,6 +134,8 @@ static void vgpu_drm_atomic_commit_tail(struct drm_atomic_state *state)
 					DRM_PLANE_COMMIT_ACTIVE_ONLY);
 	drm_atomic_helper_commit_hw_done(state);
 	drm_atomic_helper_wait_for_flip_done(drm, state);
+	if (state->legacy_cursor_update)
+		vgpu_drm_wait_replaced_fbs(state);
 	drm_atomic_helper_cleanup_planes(drm, state);
 }
 
