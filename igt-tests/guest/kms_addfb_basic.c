@@ -149,10 +149,26 @@ static void subtest_bad_handle(void *data)
 	addfb2_refused(a, &f, ENOENT);
 }
 
+/*
+ * DRM ignores the unused entries of requests without DRM_MODE_FB_MODIFIERS
+ * (old user space left them dirty); with the flag they must be clear.
+ */
+static struct drm_mode_fb_cmd2 modifier_cmd(const struct addfb *a)
+{
+	struct drm_mode_fb_cmd2 f = valid_cmd(a);
+	__u64 cap = 0;
+
+	kms_get_cap(a->dev.fd, DRM_CAP_ADDFB2_MODIFIERS, &cap);
+	igt_require_f(cap, "no DRM_CAP_ADDFB2_MODIFIERS\n");
+	f.flags = DRM_MODE_FB_MODIFIERS;
+	f.modifier[0] = DRM_FORMAT_MOD_LINEAR;
+	return f;
+}
+
 static void subtest_unused_handle(void *data)
 {
 	struct addfb *a = data;
-	struct drm_mode_fb_cmd2 f = valid_cmd(a);
+	struct drm_mode_fb_cmd2 f = modifier_cmd(a);
 
 	f.handles[1] = a->handle;
 	addfb2_refused(a, &f, EINVAL);
@@ -161,7 +177,7 @@ static void subtest_unused_handle(void *data)
 static void subtest_unused_pitches(void *data)
 {
 	struct addfb *a = data;
-	struct drm_mode_fb_cmd2 f = valid_cmd(a);
+	struct drm_mode_fb_cmd2 f = modifier_cmd(a);
 
 	f.pitches[1] = a->pitch;
 	addfb2_refused(a, &f, EINVAL);
@@ -170,7 +186,7 @@ static void subtest_unused_pitches(void *data)
 static void subtest_unused_offsets(void *data)
 {
 	struct addfb *a = data;
-	struct drm_mode_fb_cmd2 f = valid_cmd(a);
+	struct drm_mode_fb_cmd2 f = modifier_cmd(a);
 
 	f.offsets[1] = 4096;
 	addfb2_refused(a, &f, EINVAL);
@@ -179,13 +195,8 @@ static void subtest_unused_offsets(void *data)
 static void subtest_unused_modifier(void *data)
 {
 	struct addfb *a = data;
-	struct drm_mode_fb_cmd2 f = valid_cmd(a);
-	__u64 cap = 0;
+	struct drm_mode_fb_cmd2 f = modifier_cmd(a);
 
-	kms_get_cap(a->dev.fd, DRM_CAP_ADDFB2_MODIFIERS, &cap);
-	igt_require_f(cap, "no DRM_CAP_ADDFB2_MODIFIERS\n");
-	f.flags = DRM_MODE_FB_MODIFIERS;
-	f.modifier[0] = DRM_FORMAT_MOD_LINEAR;
 	f.modifier[1] = DRM_FORMAT_MOD_LINEAR + 1;
 	addfb2_refused(a, &f, EINVAL);
 

@@ -296,8 +296,10 @@ int kms_crtc_index(const struct kms_device *dev, __u32 crtc_id)
 
 double kms_mode_frame_ns(const struct drm_mode_modeinfo *mode)
 {
-	/* clock is in kHz */
-	return (double)mode->htotal * mode->vtotal * 1e6 / mode->clock;
+	/* clock is in kHz; an interlaced mode's vblanks come per field. */
+	double ns = (double)mode->htotal * mode->vtotal * 1e6 / mode->clock;
+
+	return mode->flags & DRM_MODE_FLAG_INTERLACE ? ns / 2 : ns;
 }
 
 double kms_mode_refresh(const struct drm_mode_modeinfo *mode)
