@@ -159,8 +159,9 @@ static void subtest_destroy(void *data)
 	igt_assert_ok(kms_dumb_create(d->fd, 64, 64, 32, &dd.handle, NULL,
 				      NULL));
 	igt_assert_ok(kms_ioctl(d->fd, DRM_IOCTL_MODE_DESTROY_DUMB, &dd));
+	/* DRM says EINVAL for a handle it does not know here. */
 	igt_assert_eq(kms_ioctl(d->fd, DRM_IOCTL_MODE_DESTROY_DUMB, &dd),
-		      -ENOENT);
+		      -EINVAL);
 	dd.handle = 0;
 	igt_assert_neq(kms_ioctl(d->fd, DRM_IOCTL_MODE_DESTROY_DUMB, &dd), 0);
 }
@@ -175,7 +176,7 @@ static const struct igt_subtest subtests[] = {
 	T("map-valid", map_valid, "A buffer maps; two mappings share its pages."),
 	T("map-invalid-size", map_invalid_size, "Mapping more than the buffer is refused."),
 	T("map-uaf", map_uaf, "A mapping outlives the handle; the closed handle is ENOENT."),
-	T("destroy", destroy, "DESTROY_DUMB frees the handle once; twice is ENOENT."),
+	T("destroy", destroy, "DESTROY_DUMB frees the handle once; twice is EINVAL."),
 };
 
 static const struct igt_test test = {
