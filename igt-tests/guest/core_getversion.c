@@ -105,7 +105,8 @@ static const struct igt_subtest subtests[] = {
 	{ "all-cards", subtest_all_cards,
 	  "VERSION works on every /dev/dri/card*." },
 	{ "short-buffer", subtest_short_buffer,
-	  "A short name buffer is filled up to its length, never beyond, and the full length is reported." },
+	  "A short name buffer is filled up to its length, never beyond, and the full length is reported.",
+	},
 };
 
 static const struct igt_test test = {

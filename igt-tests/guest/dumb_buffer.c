@@ -166,17 +166,55 @@ static void subtest_destroy(void *data)
 	igt_assert_neq(kms_ioctl(d->fd, DRM_IOCTL_MODE_DESTROY_DUMB, &dd), 0);
 }
 
-#define T(name, fn, desc) { name, subtest_##fn, desc }
-
 static const struct igt_subtest subtests[] = {
-	T("create-valid-dumb", create_valid, "Valid sizes give a handle, a pitch and a size large enough."),
-	T("invalid-bpp", invalid_bpp, "bpp 0 and absurd bpp are EINVAL."),
-	T("invalid-size", invalid_size, "Zero or overflowing sizes are EINVAL."),
-	T("create-clear", create_clear, "New buffers read as zero, even after dirty ones were freed."),
-	T("map-valid", map_valid, "A buffer maps; two mappings share its pages."),
-	T("map-invalid-size", map_invalid_size, "Mapping more than the buffer is refused."),
-	T("map-uaf", map_uaf, "A mapping outlives the handle; the closed handle is ENOENT."),
-	T("destroy", destroy, "DESTROY_DUMB frees the handle once; twice is EINVAL."),
+	{
+		.name = "create-valid-dumb",
+		.func = subtest_create_valid,
+		.description =
+			"Valid sizes give a handle, a pitch and a size large enough.",
+	},
+	{
+		.name = "invalid-bpp",
+		.func = subtest_invalid_bpp,
+		.description =
+			"bpp 0 and absurd bpp are EINVAL.",
+	},
+	{
+		.name = "invalid-size",
+		.func = subtest_invalid_size,
+		.description =
+			"Zero or overflowing sizes are EINVAL.",
+	},
+	{
+		.name = "create-clear",
+		.func = subtest_create_clear,
+		.description =
+			"New buffers read as zero, even after dirty ones were freed.",
+	},
+	{
+		.name = "map-valid",
+		.func = subtest_map_valid,
+		.description =
+			"A buffer maps; two mappings share its pages.",
+	},
+	{
+		.name = "map-invalid-size",
+		.func = subtest_map_invalid_size,
+		.description =
+			"Mapping more than the buffer is refused.",
+	},
+	{
+		.name = "map-uaf",
+		.func = subtest_map_uaf,
+		.description =
+			"A mapping outlives the handle; the closed handle is ENOENT.",
+	},
+	{
+		.name = "destroy",
+		.func = subtest_destroy,
+		.description =
+			"DESTROY_DUMB frees the handle once; twice is EINVAL.",
+	},
 };
 
 static const struct igt_test test = {

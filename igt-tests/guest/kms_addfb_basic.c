@@ -396,43 +396,192 @@ static void subtest_invalid_set_prop(void *data)
 	set_prop_on_fb(data, DRM_MODE_OBJECT_FB);
 }
 
-#define T(name, fn, desc) { name, subtest_##fn, desc }
-
 static const struct igt_subtest subtests[] = {
-	T("basic", basic, "A valid XRGB8888 framebuffer is added and removed; removing it twice is ENOENT."),
-	T("rmfb-unknown", rmfb_unknown, "RMFB of id 0, an unknown id or a CRTC id is ENOENT."),
-	T("legacy-format", legacy_format, "Legacy ADDFB takes 32/24 and refuses impossible bpp/depth."),
-	T("bad-format", bad_format, "An unknown fourcc is EINVAL."),
-	T("no-handle", no_handle, "Handle 0 is EINVAL."),
-	T("bad-handle", bad_handle, "A handle that does not exist is ENOENT."),
-	T("unused-handle", unused_handle, "A handle for an unused plane is EINVAL."),
-	T("unused-pitches", unused_pitches, "A pitch for an unused plane is EINVAL."),
-	T("unused-offsets", unused_offsets, "An offset for an unused plane is EINVAL."),
-	T("unused-modifier", unused_modifier, "A modifier for an unused plane is EINVAL."),
-	T("addfb25-modifier-no-flag", modifier_no_flag, "A modifier without DRM_MODE_FB_MODIFIERS is EINVAL."),
-	T("addfb25-bad-modifier", bad_modifier, "An unknown modifier is EINVAL at ADDFB2 or, where DRM lets the driver accept it, at SETCRTC."),
-	T("bad-flags", bad_flags, "Unknown ADDFB2 flags are EINVAL."),
-	T("bad-pitch-0", bad_pitch_0, "Pitch 0 is EINVAL."),
-	T("bad-pitch-32", bad_pitch_32, "Pitch 32 for 1024 pixels is EINVAL."),
-	T("bad-pitch-63", bad_pitch_63, "Pitch 63 is EINVAL."),
-	T("bad-pitch-128", bad_pitch_128, "Pitch 128 for 1024 pixels is EINVAL."),
-	T("bad-pitch-256", bad_pitch_256, "Pitch 256 for 1024 pixels is EINVAL."),
-	T("bad-pitch-999", bad_pitch_999, "Pitch 999 is EINVAL."),
-	T("bad-pitch-1024", bad_pitch_1024, "Pitch 1024 for 1024 pixels is EINVAL."),
-	T("bad-pitch-65536", bad_pitch_65536, "A pitch that runs past the buffer is EINVAL."),
-	T("too-wide", too_wide, "Wider than max_width is EINVAL."),
-	T("too-high", too_high, "Higher than max_height is EINVAL."),
-	T("zero-size", zero_size, "Width or height 0 is EINVAL."),
-	T("small-bo", small_bo, "A buffer exactly large enough is accepted."),
-	T("bo-too-small", bo_too_small, "A buffer too small for the framebuffer (or its offset) is EINVAL."),
-	T("invalid-get-prop-any", invalid_get_prop_any, "Framebuffers have no properties to get (object type ANY)."),
-	T("invalid-get-prop", invalid_get_prop, "Framebuffers have no properties to get (object type FB)."),
-	T("invalid-set-prop-any", invalid_set_prop_any, "Framebuffers have no properties to set (object type ANY)."),
-	T("invalid-set-prop", invalid_set_prop, "Framebuffers have no properties to set (object type FB)."),
+	{
+		.name = "basic",
+		.func = subtest_basic,
+		.description =
+			"A valid XRGB8888 framebuffer is added and removed; removing it twice is ENOENT.",
+	},
+	{
+		.name = "rmfb-unknown",
+		.func = subtest_rmfb_unknown,
+		.description =
+			"RMFB of id 0, an unknown id or a CRTC id is ENOENT.",
+	},
+	{
+		.name = "legacy-format",
+		.func = subtest_legacy_format,
+		.description =
+			"Legacy ADDFB takes 32/24 and refuses impossible bpp/depth.",
+	},
+	{
+		.name = "bad-format",
+		.func = subtest_bad_format,
+		.description =
+			"An unknown fourcc is EINVAL.",
+	},
+	{
+		.name = "no-handle",
+		.func = subtest_no_handle,
+		.description =
+			"Handle 0 is EINVAL.",
+	},
+	{
+		.name = "bad-handle",
+		.func = subtest_bad_handle,
+		.description =
+			"A handle that does not exist is ENOENT.",
+	},
+	{
+		.name = "unused-handle",
+		.func = subtest_unused_handle,
+		.description =
+			"A handle for an unused plane is EINVAL.",
+	},
+	{
+		.name = "unused-pitches",
+		.func = subtest_unused_pitches,
+		.description =
+			"A pitch for an unused plane is EINVAL.",
+	},
+	{
+		.name = "unused-offsets",
+		.func = subtest_unused_offsets,
+		.description =
+			"An offset for an unused plane is EINVAL.",
+	},
+	{
+		.name = "unused-modifier",
+		.func = subtest_unused_modifier,
+		.description =
+			"A modifier for an unused plane is EINVAL.",
+	},
+	{
+		.name = "addfb25-modifier-no-flag",
+		.func = subtest_modifier_no_flag,
+		.description =
+			"A modifier without DRM_MODE_FB_MODIFIERS is EINVAL.",
+	},
+	{
+		.name = "addfb25-bad-modifier",
+		.func = subtest_bad_modifier,
+		.description =
+			"An unknown modifier is EINVAL at ADDFB2 or, where DRM lets the driver accept it, at SETCRTC.",
+	},
+	{
+		.name = "bad-flags",
+		.func = subtest_bad_flags,
+		.description =
+			"Unknown ADDFB2 flags are EINVAL.",
+	},
+	{
+		.name = "bad-pitch-0",
+		.func = subtest_bad_pitch_0,
+		.description =
+			"Pitch 0 is EINVAL.",
+	},
+	{
+		.name = "bad-pitch-32",
+		.func = subtest_bad_pitch_32,
+		.description =
+			"Pitch 32 for 1024 pixels is EINVAL.",
+	},
+	{
+		.name = "bad-pitch-63",
+		.func = subtest_bad_pitch_63,
+		.description =
+			"Pitch 63 is EINVAL.",
+	},
+	{
+		.name = "bad-pitch-128",
+		.func = subtest_bad_pitch_128,
+		.description =
+			"Pitch 128 for 1024 pixels is EINVAL.",
+	},
+	{
+		.name = "bad-pitch-256",
+		.func = subtest_bad_pitch_256,
+		.description =
+			"Pitch 256 for 1024 pixels is EINVAL.",
+	},
+	{
+		.name = "bad-pitch-999",
+		.func = subtest_bad_pitch_999,
+		.description =
+			"Pitch 999 is EINVAL.",
+	},
+	{
+		.name = "bad-pitch-1024",
+		.func = subtest_bad_pitch_1024,
+		.description =
+			"Pitch 1024 for 1024 pixels is EINVAL.",
+	},
+	{
+		.name = "bad-pitch-65536",
+		.func = subtest_bad_pitch_65536,
+		.description =
+			"A pitch that runs past the buffer is EINVAL.",
+	},
+	{
+		.name = "too-wide",
+		.func = subtest_too_wide,
+		.description =
+			"Wider than max_width is EINVAL.",
+	},
+	{
+		.name = "too-high",
+		.func = subtest_too_high,
+		.description =
+			"Higher than max_height is EINVAL.",
+	},
+	{
+		.name = "zero-size",
+		.func = subtest_zero_size,
+		.description =
+			"Width or height 0 is EINVAL.",
+	},
+	{
+		.name = "small-bo",
+		.func = subtest_small_bo,
+		.description =
+			"A buffer exactly large enough is accepted.",
+	},
+	{
+		.name = "bo-too-small",
+		.func = subtest_bo_too_small,
+		.description =
+			"A buffer too small for the framebuffer (or its offset) is EINVAL.",
+	},
+	{
+		.name = "invalid-get-prop-any",
+		.func = subtest_invalid_get_prop_any,
+		.description =
+			"Framebuffers have no properties to get (object type ANY).",
+	},
+	{
+		.name = "invalid-get-prop",
+		.func = subtest_invalid_get_prop,
+		.description =
+			"Framebuffers have no properties to get (object type FB).",
+	},
+	{
+		.name = "invalid-set-prop-any",
+		.func = subtest_invalid_set_prop_any,
+		.description =
+			"Framebuffers have no properties to set (object type ANY).",
+	},
+	{
+		.name = "invalid-set-prop",
+		.func = subtest_invalid_set_prop,
+		.description =
+			"Framebuffers have no properties to set (object type FB).",
+	},
 };
 
 static const struct igt_test test = {
-	.description = "ADDFB/ADDFB2/RMFB rules and refusals (upstream kms_addfb_basic).",
+	.description =
+		"ADDFB/ADDFB2/RMFB rules and refusals (upstream kms_addfb_basic).",
 	.subtests = subtests,
 	.num_subtests = IGT_ARRAY_SIZE(subtests),
 	.setup = setup,

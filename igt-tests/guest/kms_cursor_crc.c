@@ -222,17 +222,36 @@ static void subtest_alpha_opaque(void *data)
 	kms_crc_stop(&c->src);
 }
 
-#define T(name, fn, desc) { name, subtest_##fn, desc }
-
 static const struct igt_subtest subtests[] = {
-	T("cursor-onscreen-64x64", onscreen, "A 64x64 cursor, wholly or partly on screen, equals the same pixels drawn into the primary."),
-	T("cursor-offscreen-64x64", offscreen, "A 64x64 cursor wholly off screen leaves the CRC of the primary alone."),
-	T("cursor-alpha-opaque", alpha_opaque, "An opaque cursor equals the same colour drawn into the primary."),
-	T("cursor-alpha-transparent", alpha_transparent, "A transparent cursor leaves the CRC of the primary alone."),
+	{
+		.name = "cursor-onscreen-64x64",
+		.func = subtest_onscreen,
+		.description =
+			"A 64x64 cursor, wholly or partly on screen, equals the same pixels drawn into the primary.",
+	},
+	{
+		.name = "cursor-offscreen-64x64",
+		.func = subtest_offscreen,
+		.description =
+			"A 64x64 cursor wholly off screen leaves the CRC of the primary alone.",
+	},
+	{
+		.name = "cursor-alpha-opaque",
+		.func = subtest_alpha_opaque,
+		.description =
+			"An opaque cursor equals the same colour drawn into the primary.",
+	},
+	{
+		.name = "cursor-alpha-transparent",
+		.func = subtest_alpha_transparent,
+		.description =
+			"A transparent cursor leaves the CRC of the primary alone.",
+	},
 };
 
 static const struct igt_test test = {
-	.description = "Cursor plane CRCs against software-drawn references (upstream kms_cursor_crc).",
+	.description =
+		"Cursor plane CRCs against software-drawn references (upstream kms_cursor_crc).",
 	.subtests = subtests,
 	.num_subtests = IGT_ARRAY_SIZE(subtests),
 	.setup = setup,

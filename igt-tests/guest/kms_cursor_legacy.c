@@ -188,19 +188,48 @@ static void subtest_invalid(void *data)
 	igt_assert_ok(kms_cursor_move(&c->dev, c->out.crtc_id, 10, 10));
 }
 
-#define T(name, fn, desc) { name, subtest_##fn, desc }
-
 static const struct igt_subtest subtests[] = {
-	T("basic-flip-before-cursor-legacy", flip_before_cursor, "Flip, then move the cursor: the flip completes."),
-	T("basic-flip-after-cursor-legacy", flip_after_cursor, "Move the cursor, then flip: the flip completes."),
-	T("basic-flip-before-cursor-varying-size", flip_varying_size, "Cursor size changes behind flips."),
-	T("single-bo", single_bo, "The same cursor buffer set again and again, hidden now and then."),
-	T("single-move", single_move, "Moves inside, on the edges and off screen are all accepted."),
-	T("cursor-invalid", invalid, "Bad flags, handles and CRTCs are refused; the cursor works after."),
+	{
+		.name = "basic-flip-before-cursor-legacy",
+		.func = subtest_flip_before_cursor,
+		.description =
+			"Flip, then move the cursor: the flip completes.",
+	},
+	{
+		.name = "basic-flip-after-cursor-legacy",
+		.func = subtest_flip_after_cursor,
+		.description =
+			"Move the cursor, then flip: the flip completes.",
+	},
+	{
+		.name = "basic-flip-before-cursor-varying-size",
+		.func = subtest_flip_varying_size,
+		.description =
+			"Cursor size changes behind flips.",
+	},
+	{
+		.name = "single-bo",
+		.func = subtest_single_bo,
+		.description =
+			"The same cursor buffer set again and again, hidden now and then.",
+	},
+	{
+		.name = "single-move",
+		.func = subtest_single_move,
+		.description =
+			"Moves inside, on the edges and off screen are all accepted.",
+	},
+	{
+		.name = "cursor-invalid",
+		.func = subtest_invalid,
+		.description =
+			"Bad flags, handles and CRTCs are refused; the cursor works after.",
+	},
 };
 
 static const struct igt_test test = {
-	.description = "Legacy cursor ioctls, alone and with flips (upstream kms_cursor_legacy).",
+	.description =
+		"Legacy cursor ioctls, alone and with flips (upstream kms_cursor_legacy).",
 	.subtests = subtests,
 	.num_subtests = IGT_ARRAY_SIZE(subtests),
 	.setup = setup,

@@ -107,7 +107,8 @@ static void subtest_extended_mode_basic(void *data)
 
 static const struct igt_subtest subtests[] = {
 	{ "extended-mode-basic", subtest_extended_mode_basic,
-	  "Two heads lit together, each with its own mode, vblanks and picture." },
+	  "Two heads lit together, each with its own mode, vblanks and picture.",
+	},
 };
 
 static const struct igt_test test = {

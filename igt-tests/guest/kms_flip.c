@@ -298,18 +298,61 @@ static void subtest_nonblocking_read(void *data)
 	close(fd);
 }
 
-#define T(name, fn, desc) { name, subtest_##fn, desc }
-
 static const struct igt_subtest subtests[] = {
-	T("basic-plain-flip", plain_flip, "Flips complete in order, one per frame at most, at the refresh rate; the CRTC shows the new fb."),
-	T("basic-flip-vs-wf_vblank", flip_vs_wf_vblank, "Flip events and vblank waits agree on counts and timestamps."),
-	T("flip-vs-pending-busy", flip_busy, "A flip while one is pending is EBUSY and changes nothing."),
-	T("nonexisting-fb", nonexisting_fb, "A flip to a framebuffer that does not exist is ENOENT and queues no event."),
-	T("bad-flip", bad_flip, "Unknown flags are EINVAL, an unknown CRTC ENOENT."),
-	T("basic-flip-vs-modeset", flip_vs_modeset, "A modeset right after a flip: both complete."),
-	T("basic-flip-vs-dpms", flip_vs_dpms, "No flip with event while DPMS is off; flips work again after DPMS on."),
-	T("flip-vs-rmfb", flip_vs_rmfb, "Removing the framebuffer a pending flip goes to: the event still comes."),
-	T("nonblocking-read", nonblocking_read, "A non-blocking read without events is EAGAIN."),
+	{
+		.name = "basic-plain-flip",
+		.func = subtest_plain_flip,
+		.description =
+			"Flips complete in order, one per frame at most, at the refresh rate; the CRTC shows the new fb.",
+	},
+	{
+		.name = "basic-flip-vs-wf_vblank",
+		.func = subtest_flip_vs_wf_vblank,
+		.description =
+			"Flip events and vblank waits agree on counts and timestamps.",
+	},
+	{
+		.name = "flip-vs-pending-busy",
+		.func = subtest_flip_busy,
+		.description =
+			"A flip while one is pending is EBUSY and changes nothing.",
+	},
+	{
+		.name = "nonexisting-fb",
+		.func = subtest_nonexisting_fb,
+		.description =
+			"A flip to a framebuffer that does not exist is ENOENT and queues no event.",
+	},
+	{
+		.name = "bad-flip",
+		.func = subtest_bad_flip,
+		.description =
+			"Unknown flags are EINVAL, an unknown CRTC ENOENT.",
+	},
+	{
+		.name = "basic-flip-vs-modeset",
+		.func = subtest_flip_vs_modeset,
+		.description =
+			"A modeset right after a flip: both complete.",
+	},
+	{
+		.name = "basic-flip-vs-dpms",
+		.func = subtest_flip_vs_dpms,
+		.description =
+			"No flip with event while DPMS is off; flips work again after DPMS on.",
+	},
+	{
+		.name = "flip-vs-rmfb",
+		.func = subtest_flip_vs_rmfb,
+		.description =
+			"Removing the framebuffer a pending flip goes to: the event still comes.",
+	},
+	{
+		.name = "nonblocking-read",
+		.func = subtest_nonblocking_read,
+		.description =
+			"A non-blocking read without events is EAGAIN.",
+	},
 };
 
 static const struct igt_test test = {

@@ -190,20 +190,73 @@ static void subtest_getfb2_into_addfb2(void *data)
 	igt_assert_ok(kms_gem_close(g->dev.fd, c.handles[0]));
 }
 
-#define T(name, fn, desc) { name, subtest_##fn, desc }
-
 static const struct igt_subtest subtests[] = {
-	T("getfb-handle-zero", handle_zero, "GETFB of id 0 is ENOENT."),
-	T("getfb-handle-valid", handle_valid, "GETFB reports size, pitch, depth and bpp as added, and a handle."),
-	T("getfb-handle-closed", handle_closed, "GETFB of a removed framebuffer is ENOENT."),
-	T("getfb-handle-not-fb", handle_not_fb, "GETFB of a CRTC or connector id is ENOENT."),
-	T("getfb-addfb-different-handles", addfb_different_handles, "GETFB gives a new handle, not the one ADDFB used."),
-	T("getfb-repeated-different-handles", repeated_different_handles, "Two GETFBs give two handles."),
-	T("getfb-handle-outlives-fb", handle_outlives_fb, "GETFB's handle keeps the buffer (and its pixels) after RMFB."),
-	T("getfb2-handle-zero", getfb2_handle_zero, "GETFB2 of id 0 is ENOENT."),
-	T("getfb2-handle-closed", getfb2_handle_closed, "GETFB2 of a removed framebuffer is ENOENT."),
-	T("getfb2-handle-not-fb", getfb2_handle_not_fb, "GETFB2 of a CRTC id is ENOENT."),
-	T("getfb2-into-addfb2", getfb2_into_addfb2, "GETFB2's answer is an ADDFB2 request that works."),
+	{
+		.name = "getfb-handle-zero",
+		.func = subtest_handle_zero,
+		.description =
+			"GETFB of id 0 is ENOENT.",
+	},
+	{
+		.name = "getfb-handle-valid",
+		.func = subtest_handle_valid,
+		.description =
+			"GETFB reports size, pitch, depth and bpp as added, and a handle.",
+	},
+	{
+		.name = "getfb-handle-closed",
+		.func = subtest_handle_closed,
+		.description =
+			"GETFB of a removed framebuffer is ENOENT.",
+	},
+	{
+		.name = "getfb-handle-not-fb",
+		.func = subtest_handle_not_fb,
+		.description =
+			"GETFB of a CRTC or connector id is ENOENT.",
+	},
+	{
+		.name = "getfb-addfb-different-handles",
+		.func = subtest_addfb_different_handles,
+		.description =
+			"GETFB gives a new handle, not the one ADDFB used.",
+	},
+	{
+		.name = "getfb-repeated-different-handles",
+		.func = subtest_repeated_different_handles,
+		.description =
+			"Two GETFBs give two handles.",
+	},
+	{
+		.name = "getfb-handle-outlives-fb",
+		.func = subtest_handle_outlives_fb,
+		.description =
+			"GETFB's handle keeps the buffer (and its pixels) after RMFB.",
+	},
+	{
+		.name = "getfb2-handle-zero",
+		.func = subtest_getfb2_handle_zero,
+		.description =
+			"GETFB2 of id 0 is ENOENT.",
+	},
+	{
+		.name = "getfb2-handle-closed",
+		.func = subtest_getfb2_handle_closed,
+		.description =
+			"GETFB2 of a removed framebuffer is ENOENT.",
+	},
+	{
+		.name = "getfb2-handle-not-fb",
+		.func = subtest_getfb2_handle_not_fb,
+		.description =
+			"GETFB2 of a CRTC id is ENOENT.",
+	},
+	{
+		.name = "getfb2-into-addfb2",
+		.func = subtest_getfb2_into_addfb2,
+		.description =
+			"GETFB2's answer is an ADDFB2 request that works.",
+	},
 };
 
 static const struct igt_test test = {

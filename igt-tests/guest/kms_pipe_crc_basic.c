@@ -206,15 +206,43 @@ static void subtest_disable_crc_after_crtc(void *data)
 	kms_crc_stop(&p->src);
 }
 
-#define T(name, fn, desc) { name, subtest_##fn, desc }
-
 static const struct igt_subtest subtests[] = {
-	T("read-crc", read_crc, "CRCs of a still picture are all equal and move forward in frames."),
-	T("read-crc-frame-sequence", read_crc_frame_sequence, "One CRC per frame, frame numbers consecutive."),
-	T("nonblocking-crc", nonblocking_crc, "Non-blocking reads: EAGAIN or a line, never a wait."),
-	T("compare-crc-sanitycheck-xr24", compare_crc_sanitycheck, "Same XRGB8888 pixels, same CRC (two buffers); one pixel off, another CRC."),
-	T("bad-source", bad_source, "An unknown CRC source is EINVAL; auto works after."),
-	T("disable-crc-after-crtc", disable_crc_after_crtc, "CRTC off: CRCs stop; on again: CRCs again."),
+	{
+		.name = "read-crc",
+		.func = subtest_read_crc,
+		.description =
+			"CRCs of a still picture are all equal and move forward in frames.",
+	},
+	{
+		.name = "read-crc-frame-sequence",
+		.func = subtest_read_crc_frame_sequence,
+		.description =
+			"One CRC per frame, frame numbers consecutive.",
+	},
+	{
+		.name = "nonblocking-crc",
+		.func = subtest_nonblocking_crc,
+		.description =
+			"Non-blocking reads: EAGAIN or a line, never a wait.",
+	},
+	{
+		.name = "compare-crc-sanitycheck-xr24",
+		.func = subtest_compare_crc_sanitycheck,
+		.description =
+			"Same XRGB8888 pixels, same CRC (two buffers); one pixel off, another CRC.",
+	},
+	{
+		.name = "bad-source",
+		.func = subtest_bad_source,
+		.description =
+			"An unknown CRC source is EINVAL; auto works after.",
+	},
+	{
+		.name = "disable-crc-after-crtc",
+		.func = subtest_disable_crc_after_crtc,
+		.description =
+			"CRTC off: CRCs stop; on again: CRCs again.",
+	},
 };
 
 static const struct igt_test test = {

@@ -140,16 +140,30 @@ static void subtest_import_bad_fd(void *data)
 	close(fd);
 }
 
-#define T(name, fn, desc) { name, subtest_##fn, desc }
-
 static const struct igt_subtest subtests[] = {
-	T("basic-crc-vgem", basic_crc_vgem, "A vgem buffer imported and scanned out has the CRC of a native buffer with the same pixels."),
-	T("import-self", import_self, "A buffer exported and imported on the same device is the same handle."),
-	T("import-bad-fd", import_bad_fd, "Importing -1 is EBADF, importing a non-dma-buf EINVAL."),
+	{
+		.name = "basic-crc-vgem",
+		.func = subtest_basic_crc_vgem,
+		.description =
+			"A vgem buffer imported and scanned out has the CRC of a native buffer with the same pixels.",
+	},
+	{
+		.name = "import-self",
+		.func = subtest_import_self,
+		.description =
+			"A buffer exported and imported on the same device is the same handle.",
+	},
+	{
+		.name = "import-bad-fd",
+		.func = subtest_import_bad_fd,
+		.description =
+			"Importing -1 is EBADF, importing a non-dma-buf EINVAL.",
+	},
 };
 
 static const struct igt_test test = {
-	.description = "PRIME import from vgem into the KMS device (upstream kms_prime).",
+	.description =
+		"PRIME import from vgem into the KMS device (upstream kms_prime).",
 	.subtests = subtests,
 	.num_subtests = IGT_ARRAY_SIZE(subtests),
 	.setup = setup,

@@ -165,16 +165,30 @@ static void subtest_invalid_mode(void *data)
 	kms_fb_destroy(&fb);
 }
 
-#define T(name, fn, desc) { name, subtest_##fn, desc }
-
 static const struct igt_subtest subtests[] = {
-	T("basic", basic, "Every connected output lit at once with its preferred mode."),
-	T("every-edid-mode", every_mode, "Every mode of every connected connector: set, read back, vblanks at its rate."),
-	T("invalid-mode", invalid_mode, "A framebuffer smaller than the mode is ENOSPC, nonsense timings EINVAL."),
+	{
+		.name = "basic",
+		.func = subtest_basic,
+		.description =
+			"Every connected output lit at once with its preferred mode.",
+	},
+	{
+		.name = "every-edid-mode",
+		.func = subtest_every_mode,
+		.description =
+			"Every mode of every connected connector: set, read back, vblanks at its rate.",
+	},
+	{
+		.name = "invalid-mode",
+		.func = subtest_invalid_mode,
+		.description =
+			"A framebuffer smaller than the mode is ENOSPC, nonsense timings EINVAL.",
+	},
 };
 
 static const struct igt_test test = {
-	.description = "Modesets with every mode offered (upstream kms_setmode, testdisplay -a).",
+	.description =
+		"Modesets with every mode offered (upstream kms_setmode, testdisplay -a).",
 	.subtests = subtests,
 	.num_subtests = IGT_ARRAY_SIZE(subtests),
 	.setup = setup,

@@ -340,22 +340,66 @@ static void subtest_ts_continuation_modeset(void *data)
 			  r.tval_usec * 1000ull);
 }
 
-#define T(name, fn, desc) { name, subtest_##fn, desc }
-
 static const struct igt_subtest subtests[] = {
-	T("invalid", invalid, "A CRTC index past the last and unknown type bits are EINVAL."),
-	T("crtc-id", crtc_id, "Vblank and flip events name their CRTC and carry the user data."),
-	T("accuracy-idle", accuracy_idle, "Events for frame N+20 arrive at exactly N+20, together, 20 frames later."),
-	T("query-idle", query_idle, "Queries move forward only; one frame per refresh period on average."),
-	T("query-forked", query_forked, "Queries from several processes at once."),
-	T("wait-idle", wait_idle, "Blocking waits end on their frame, never early, one frame per period."),
-	T("wait-forked", wait_forked, "Blocking waits from several processes at once."),
-	T("ts-continuation-idle", ts_continuation_idle, "Counts and timestamps follow the clock while nobody waits."),
-	T("ts-continuation-modeset", ts_continuation_modeset, "Off refuses waits; back on, counts go on forward at the same rate."),
+	{
+		.name = "invalid",
+		.func = subtest_invalid,
+		.description =
+			"A CRTC index past the last and unknown type bits are EINVAL.",
+	},
+	{
+		.name = "crtc-id",
+		.func = subtest_crtc_id,
+		.description =
+			"Vblank and flip events name their CRTC and carry the user data.",
+	},
+	{
+		.name = "accuracy-idle",
+		.func = subtest_accuracy_idle,
+		.description =
+			"Events for frame N+20 arrive at exactly N+20, together, 20 frames later.",
+	},
+	{
+		.name = "query-idle",
+		.func = subtest_query_idle,
+		.description =
+			"Queries move forward only; one frame per refresh period on average.",
+	},
+	{
+		.name = "query-forked",
+		.func = subtest_query_forked,
+		.description =
+			"Queries from several processes at once.",
+	},
+	{
+		.name = "wait-idle",
+		.func = subtest_wait_idle,
+		.description =
+			"Blocking waits end on their frame, never early, one frame per period.",
+	},
+	{
+		.name = "wait-forked",
+		.func = subtest_wait_forked,
+		.description =
+			"Blocking waits from several processes at once.",
+	},
+	{
+		.name = "ts-continuation-idle",
+		.func = subtest_ts_continuation_idle,
+		.description =
+			"Counts and timestamps follow the clock while nobody waits.",
+	},
+	{
+		.name = "ts-continuation-modeset",
+		.func = subtest_ts_continuation_modeset,
+		.description =
+			"Off refuses waits; back on, counts go on forward at the same rate.",
+	},
 };
 
 static const struct igt_test test = {
-	.description = "Vblank queries, waits and events (upstream kms_vblank).",
+	.description =
+		"Vblank queries, waits and events (upstream kms_vblank).",
 	.subtests = subtests,
 	.num_subtests = IGT_ARRAY_SIZE(subtests),
 	.setup = setup,

@@ -112,11 +112,13 @@ static void subtest_hotplug_edid_change(void *data)
 
 static const struct igt_subtest subtests[] = {
 	{ "hotplug-edid-change", subtest_hotplug_edid_change,
-	  "The host changes the EDID: HOTPLUG=1 uevent, the new mode listed and preferred, and shown." },
+	  "The host changes the EDID: HOTPLUG=1 uevent, the new mode listed and preferred, and shown.",
+	},
 };
 
 static const struct igt_test test = {
-	.description = "Hotplug after an EDID change made from the host (vGPU only; needs VGPU_HOST_CHANNEL).",
+	.description =
+		"Hotplug after an EDID change made from the host (vGPU only; needs VGPU_HOST_CHANNEL).",
 	.subtests = subtests,
 	.num_subtests = IGT_ARRAY_SIZE(subtests),
 	.setup = setup,

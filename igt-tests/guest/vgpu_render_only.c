@@ -123,11 +123,13 @@ static void subtest_kms_refused(void *data)
 
 static const struct igt_subtest subtests[] = {
 	{ "render-node", subtest_render_node,
-	  "A render node of the driver exists, opens, and refuses mode-setting." },
+	  "A render node of the driver exists, opens, and refuses mode-setting.",
+	},
 	{ "no-display", subtest_no_display,
 	  "No connectors, CRTCs or encoders (or no KMS at all)." },
 	{ "kms-refused", subtest_kms_refused,
-	  "SETCRTC, GETCONNECTOR, WAIT_VBLANK and ADDFB2 are refused; VERSION works." },
+	  "SETCRTC, GETCONNECTOR, WAIT_VBLANK and ADDFB2 are refused; VERSION works.",
+	},
 };
 
 static const struct igt_test test = {

@@ -151,11 +151,13 @@ static const struct igt_subtest subtests[] = {
 	{ "unbind-rebind", subtest_unbind_rebind,
 	  "Unbind with no client, bind again: a working device." },
 	{ "hotunbind-rebind", subtest_hotunbind_rebind,
-	  "Unbind while a client shows a framebuffer: its ioctls fail, nothing crashes; bind again: a working device." },
+	  "Unbind while a client shows a framebuffer: its ioctls fail, nothing crashes; bind again: a working device.",
+	},
 };
 
 static const struct igt_test test = {
-	.description = "Driver unbind and rebind through sysfs (upstream core_hotunplug).",
+	.description =
+		"Driver unbind and rebind through sysfs (upstream core_hotunplug).",
 	.subtests = subtests,
 	.num_subtests = IGT_ARRAY_SIZE(subtests),
 	.setup = setup,

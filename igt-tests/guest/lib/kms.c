@@ -125,7 +125,8 @@ void kms_open(struct kms_device *dev)
 		close(dev->fd);
 	}
 	dev->fd = -1;
-	igt_skip("no DRM device with KMS (no /dev/dri/card* other than vgem with a CRTC and a connector)\n");
+	igt_skip("%s\n",
+		 "no DRM device with KMS (no /dev/dri/card* other than vgem with a CRTC and a connector)");
 }
 
 /* GETRESOURCES refused, or no connector. */
