@@ -30,6 +30,11 @@
 
 /* How often the CRC frame/result/frame read is retried before giving up. */
 #define VGPU_DRM_CRC_READ_TRIES		3
+/*
+ * Most frames in a row the host may skip computing a CRC for that are
+ * still reported, with the next result (see vgpu_drm_crtc_handle_crc()).
+ */
+#define VGPU_DRM_CRC_MAX_FILL		8
 
 static const char * const vgpu_drm_crc_sources[] = { "auto", "pipe" };
 
@@ -297,6 +302,7 @@ static int vgpu_drm_crtc_set_crc_source(struct drm_crtc *crtc,
 		if (ret)
 			return ret;
 	}
+	head->crc_seq_valid = false;
 	if (drm_dev_enter(&vdev->drm, &idx)) {
 		vgpu_drm_crtc_crc_hw(vdev, head, enable);
 		drm_dev_exit(idx);
@@ -340,7 +346,10 @@ static bool vgpu_drm_crtc_frame_to_seq(struct vgpu_drm_device *vdev,
  *
  * The frame number and the result change together on the device; a pair
  * of frame reads around the result read that agree proves a consistent
- * snapshot.
+ * snapshot. A busy host skips frames; like vkms, whose composer does the
+ * same when it falls behind, the frames skipped since the last entry (up
+ * to VGPU_DRM_CRC_MAX_FILL) get the new result, so that readers see one
+ * CRC per frame. Results older than the last entry are dropped.
  */
 void vgpu_drm_crtc_handle_crc(struct vgpu_drm_device *vdev,
 			      struct vgpu_drm_head *head)
@@ -361,6 +370,18 @@ void vgpu_drm_crtc_handle_crc(struct vgpu_drm_device *vdev,
 			    h, frame);
 		return;
 	}
+	if (head->crc_seq_valid) {
+		s32 ahead = (s32)(seq - head->crc_last_seq);
+		u32 fill;
+
+		if (ahead <= 0)
+			return;
+		for (fill = head->crc_last_seq + 1;
+		     ahead <= VGPU_DRM_CRC_MAX_FILL + 1 && fill != seq; fill++)
+			drm_crtc_add_crc_entry(&head->crtc, true, fill, &crc);
+	}
+	head->crc_last_seq = seq;
+	head->crc_seq_valid = true;
 	drm_crtc_add_crc_entry(&head->crtc, true, seq, &crc);
 	atomic_inc(&head->crc_entries);
 }

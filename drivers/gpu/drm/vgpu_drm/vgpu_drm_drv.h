@@ -123,6 +123,10 @@ struct vgpu_drm_bo {
  * @plane_faults: PLANE_FAULT interrupts seen
  * @last_error: VGPU_PV_HEAD_DISPLAY_ERROR at the last fault
  * @crc_entries: CRC results handed to the DRM core
+ * @crc_last_seq: vblank sequence of the last CRC entry, if @crc_seq_valid
+ * @crc_seq_valid: @crc_last_seq holds an entry of the current CRC session;
+ *	both belong to the interrupt handler, except that enabling the CRC
+ *	clears this before it unmasks the CRC-done interrupt
  * @hotplugs: hotplug interrupts seen
  */
 struct vgpu_drm_head {
@@ -140,6 +144,8 @@ struct vgpu_drm_head {
 	atomic_t plane_faults;
 	u32 last_error;
 	atomic_t crc_entries;
+	u32 crc_last_seq;
+	bool crc_seq_valid;
 	atomic_t hotplugs;
 };
 
