@@ -5,10 +5,12 @@
 # every test dropped in as igt-tests/tests/<name>.c, built as
 # build/bin/tests/<name> linked against libigt.
 
-IGT_DIR		:= $(ROOT)/igt-tests
+# Not IGT_DIR: that names an upstream IGT build on make igt-guest's command
+# line, which would override any makefile assignment of the same name.
+IGT_SRC		:= $(ROOT)/igt-tests
 IGT_OBJ		:= $(BUILD)/obj/igt-tests
 IGT_BIN		:= $(BUILD)/bin
-IGT_CFLAGS	:= -iquote $(IGT_DIR)/lib -MMD -MP
+IGT_CFLAGS	:= -iquote $(IGT_SRC)/lib -MMD -MP
 
 IGT_LIB		:= $(LIBIGT)
 IGT_LIB_OBJS	:= $(addprefix $(IGT_OBJ)/lib/, \
@@ -29,21 +31,21 @@ IGT_SELFTESTS	:= $(IGT_BIN)/igt-runner-selftest \
 IGT_SELFTEST_WORK := $(BUILD)/igt-selftest
 
 # Tests the coordinator drops in: igt-tests/tests/<name>.c.
-IGT_TEST_SRCS	:= $(wildcard $(IGT_DIR)/tests/*.c)
-IGT_TESTS	:= $(patsubst $(IGT_DIR)/tests/%.c,$(IGT_BIN)/tests/%, \
+IGT_TEST_SRCS	:= $(wildcard $(IGT_SRC)/tests/*.c)
+IGT_TESTS	:= $(patsubst $(IGT_SRC)/tests/%.c,$(IGT_BIN)/tests/%, \
 		   $(IGT_TEST_SRCS))
 
 USER_BINS	+= $(IGT_RUN) $(IGT_SUBJECTS) $(IGT_SELFTESTS) $(IGT_TESTS)
 UNIT_TESTS	+= $(IGT_SELFTESTS)
 
-$(IGT_OBJ)/%.o: $(IGT_DIR)/%.c
+$(IGT_OBJ)/%.o: $(IGT_SRC)/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) $(IGT_CFLAGS) -c -o $@ $<
 
 # Where the runner self test finds what it drives; paths are the same in
 # the test VMs, which see this tree at the same place.
 $(IGT_OBJ)/selftest/runner_selftest.o: IGT_CFLAGS += \
-	-DIGT_BIN_DIR='"$(IGT_BIN)"' -DIGT_SRC_DIR='"$(IGT_DIR)"' \
+	-DIGT_BIN_DIR='"$(IGT_BIN)"' -DIGT_SRC_DIR='"$(IGT_SRC)"' \
 	-DIGT_WORK_DIR='"$(IGT_SELFTEST_WORK)"'
 $(IGT_OBJ)/selftest/harness_selftest.o: IGT_CFLAGS += \
 	-DIGT_WORK_DIR='"$(IGT_SELFTEST_WORK)"'
