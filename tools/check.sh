@@ -63,9 +63,17 @@ if [ $run_unit -eq 1 ]; then
 fi
 
 if [ $run_vm -eq 1 ]; then
+	# The nested guests' kernel (cached outside the tree; minutes when its
+	# inputs changed) and the guest driver built against it.
+	echo "== guest kernel and modules"
+	if ! make -s -C "$ROOT" guest-modules >"$RESULTS/guest-build.log" 2>&1; then
+		tail -n 30 "$RESULTS/guest-build.log"
+		record_failure guest-build "build@guest-modules" \
+			"make guest-modules failed; see $RESULTS/guest-build.log"
+	fi
 	if [ -z "$suites" ]; then
 		suites=$(ls "$ROOT"/tools/vm/suites/ | sed -n 's/^\([a-z0-9][a-z0-9-]*\)\.sh$/\1/p' |
-			grep -v -e '^selftest-' -e '^demo$' -e '-bench$')
+			grep -v -e '^selftest-' -e '^demo$' -e '-bench$' -e '^manual-')
 	fi
 	for s in $suites; do
 		echo "== VM suite: $s"
@@ -81,6 +89,10 @@ if [ $run_vm -eq 1 ]; then
 		fi
 		[ -f "$logdir/results/results.json" ] &&
 			cp "$logdir/results/results.json" "$RESULTS/$s.results.json"
+		# Results of nested guests, named <guest>.results.json.
+		for f in "$logdir"/results/*.results.json; do
+			[ -f "$f" ] && cp "$f" "$RESULTS/$s.$(basename "$f")"
+		done
 	done
 fi
 
