@@ -3,7 +3,7 @@
 """Host side of a nested guest's request channel (vgpu-guest suite).
 
 The guest writes one request per line into its COM3, which QEMU connects
-to a Unix socket here; answers are single bytes back. Requests:
+to a Unix socket here; answers are lines ("K") back. Requests:
 
   HOTPLUG-REQUEST <connector>
       The host changes the monitor of head <connector> of the first vGPU as
@@ -13,14 +13,14 @@ to a Unix socket here; answers are single bytes back. Requests:
       interrupt. (QEMU only writes EDIDs through the vGPU's EDID region
       with its DMABUF display protocol, which needs OpenGL; with the region
       protocol used here it never does.) No answer: the guest waits for its
-      hotplug uevent.
+      hotplug uevent, and says HOTPLUG-DONE when it saw the new mode.
   SCREENDUMP <name>
       Takes a QMP screendump of the vGPU's head 0 (QEMU's vfio display) as
       <name>.ppm next to FACTS, records its size and how many pixels are
-      not black, then answers 'K'.
+      not black, then answers.
   IDLE-CHECK
       Records every vGPU's pinned-page counter (sysfs) in the facts file,
-      then answers 'K'.
+      then answers.
 
 usage: host-channel.py SOCKET QMP_SOCKET WIDTHxHEIGHT FACTS SYSFS_DIR...
 Facts are KEY=value lines appended to FACTS.
@@ -130,7 +130,7 @@ def main():
                     fact(key + '_NONBLACK', lit)
                 except (OSError, EOFError, ValueError) as err:
                     fact(key + '_SIZE', 'error:%s' % err)
-                chan.sendall(b'K')
+                chan.sendall(b'K\n')
             elif words[0] == 'IDLE-CHECK':
                 for d in sysfs_dirs:
                     try:
@@ -140,7 +140,9 @@ def main():
                         val = 'unreadable:%s' % err.strerror
                     fact('PINNED_AT_IDLE_CHECK_%s' %
                          os.path.basename(os.path.dirname(d)), val)
-                chan.sendall(b'K')
+                chan.sendall(b'K\n')
+            elif words[0] == 'HOTPLUG-DONE':
+                fact('HOTPLUG_DONE', 1)
             else:
                 fact('UNKNOWN_REQUEST', words[0])
     fact('CHANNEL', 'closed')

@@ -11,17 +11,18 @@
 # Files the host puts in the initramfs: /bin/igt-run, /bin/guest/<tests>
 # with /bin/guest/guest.testlist (entries relative to it), /lib/vgpu_drm.ko,
 # /lib/vgem.ko. COM3 (/dev/ttyS2) is the host channel: line requests to
-# the host's host-channel.py, one byte answers back.
+# the host's host-channel.py, answer lines back.
 # KEY=value lines on stdout are facts the host's checks read.
 
 CHANNEL=/dev/ttyS2
 mount -t debugfs debugfs /sys/kernel/debug
 stty -F "$CHANNEL" raw -echo 2>/dev/null
 
-# host_request LINE: send a request, wait (60 s) for the host's answer.
+# host_request LINE: send a request, wait (60 s) for the host's answer
+# line (a line, so that it arrives whatever mode a test left the tty in).
 host_request() {
 	echo "$1" > "$CHANNEL"
-	timeout 60 head -c 1 "$CHANNEL" > /dev/null
+	timeout 60 head -n 1 "$CHANNEL" > /dev/null
 }
 
 echo "L2_KERNEL=$(uname -r)"
