@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * EDID of each head: the one the device generates at creation (EDID 1.4
- * with a 1024x768 preferred mode and the type's largest mode, both with
- * reduced blanking), and the VFIO EDID region through which the VMM
+ * EDID of each head: the one the device generates (EDID 1.4 with a
+ * preferred mode, 1024x768 at creation, and the type's largest mode, both
+ * with reduced blanking), and the VFIO EDID region through which the VMM
  * replaces it: link down, blob and size, link up. Going up checks the
  * blob and publishes it to the guest (PV EDID, HEAD_STATUS) with a hotplug
- * event; going down disconnects the head. Called with vgpu->lock held.
+ * event; going down disconnects the head. The host's operator replugs a
+ * head with a generated EDID of another preferred mode (sysfs
+ * display_edid_mode) through the same link steps. Called with vgpu->lock
+ * held.
  */
+#include <linux/lockdep.h>
 #include <linux/uaccess.h>
 #include <linux/vfio.h>
 
@@ -19,10 +23,18 @@
 #define EDID_EXT_COUNT		126
 #define EDID_CHECKSUM		127
 
-/* Preferred mode of the generated EDID, when the type allows it. */
+/* Preferred mode of the generated EDID at creation, if the type allows. */
 #define VGPU_EDID_PREF_W	1024
 #define VGPU_EDID_PREF_H	768
 #define VGPU_EDID_HZ		60
+/* Smallest preferred mode an operator may choose (VGA). */
+#define VGPU_EDID_MIN_W		640
+#define VGPU_EDID_MIN_H		480
+
+/* Descriptor tags (EDID 1.4 section 3.10.3). */
+#define EDID_TAG_NAME		0xfc
+#define EDID_TAG_RANGE		0xfd
+#define EDID_TAG_DUMMY		0x10
 
 /* Reduced blanking (VESA CVT-RB): fixed horizontal blank and sync. */
 #define RB_HBLANK		160
@@ -97,6 +109,13 @@ static void vgpu_edid_dtd(u8 *d, const struct vgpu_timing *t)
 	d[17] = 0x1a;
 }
 
+/* Active width and height of a detailed timing descriptor. */
+static void vgpu_edid_dtd_size(const u8 *d, u32 *width, u32 *height)
+{
+	*width = d[2] | (d[4] >> 4) << 8;
+	*height = d[5] | (d[7] >> 4) << 8;
+}
+
 /* Display descriptor: tag and up to 13 bytes of text, newline-ended. */
 static void vgpu_edid_text(u8 *d, u8 tag, const char *text)
 {
@@ -117,11 +136,17 @@ static u8 vgpu_edid_sum(const u8 *block)
 	return sum;
 }
 
-/* The EDID of @head at creation. */
-static void vgpu_edid_generate(struct vgpu_head *head, u8 *e)
+/*
+ * A generated EDID of @head whose preferred mode is @width x @height (at
+ * most the type's largest mode, which the second detailed timing gives
+ * unless it is the preferred one).
+ */
+static void vgpu_edid_generate(struct vgpu_head *head, u8 *e, u32 width,
+			       u32 height)
 {
 	const struct vgpu_type_desc *t = head->vgpu->type->desc;
 	struct vgpu_timing pref, max;
+	u8 *d = &e[EDID_DESC_OFFSET];
 	u8 *range;
 
 	memset(e, 0, EDID_BLOCK);
@@ -144,15 +169,20 @@ static void vgpu_edid_generate(struct vgpu_head *head, u8 *e)
 	e[36] = 0x08;			/* 1024x768@60 */
 	memset(&e[38], 0x01, 16);	/* no standard timings */
 
-	vgpu_timing_rb(&pref, min_t(u32, VGPU_EDID_PREF_W, t->max_width),
-		       min_t(u32, VGPU_EDID_PREF_H, t->max_height));
+	vgpu_timing_rb(&pref, width, height);
 	vgpu_timing_rb(&max, t->max_width, t->max_height);
-	vgpu_edid_dtd(&e[EDID_DESC_OFFSET], &pref);
-	vgpu_edid_dtd(&e[EDID_DESC_OFFSET + EDID_DESC_LEN], &max);
+	vgpu_edid_dtd(d, &pref);
+	d += EDID_DESC_LEN;
+	/* The largest mode, unless preferred already: no DTD twice. */
+	if (width != t->max_width || height != t->max_height)
+		vgpu_edid_dtd(d, &max);
+	else
+		d[3] = EDID_TAG_DUMMY;
+	d += EDID_DESC_LEN;
 
 	/* Range limits: 1-240 Hz, 1-255 kHz, pixel clock in 10 MHz units. */
-	range = &e[EDID_DESC_OFFSET + 2 * EDID_DESC_LEN];
-	range[3] = 0xfd;
+	range = d;
+	range[3] = EDID_TAG_RANGE;
 	range[5] = 1;
 	range[6] = 240;
 	range[7] = 1;
@@ -161,8 +191,9 @@ static void vgpu_edid_generate(struct vgpu_head *head, u8 *e)
 	range[10] = 0x01;		/* no timing formula */
 	range[11] = '\n';
 	memset(&range[12], ' ', 6);
+	d += EDID_DESC_LEN;
 
-	vgpu_edid_text(&e[EDID_DESC_OFFSET + 3 * EDID_DESC_LEN], 0xfc, "vGPU");
+	vgpu_edid_text(d, EDID_TAG_NAME, "vGPU");
 	e[EDID_CHECKSUM] = -vgpu_edid_sum(e);
 }
 
@@ -172,7 +203,11 @@ static void vgpu_edid_generate(struct vgpu_head *head, u8 *e)
  */
 void vgpu_edid_init(struct vgpu_head *head)
 {
-	vgpu_edid_generate(head, head->blob);
+	const struct vgpu_type_desc *t = head->vgpu->type->desc;
+
+	vgpu_edid_generate(head, head->blob,
+			   min_t(u32, VGPU_EDID_PREF_W, t->max_width),
+			   min_t(u32, VGPU_EDID_PREF_H, t->max_height));
 	memcpy(head->edid, head->blob, EDID_BLOCK);
 	head->edid_size = EDID_BLOCK;
 	head->reg_edid_size = EDID_BLOCK;
@@ -205,6 +240,7 @@ static void vgpu_edid_hotplug(struct vgpu *vgpu, struct vgpu_head *head)
 static int vgpu_edid_set_link(struct vgpu *vgpu, struct vgpu_head *head,
 			      u32 state)
 {
+	lockdep_assert_held(&vgpu->lock);
 	switch (state) {
 	case VFIO_DEVICE_GFX_LINK_STATE_UP:
 		if (head->link_up)
@@ -229,6 +265,82 @@ static int vgpu_edid_set_link(struct vgpu *vgpu, struct vgpu_head *head,
 	}
 	vgpu_edid_hotplug(vgpu, head);
 	return 0;
+}
+
+/* Can a generated EDID of @vgpu prefer @width x @height? */
+static bool vgpu_edid_mode_ok(const struct vgpu *vgpu, u32 width, u32 height)
+{
+	const struct vgpu_type_desc *t = vgpu->type->desc;
+
+	return width >= VGPU_EDID_MIN_W && width <= t->max_width &&
+	       height >= VGPU_EDID_MIN_H && height <= t->max_height;
+}
+
+/**
+ * vgpu_edid_set_mode() - replug a head with a generated EDID
+ * @vgpu: the vGPU (vgpu->lock held)
+ * @h: the head, untrusted
+ * @width: preferred width, untrusted
+ * @height: preferred height, untrusted
+ *
+ * What a VMM does through the EDID region, with the EDID the device
+ * generates for a preferred mode of @width x @height (60 Hz, reduced
+ * blanking; any width, the generator's blanking does not need whole
+ * 8-pixel cells): link down (hotplug event), that EDID in the region's
+ * blob, link up (hotplug event). The region reads the new EDID afterwards.
+ *
+ * Return: 0; -EINVAL for a head the type does not have or a mode below
+ * 640x480 or above the type's largest; -EBUSY while the region's link is
+ * down (a VMM is between its own link down and link up).
+ */
+int vgpu_edid_set_mode(struct vgpu *vgpu, unsigned int h, u32 width,
+		       u32 height)
+{
+	struct vgpu_head *head;
+
+	lockdep_assert_held(&vgpu->lock);
+	if (h >= vgpu_heads(vgpu) || !vgpu_edid_mode_ok(vgpu, width, height))
+		return -EINVAL;
+	head = &vgpu->head[h];
+	if (!head->link_up)
+		return -EBUSY;
+	vgpu_edid_set_link(vgpu, head, VFIO_DEVICE_GFX_LINK_STATE_DOWN);
+	memset(head->blob, 0, sizeof(head->blob));
+	vgpu_edid_generate(head, head->blob, width, height);
+	head->reg_edid_size = EDID_BLOCK;
+	return vgpu_edid_set_link(vgpu, head, VFIO_DEVICE_GFX_LINK_STATE_UP);
+}
+
+/**
+ * vgpu_edid_mode() - where the EDID a head shows the guest comes from
+ * @vgpu: the vGPU (vgpu->lock held)
+ * @h: the head (below the type's heads)
+ * @width: set to the preferred width of a generated EDID
+ * @height: set to its preferred height
+ *
+ * An EDID is the device's when it is byte for byte the one the device
+ * generates for its preferred mode; anything else came from the VMM.
+ *
+ * Return: enum vgpu_edid_source.
+ */
+enum vgpu_edid_source vgpu_edid_mode(struct vgpu *vgpu, unsigned int h,
+				     u32 *width, u32 *height)
+{
+	struct vgpu_head *head = &vgpu->head[h];
+	u8 generated[EDID_BLOCK];
+
+	lockdep_assert_held(&vgpu->lock);
+	if (!head->connected)
+		return VGPU_EDID_DISCONNECTED;
+	if (head->edid_size != EDID_BLOCK)
+		return VGPU_EDID_VMM;
+	vgpu_edid_dtd_size(&head->edid[EDID_DESC_OFFSET], width, height);
+	if (!vgpu_edid_mode_ok(vgpu, *width, *height))
+		return VGPU_EDID_VMM;
+	vgpu_edid_generate(head, generated, *width, *height);
+	if (memcmp(generated, head->edid, EDID_BLOCK))
+		return VGPU_EDID_VMM;
+	return VGPU_EDID_GENERATED;
 }
 
 #define EDID_REG(f)	offsetof(struct vfio_region_gfx_edid, f)

@@ -2,11 +2,12 @@
 /*
  * Per-vGPU sysfs attributes (on the mdev device): the scheduling knobs
  * weight, cap and priority, settable at run time with immediate effect,
- * and read-only accounting. Also the uevent that records an audit
- * refusal.
+ * the display knobs, and read-only accounting. Also the uevent that
+ * records an audit refusal.
  */
 #include <linux/device.h>
 #include <linux/kobject.h>
+#include <linux/string.h>
 #include <linux/sysfs.h>
 
 #include "vgpu_drv.h"
@@ -194,6 +195,82 @@ static ssize_t display_protocol_store(struct device *dev,
 }
 static DEVICE_ATTR_RW(display_protocol);
 
+/*
+ * display_edid_mode: one line per head, "H WxH" (the device's EDID with
+ * that preferred mode), "H vmm" (the VMM's EDID) or "H disconnected".
+ */
+static ssize_t display_edid_mode_show(struct device *dev,
+				      struct device_attribute *attr,
+				      char *buf)
+{
+	struct vgpu *vgpu = dev_to_vgpu(dev);
+	unsigned int h;
+	u32 w = 0, ht = 0;
+	int len = 0;
+
+	mutex_lock(&vgpu->lock);
+	for (h = 0; h < vgpu_heads(vgpu); h++) {
+		switch (vgpu_edid_mode(vgpu, h, &w, &ht)) {
+		case VGPU_EDID_GENERATED:
+			len += sysfs_emit_at(buf, len, "%u %ux%u\n", h, w, ht);
+			break;
+		case VGPU_EDID_VMM:
+			len += sysfs_emit_at(buf, len, "%u vmm\n", h);
+			break;
+		case VGPU_EDID_DISCONNECTED:
+			len += sysfs_emit_at(buf, len, "%u disconnected\n", h);
+			break;
+		}
+	}
+	mutex_unlock(&vgpu->lock);
+	return len;
+}
+
+/* A decimal number of digits only: no sign, space or base prefix. */
+static int vgpu_parse_u32(const char *s, u32 *v)
+{
+	if (!*s || s[strspn(s, "0123456789")])
+		return -EINVAL;
+	return kstrtou32(s, 10, v);
+}
+
+/* Longest "H WxH" accepted: three u32 numbers, a space, an 'x', a newline. */
+#define VGPU_EDID_MODE_LEN	(3 * 10 + 3)
+
+/*
+ * "H WxH": replug head H with the device's EDID preferring WxH (the
+ * host's operator; QEMU's region display protocol never writes EDIDs).
+ */
+static ssize_t display_edid_mode_store(struct device *dev,
+				       struct device_attribute *attr,
+				       const char *buf, size_t count)
+{
+	struct vgpu *vgpu = dev_to_vgpu(dev);
+	char str[VGPU_EDID_MODE_LEN + 1], *s, *head, *width;
+	u32 h, w, ht;
+	int ret;
+
+	if (count > VGPU_EDID_MODE_LEN)
+		return -EINVAL;
+	memcpy(str, buf, count);
+	str[count] = '\0';
+	s = strim(str);
+	head = strsep(&s, " ");
+	width = strsep(&s, "x");
+	if (!s)
+		return -EINVAL;
+	ret = vgpu_parse_u32(head, &h) ?: vgpu_parse_u32(width, &w) ?:
+	      vgpu_parse_u32(s, &ht);
+	if (ret)
+		return -EINVAL;
+
+	mutex_lock(&vgpu->lock);
+	ret = vgpu_edid_set_mode(vgpu, h, w, ht);
+	mutex_unlock(&vgpu->lock);
+	return ret ?: count;
+}
+static DEVICE_ATTR_RW(display_edid_mode);
+
 static ssize_t dmabufs_show(struct device *dev, struct device_attribute *attr,
 			    char *buf)
 {
@@ -244,6 +321,7 @@ static struct attribute *vgpu_attrs[] = {
 	&dev_attr_hws_misses.attr,
 	&dev_attr_gfx_range.attr,
 	&dev_attr_display_protocol.attr,
+	&dev_attr_display_edid_mode.attr,
 	&dev_attr_display_pinned_pages.attr,
 	&dev_attr_display_errors.attr,
 	&dev_attr_display_crcs.attr,

@@ -797,7 +797,19 @@ struct vgpu_dmabuf_count *vgpu_dmabuf_count_alloc(void);
 void vgpu_dmabuf_count_put(struct vgpu_dmabuf_count *count);
 
 /* edid.c */
+
+/* Whose EDID a head shows (sysfs display_edid_mode). */
+enum vgpu_edid_source {
+	VGPU_EDID_DISCONNECTED,		/* none: the link is down */
+	VGPU_EDID_GENERATED,		/* the device's, for a preferred mode */
+	VGPU_EDID_VMM,			/* the VMM's, from the EDID region */
+};
+
 void vgpu_edid_init(struct vgpu_head *head);
+int vgpu_edid_set_mode(struct vgpu *vgpu, unsigned int h, u32 width,
+		       u32 height);
+enum vgpu_edid_source vgpu_edid_mode(struct vgpu *vgpu, unsigned int h,
+				     u32 *width, u32 *height);
 int vgpu_edid_region_access(struct vgpu *vgpu, unsigned int head, u64 off,
 			    u32 size, u64 *val, bool write);
 u32 vgpu_edid_pv_read(struct vgpu *vgpu, unsigned int head, u32 off);
