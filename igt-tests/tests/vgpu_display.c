@@ -805,7 +805,12 @@ static void accepted_edid(struct vg *g, const u8 *blob, u32 len)
 	igt_assert_f(!memcmp(pv, blob, len), "PV EDID is not the new blob\n");
 }
 
-static void check_default_edid(const u8 *e, u32 size, u32 maxw, u32 maxh)
+/*
+ * A generated EDID: preferred timing @prefw x @prefh at 60 Hz and, unless
+ * that is the largest mode, a second detailed timing @maxw x @maxh.
+ */
+static void check_generated_edid(const u8 *e, u32 size, u32 prefw,
+				 u32 prefh, u32 maxw, u32 maxh)
 {
 	static const u8 header[8] = { 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
 				      0 };
@@ -823,8 +828,8 @@ static void check_default_edid(const u8 *e, u32 size, u32 maxw, u32 maxh)
 	igt_assert_eq(e[18], 1);
 	igt_assert_eq(e[19], 4);
 	vd_dtd_decode(e + 54, &t);
-	igt_assert_eq_u32(t.ha, 1024);
-	igt_assert_eq_u32(t.va, 768);
+	igt_assert_eq_u32(t.ha, prefw);
+	igt_assert_eq_u32(t.va, prefh);
 	igt_assert_lt(0, t.clock_khz);
 	igt_assert_f(within(t.clock_khz * 1000.0 / ((t.ha + t.hb) *
 						     (t.va + t.vb)), 60, 0.02),
@@ -844,9 +849,14 @@ static void check_default_edid(const u8 *e, u32 size, u32 maxw, u32 maxh)
 		if (e[i + 3] == 0xfd)
 			range = true;
 	}
-	igt_assert_eq_u32(dtds, 1);
+	igt_assert_eq_u32(dtds, prefw == maxw && prefh == maxh ? 0 : 1);
 	igt_assert_f(name, "no monitor name \"vGPU\"\n");
 	igt_assert_f(range, "no range limits descriptor\n");
+}
+
+static void check_default_edid(const u8 *e, u32 size, u32 maxw, u32 maxh)
+{
+	check_generated_edid(e, size, 1024, 768, maxw, maxh);
 }
 
 static void edid_hotplug(void *data)
@@ -957,6 +967,178 @@ static void edid_hotplug(void *data)
 	accepted_edid(&g, def, size);
 	igt_assert_eq_u32(vg_rd(&g, VGPU_REG_DE_PORT_IIR) &
 			  VGPU_DE_PORT_HOTPLUG(0), 0);
+	vg_destroy(&g);
+}
+
+/* ---- edid-mode-sysfs --------------------------------------------------- */
+
+#define EDID_MODE	"vgpu/display_edid_mode"
+
+static void edid_mode_is(struct vg *g, const char *want)
+{
+	char buf[128];
+
+	igt_assert_lt(0, mdev_attr_read(g->uuid, EDID_MODE, buf, sizeof(buf)));
+	igt_assert_f(!strcmp(buf, want), "%s reads \"%s\", want \"%s\"\n",
+		     EDID_MODE, buf, want);
+}
+
+/* Hotplug interrupts enabled and unmasked for every head, MSI on. */
+static void hotplug_msi_on(struct vg *g)
+{
+	vg_enable_msi(g);
+	vg_wr(g, VGPU_REG_DE_PORT_IER, ~0U);
+	vg_wr(g, VGPU_REG_DE_PORT_IMR, 0);
+	vg_wr(g, VGPU_REG_DE_PORT_IIR, ~0U);
+	vfio_eventfd_wait(g->irq_fd, 0, NULL);
+}
+
+/* The hotplug of head @h arrived as an MSI, and no other head's; clear. */
+static void expect_hotplug_msi(struct vg *g, int h, const char *what)
+{
+	igt_assert_f(!vfio_eventfd_wait(g->irq_fd, 2000, NULL),
+		     "no MSI after %s\n", what);
+	igt_assert_eq_u32(vg_rd(g, VGPU_REG_DE_PORT_IIR),
+			  VGPU_DE_PORT_HOTPLUG(h));
+	vg_wr(g, VGPU_REG_DE_PORT_IIR, ~0U);
+}
+
+static void expect_no_hotplug(struct vg *g, const char *what)
+{
+	igt_assert_f(vfio_eventfd_wait(g->irq_fd, 0, NULL) == -ETIMEDOUT,
+		     "an MSI after %s\n", what);
+	igt_assert_f(!vg_rd(g, VGPU_REG_DE_PORT_IIR), "hotplug after %s\n",
+		     what);
+}
+
+/*
+ * Write "@h @w x @ht" to the knob: one replug of head @h (an MSI, the
+ * head connected), the guest's EDID the generated one preferring w x ht,
+ * the EDID region's blob the same EDID.
+ */
+static void edid_mode_set(struct vg *g, int h, u32 w, u32 ht, u32 maxw,
+			  u32 maxh)
+{
+	u8 pv[VGPU_PV_EDID_MAX], blob[VD_EDID_BLOCK];
+	char val[64], want[32];
+	struct vd_dtd t;
+	u32 size;
+
+	snprintf(val, sizeof(val), "%d %ux%u\n", h, w, ht);
+	igt_assert_eq(mdev_attr_write(g->uuid, EDID_MODE, val), 0);
+	expect_hotplug_msi(g, h, val);
+	igt_assert(vg_rd(g, VGPU_PV_HEAD_STATUS(h)) &
+		   VGPU_HEAD_STATUS_CONNECTED);
+	size = vg_rd(g, VGPU_PV_HEAD_EDID_SIZE(h));
+	igt_assert_eq_u32(size, VD_EDID_BLOCK);
+	vd_pv_edid(g, h, pv, size);
+	check_generated_edid(pv, size, w, ht, maxw, maxh);
+	/* Reduced blanking: 160 blank pixels per line. */
+	vd_dtd_decode(pv + 54, &t);
+	igt_assert_eq_u32(t.hb, 160);
+	igt_assert_eq(vfio_region_read(&g->dev, VGPU_VFIO_REGION_EDID(h),
+				       VGPU_EDID_BLOB_OFFSET, blob,
+				       sizeof(blob)), (ssize_t)sizeof(blob));
+	igt_assert_f(!memcmp(blob, pv, sizeof(blob)),
+		     "EDID region blob differs from the PV EDID\n");
+	snprintf(want, sizeof(want), "%d %ux%u", h, w, ht);
+	if (!h)
+		edid_mode_is(g, want);
+}
+
+static void edid_mode_sysfs(void *data)
+{
+	static const char * const refused[] = {
+		"1 1280x800", "4294967296 1280x800", "0 1921x1080",
+		"0 1920x1081", "0 3840x2160", "0 639x480", "0 640x479",
+		"0 0x0", "\n", "garbage", "0", "0 1280", "0 1280x",
+		"0 x800", "0 1280 800", "0  1280x800", "0 1280x800x1",
+		"0 -1280x800", "0 +1280x800", "0 0x500x800", "0 1280X800",
+		"0 1280\nx800", "0\t1280x800",
+		"0 4294968576x800",	/* 1280 + 2^32: no wrap-around */
+		"0 00000000000000000000000000000001280x800", "x 1280x800",
+	};
+	const struct vd_dtd svga = {
+		.clock_khz = 40000, .ha = 800, .hb = 256, .hso = 40,
+		.hsw = 128, .va = 600, .vb = 28, .vso = 1, .vsw = 4,
+	};
+	u8 def[VD_EDID_BLOCK], before[VD_EDID_BLOCK], pv[VD_EDID_BLOCK];
+	u8 blob[VD_EDID_BLOCK];
+	struct vg g;
+	unsigned int i;
+	int ret;
+
+	(void)data;
+	vd_start(&g, "small", NULL, 0);
+	edid_mode_is(&g, "0 1024x768");
+	vd_pv_edid(&g, 0, def, sizeof(def));
+	hotplug_msi_on(&g);
+
+	/* The operator's replug: hotplug, the new preferred timing. */
+	edid_mode_set(&g, 0, 1280, 800, 1920, 1080);
+
+	/* Refused: EINVAL, nothing changes, no hotplug. */
+	vd_pv_edid(&g, 0, before, sizeof(before));
+	for (i = 0; i < IGT_ARRAY_SIZE(refused); i++) {
+		ret = mdev_attr_write(g.uuid, EDID_MODE, refused[i]);
+		igt_assert_f(ret == -EINVAL, "\"%s\": %d, want -EINVAL\n",
+			     refused[i], ret);
+		expect_no_hotplug(&g, refused[i]);
+		vd_pv_edid(&g, 0, pv, sizeof(pv));
+		igt_assert_f(!memcmp(pv, before, sizeof(pv)),
+			     "EDID changed by \"%s\"\n", refused[i]);
+		igt_assert_eq_u32(vg_rd(&g, VGPU_PV_HEAD_EDID_SIZE(0)),
+				  VD_EDID_BLOCK);
+	}
+	edid_mode_is(&g, "0 1280x800");
+
+	/* The bounds, and a width that is not a multiple of 8. */
+	edid_mode_set(&g, 0, 1920, 1080, 1920, 1080);
+	edid_mode_set(&g, 0, 640, 480, 1920, 1080);
+	edid_mode_set(&g, 0, 1366, 768, 1920, 1080);
+
+	/* A VMM between its link down and up: EBUSY, nothing changes. */
+	igt_assert_eq(edid_wr(&g, EDID_FIELD(link_state),
+			      VFIO_DEVICE_GFX_LINK_STATE_DOWN), 0);
+	expect_hotplug_msi(&g, 0, "link down");
+	edid_mode_is(&g, "0 disconnected");
+	igt_assert_eq(mdev_attr_write(g.uuid, EDID_MODE, "0 1280x800"),
+		      -EBUSY);
+	expect_no_hotplug(&g, "a refused replug");
+	igt_assert(!connected(&g));
+	igt_assert_eq_u32(edid_rd(&g, EDID_FIELD(link_state)),
+			  VFIO_DEVICE_GFX_LINK_STATE_DOWN);
+
+	/* The VMM's own EDID. */
+	vd_edid_build(blob, &svga, "vGPU-test");
+	igt_assert_eq(edid_blob(&g, blob, VD_EDID_BLOCK), 0);
+	igt_assert_eq(edid_wr(&g, EDID_FIELD(edid_size), VD_EDID_BLOCK), 0);
+	igt_assert_eq(edid_wr(&g, EDID_FIELD(link_state),
+			      VFIO_DEVICE_GFX_LINK_STATE_UP), 0);
+	expect_hotplug_msi(&g, 0, "link up");
+	edid_mode_is(&g, "0 vmm");
+
+	/* Back to the creation EDID, byte for byte. */
+	edid_mode_set(&g, 0, 1024, 768, 1920, 1080);
+	vd_pv_edid(&g, 0, pv, sizeof(pv));
+	igt_assert_f(!memcmp(pv, def, sizeof(pv)),
+		     "1024x768 is not the EDID of creation\n");
+	vg_destroy(&g);
+
+	/* Two heads: only the head named changes. */
+	vd_start(&g, "medium", NULL, 0);
+	hotplug_msi_on(&g);
+	edid_mode_is(&g, "0 1024x768\n1 1024x768");
+	vd_pv_edid(&g, 0, def, sizeof(def));
+	edid_mode_set(&g, 1, 2560, 1600, 2560, 1600);
+	edid_mode_is(&g, "0 1024x768\n1 2560x1600");
+	vd_pv_edid(&g, 0, pv, sizeof(pv));
+	igt_assert(!memcmp(pv, def, sizeof(pv)));
+	igt_assert_eq(mdev_attr_write(g.uuid, EDID_MODE, "2 1280x800"),
+		      -EINVAL);
+	igt_assert_eq(mdev_attr_write(g.uuid, EDID_MODE, "1 2561x1600"),
+		      -EINVAL);
+	expect_no_hotplug(&g, "refused writes");
 	vg_destroy(&g);
 }
 
@@ -2530,6 +2712,8 @@ static const struct igt_subtest subtests[] = {
 	  "vblank interrupts and the frame counter run at the programmed rate" },
 	{ "edid-hotplug", edid_hotplug,
 	  "the generated EDID, EDID replacement through the VFIO region, hotplug" },
+	{ "edid-mode-sysfs", edid_mode_sysfs,
+	  "the host's display_edid_mode replugs a head with a generated EDID" },
 	{ "bad-modes", bad_modes,
 	  "invalid timings do not start the pipe and report MODE" },
 	{ "primary-argb", primary_argb,
