@@ -16,13 +16,15 @@
 
 CHANNEL=/dev/ttyS2
 mount -t debugfs debugfs /sys/kernel/debug
+# The channel stays open on fd 3: a serial port that nobody holds open
+# drops what arrives, and the host may answer before a reader opens it.
+exec 3<> "$CHANNEL"
 stty -F "$CHANNEL" raw -echo 2>/dev/null
 
-# host_request LINE: send a request, wait (60 s) for the host's answer
-# line (a line, so that it arrives whatever mode a test left the tty in).
+# host_request LINE: send a request, wait (60 s) for the host's answer.
 host_request() {
-	echo "$1" > "$CHANNEL"
-	timeout 60 head -n 1 "$CHANNEL" > /dev/null
+	echo "$1" >&3
+	read -r -t 60 _ <&3
 }
 
 echo "L2_KERNEL=$(uname -r)"
@@ -59,7 +61,7 @@ mkdir -p /tmp/results
 VGPU_HOST_CHANNEL=$CHANNEL VGPU_HOTPLUG_MODE=${VGPU_HOTPLUG_MODE:-1280x800} \
 	PATH=/bin/guest:/bin igt-run --name vgpu-guest --results /tmp/results \
 	--timeout 180 --dmesg-ignore 'hrtimer: interrupt took' \
-	/bin/guest/guest.testlist
+	/bin/guest/guest.testlist 3>&-
 echo "IGT_RUN_EXIT=$?"
 echo "@@RESULTS-JSON-BEGIN@@"
 cat /tmp/results/results.json
