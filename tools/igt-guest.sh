@@ -174,6 +174,9 @@ CONF=$OUT/igt-guest-$NAME.conf
 	echo "PER_TEST_TIMEOUT=$PTT"
 	echo "OVERALL_TIMEOUT=$((TIMEOUT - 600))"
 	echo "MULTIPLE=$MULTIPLE"
+	# For the test VM's suite: its HOME is not this one's, so it cannot
+	# find the guest kernel's cache by itself.
+	echo "GUEST_KDIR=$GUEST_KDIR"
 } > "$CONF"
 
 # The guest's output as it comes (igt_runner's progress lines), without the
@@ -224,4 +227,5 @@ if [ ! -s "$RESULT" ]; then
 fi
 log "results: $RESULT"
 python3 "$SUMMARY" "$RESULT" "$LIST"
+exit 0
 }

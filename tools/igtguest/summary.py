@@ -8,8 +8,9 @@
 
 A subtest is an igt@binary@subtest entry; dynamic subtests
 (igt@binary@subtest@dynamic) are counted apart, since their number follows
-the device (one per pipe, per plane...). Only "pass" counts as a pass
-("dmesg-warn" is a pass with kernel warnings and is shown on its own).
+the device (one per pipe, per plane...). Only "pass" counts as a pass;
+"dmesg-warn" (passed, but the kernel logged a warning meanwhile) is also
+added to it on a line of its own.
 Entries of TESTLIST without a result are counted as "notrun".
 """
 import json
@@ -34,7 +35,8 @@ def listed(path):
         for line in f:
             line = line.split("#", 1)[0].strip()
             if line.startswith("igt@"):
-                names.append(line)
+                # igt_runner's results.json has lower-case names.
+                names.append(line.lower())
     return names
 
 
@@ -53,7 +55,10 @@ def fmt(c):
 def report(label, top, dyn):
     c = counts(top)
     print("%s: %d subtests: %s" % (label, len(top), fmt(c)))
-    print("%s: PASS %d/%d" % (label, c.get("pass", 0), len(top)))
+    print("%s: PASS %d/%d (%d/%d counting dmesg-warn: passed, but the"
+          " kernel logged a warning meanwhile)"
+          % (label, c.get("pass", 0), len(top),
+             c.get("pass", 0) + c.get("dmesg-warn", 0), len(top)))
     if dyn:
         print("%s: %d dynamic subtests: %s" % (label, len(dyn), fmt(counts(dyn))))
 
