@@ -225,8 +225,12 @@ static int vgpu_drm_cursor_atomic_check(struct drm_plane *plane,
 	if (ret || !fb)
 		return ret;
 
-	/* The device has one cursor size and shows the whole image. */
-	if (fb->width != VGPU_CURSOR_SIZE || fb->height != VGPU_CURSOR_SIZE ||
+	/*
+	 * The device shows one 64x64 image with a 256-byte stride: the first
+	 * 64 lines of a 64 pixel wide framebuffer. Taller ones are fine (IGT
+	 * draws its cursors in 64x65 framebuffers), other sources are not.
+	 */
+	if (fb->width != VGPU_CURSOR_SIZE || fb->height < VGPU_CURSOR_SIZE ||
 	    new->crtc_w != VGPU_CURSOR_SIZE ||
 	    new->crtc_h != VGPU_CURSOR_SIZE ||
 	    new->src_x || new->src_y ||
