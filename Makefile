@@ -80,7 +80,7 @@ clean: ## Remove everything built
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
-		sed -E 's/^([a-z-]+):.*## (.*)/  \1\t\2/' | expand -t 14
+		sed -E 's/^([a-z-]+):.*## (.*)/  \1\t\2/' | expand -t 17
 
 # Used by tools/check.sh when it runs outside make.
 print-unit-tests:
