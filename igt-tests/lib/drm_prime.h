@@ -5,8 +5,9 @@
  * import, for which the exporter maps its pages for DMA. (DRM refuses to
  * map imported objects for user space; map the dma-buf itself.)
  *
- * The DRM uapi facts used are from include/uapi/drm/drm.h and drm_mode.h;
- * this machine has no libdrm headers. Functions return a negative errno on
+ * The few DRM uapi facts used (include/uapi/drm/drm.h, drm_mode.h) are
+ * spelled out here, so the host tests need no DRM headers; the guest tests
+ * (igt-tests/guest) use libdrm-dev's. Functions return a negative errno on
  * failure and never abort.
  */
 #ifndef DRM_PRIME_H
