@@ -149,6 +149,13 @@ fi
 # The guest-side sample, mdpy-fb, on the mdpy device.
 if [ -n "$mdpy" ] && [ -f /lib/mdpy-fb.ko ]; then
 	if insmod /lib/mdpy-fb.ko; then
+		# The framebuffer console takes the new framebuffer and draws
+		# text and a blinking cursor into it, racing the readback:
+		# release it first.
+		for v in /sys/class/vtconsole/vtcon*; do
+			grep -q "frame buffer" "$v/name" 2>/dev/null &&
+				echo 0 > "$v/bind"
+		done
 		fb=$(ls "$mdpy/graphics" 2>/dev/null | head -n 1)
 		size=$(cat "/sys/class/graphics/$fb/virtual_size" 2>/dev/null)
 		dd if=/dev/urandom of=/tmp/pattern bs=4096 count=16 2>/dev/null
