@@ -34,7 +34,7 @@ void vgpu_reset_engines(struct vgpu *vgpu, u32 engine_mask)
 	for (e = 0; e < VGPU_ENGINE_COUNT; e++)
 		if ((engine_mask & VGPU_ENGINE_MASK(e)) && vgpu->engine[e].ctx)
 			refgpu_context_kill(vgpu->engine[e].ctx);
-	vgpu_sched_cancel(vgpu, engine_mask, false);
+	vgpu_sched_cancel(vgpu, engine_mask, NULL);
 	for (e = 0; e < VGPU_ENGINE_COUNT; e++) {
 		if (!(engine_mask & VGPU_ENGINE_MASK(e)))
 			continue;
@@ -97,7 +97,7 @@ void vgpu_kill_work(struct work_struct *work)
 	for (e = 0; e < VGPU_ENGINE_COUNT; e++)
 		if (vgpu->engine[e].ctx)
 			refgpu_context_kill(vgpu->engine[e].ctx);
-	vgpu_sched_cancel(vgpu, mask, true);
+	vgpu_sched_cancel(vgpu, mask, se);
 	vgpu_sched_unblock(vgpu, mask);
 
 	spin_lock_irq(&gpu->sched_lock);

@@ -339,12 +339,16 @@ void vgpu_sched_unblock(struct vgpu *vgpu, u32 engine_mask)
  *	were killed
  * @vgpu: the vGPU
  * @engine_mask: VGPU_ENGINE_MASK() bits
- * @watchdog: the watchdog killed the vGPU's workload: publish a hang on
- *	each engine and count the kill in the scheduler; otherwise (guest
- *	reset, close) completions not yet published are dropped too
+ * @overran: the engine whose watchdog killed the vGPU's workload: publish
+ *	a hang on each engine (VGPU_HANG_OVERRAN on this one,
+ *	VGPU_HANG_COLLATERAL on the others) and count the kill in the
+ *	scheduler; NULL for a guest reset or close, which drops completions
+ *	not yet published too
  */
-void vgpu_sched_cancel(struct vgpu *vgpu, u32 engine_mask, bool watchdog)
+void vgpu_sched_cancel(struct vgpu *vgpu, u32 engine_mask,
+		       const struct vgpu_sched_engine *overran)
 {
+	bool watchdog = overran;
 	struct vgpu_gpu *gpu = vgpu->gpu;
 	struct vgpu_workload *wl, *tmp;
 	struct vgpu_vengine *ve;
@@ -359,6 +363,9 @@ void vgpu_sched_cancel(struct vgpu *vgpu, u32 engine_mask, bool watchdog)
 		if (watchdog) {
 			memset(&ve->stop, 0, sizeof(ve->stop));
 			ve->stop.reason = REFGPU_STOP_HANG;
+			ve->stop.error = e == overran->id ?
+					 VGPU_HANG_OVERRAN :
+					 VGPU_HANG_COLLATERAL;
 			ve->stop_pending = ve->present;
 		} else {
 			list_for_each_entry_safe(wl, tmp, &ve->done, node) {

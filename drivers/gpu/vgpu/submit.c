@@ -85,7 +85,8 @@ void vgpu_submit_fini(struct vgpu *vgpu)
  * vgpu_engine_set_error() - stop an engine in a guest-visible error state
  * @ve: the engine
  * @class: enum vgpu_engine_error_class
- * @reason: enum vgpu_audit_reason for the audit class, else 0
+ * @reason: enum vgpu_audit_reason for the audit class, enum
+ *	vgpu_hang_reason for the hang class, else 0
  * @in_batch: @addr is a graphics address in a batch, else a ring offset
  * @addr: where
  * @cmd: the offending command's first dword
@@ -442,7 +443,13 @@ static u32 vgpu_publish_engine(struct vgpu_vengine *ve)
 				      stop.fault_addr, stop.header);
 		break;
 	default:
-		vgpu_engine_set_error(ve, VGPU_ERROR_CLASS_HANG, 0,
+		/*
+		 * Only vgpu_sched_cancel() marks an engine collateral; the
+		 * GPU's own watchdog stops just the engine that hung.
+		 */
+		vgpu_engine_set_error(ve, VGPU_ERROR_CLASS_HANG,
+				      stop.error == VGPU_HANG_COLLATERAL ?
+				      VGPU_HANG_COLLATERAL : VGPU_HANG_OVERRAN,
 				      stop.in_batch, stop.cmd_addr,
 				      stop.header);
 		break;

@@ -119,7 +119,7 @@ static void vgpu_vfio_close(struct vfio_device *vdev)
 	for (e = 0; e < VGPU_ENGINE_COUNT; e++)
 		if (vgpu->engine[e].ctx)
 			refgpu_context_kill(vgpu->engine[e].ctx);
-	vgpu_sched_cancel(vgpu, all, false);
+	vgpu_sched_cancel(vgpu, all, NULL);
 	mutex_unlock(&vgpu->lock);
 
 	/* Pipes off, framebuffers unpinned, dma-bufs revoked. */

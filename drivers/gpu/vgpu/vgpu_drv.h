@@ -709,7 +709,8 @@ int vgpu_sched_attach(struct vgpu *vgpu);
 void vgpu_sched_detach(struct vgpu *vgpu);
 void vgpu_sched_queue(struct vgpu_vengine *ve, struct vgpu_workload *wl);
 void vgpu_sched_block(struct vgpu *vgpu, u32 engine_mask);
-void vgpu_sched_cancel(struct vgpu *vgpu, u32 engine_mask, bool reset);
+void vgpu_sched_cancel(struct vgpu *vgpu, u32 engine_mask,
+		       const struct vgpu_sched_engine *overran);
 void vgpu_sched_unblock(struct vgpu *vgpu, u32 engine_mask);
 extern const struct refgpu_context_ops vgpu_context_ops;
 

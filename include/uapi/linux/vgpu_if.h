@@ -296,7 +296,7 @@ enum vgpu_engine {
 /* "VGPUPVIF" in little-endian byte order. */
 #define VGPU_PV_MAGIC			0x4649565055504756ULL
 #define VGPU_PV_VERSION_MAJOR		1
-#define VGPU_PV_VERSION_MINOR		0
+#define VGPU_PV_VERSION_MINOR		1
 
 #define VGPU_PV_MAGIC_LO		VGPU_PV(0x000)
 #define VGPU_PV_MAGIC_HI		VGPU_PV(0x004)
@@ -347,6 +347,18 @@ enum vgpu_engine_error_class {
 	VGPU_ERROR_CLASS_AUDIT = 1,	/* refused by the command audit */
 	VGPU_ERROR_CLASS_HANG = 2,	/* killed by the watchdog */
 	VGPU_ERROR_CLASS_FAULT = 3,	/* GGTT entry not present at run time */
+};
+
+/*
+ * Reason field of a VGPU_ERROR_CLASS_HANG error (interface 1.1; 1.0 hosts
+ * report 0): whether this engine's own work overran the watchdog, or the
+ * engine was stopped because another engine of the vGPU overran (its work
+ * is innocent and can be submitted again after the reset).
+ */
+enum vgpu_hang_reason {
+	VGPU_HANG_UNKNOWN = 0,
+	VGPU_HANG_OVERRAN = 1,
+	VGPU_HANG_COLLATERAL = 2,
 };
 
 /* Per-head block. */
