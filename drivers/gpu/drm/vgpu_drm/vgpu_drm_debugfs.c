@@ -86,11 +86,35 @@ static void vgpu_drm_info_ggtt(struct seq_file *m, struct vgpu_drm_ggtt *ggtt)
 	mutex_unlock(&ggtt->lock);
 }
 
+static void vgpu_drm_info_engine(struct seq_file *m,
+				 struct vgpu_drm_engine *engine, bool present)
+{
+	mutex_lock(&engine->lock);
+	seq_printf(m, "%s engine:\n", vgpu_drm_engine_name(engine->id));
+	seq_printf(m, "  ring: %#llx tail %#x\n", engine->ring_gfx,
+		   engine->tail);
+	seq_printf(m, "  seqno: %u, completed %u\n", engine->seqno,
+		   engine->hws_vaddr ? vgpu_drm_engine_hws_seqno(engine) : 0);
+	seq_printf(m, "  inflight: %u%s\n", engine->inflight,
+		   engine->wedged ? ", wedged" : "");
+	seq_printf(m, "  submitted: %llu\n", engine->submitted);
+	seq_printf(m, "  failed: %llu\n", engine->failed);
+	seq_printf(m, "  replayed: %llu\n", engine->replayed);
+	seq_printf(m, "  resets: %llu\n", engine->resets);
+	if (present)
+		seq_printf(m, "  error: %#x (count %u)\n",
+			   vgpu_drm_read(engine->vdev,
+					 VGPU_PV_ENGINE_ERROR(engine->id)),
+			   vgpu_drm_read(engine->vdev,
+					 VGPU_PV_ENGINE_ERROR_COUNT(engine->id)));
+	mutex_unlock(&engine->lock);
+}
+
 static int vgpu_drm_info_show(struct seq_file *m, void *data)
 {
 	struct drm_info_node *node = m->private;
 	struct vgpu_drm_device *vdev = to_vgpu_drm(node->minor->dev);
-	unsigned int h;
+	unsigned int h, e;
 	bool present;
 	int idx;
 
@@ -103,6 +127,9 @@ static int vgpu_drm_info_show(struct seq_file *m, void *data)
 		seq_puts(m, "device: gone\n");
 	for (h = 0; h < vdev->pv.num_heads; h++)
 		vgpu_drm_info_head(m, vdev, &vdev->heads[h], present);
+	for (e = 0; e < VGPU_ENGINE_COUNT; e++)
+		if (vdev->engines[e].present)
+			vgpu_drm_info_engine(m, &vdev->engines[e], present);
 	if (present)
 		drm_dev_exit(idx);
 	vgpu_drm_info_ggtt(m, &vdev->ggtt);

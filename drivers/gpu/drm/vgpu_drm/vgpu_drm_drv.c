@@ -2,9 +2,10 @@
 /*
  * The PCI driver: probe reads and checks the PV info page, balloons the
  * GGTT, builds the KMS objects (one set per head) or, for a type without
- * heads, a render-only device, and tells the host it is ready. Remove turns
- * the display off, unplugs the DRM device (open files stay valid and fail
- * with -ENODEV), clears every GGTT entry and tells the host it is gone.
+ * heads, a render-only device, sets up a ring per engine and tells the
+ * host it is ready. Remove turns the display off, unplugs the DRM device
+ * (open files stay valid and fail with -ENODEV), fails the work left on the
+ * rings, clears every GGTT entry and tells the host it is gone.
  */
 #include <linux/bitops.h>
 #include <linux/dma-mapping.h>
@@ -47,6 +48,10 @@ DEFINE_DRM_GEM_FOPS(vgpu_drm_fops);
 	.prime_fd_to_handle = drm_gem_prime_fd_to_handle,		\
 	.gem_prime_import_sg_table = drm_gem_shmem_prime_import_sg_table, \
 	.gem_prime_mmap = drm_gem_prime_mmap,				\
+	.open = vgpu_drm_render_open,					\
+	.postclose = vgpu_drm_render_postclose,				\
+	.ioctls = vgpu_drm_render_ioctls,				\
+	.num_ioctls = VGPU_DRM_NUM_IOCTLS,				\
 	.debugfs_init = vgpu_drm_debugfs_init,				\
 	.name = VGPU_DRM_NAME,						\
 	.desc = VGPU_DRM_DESC,						\
@@ -271,7 +276,13 @@ static int vgpu_drm_pv_read(struct pci_dev *pdev, void __iomem *mmio,
 	return vgpu_drm_pv_read_ranges(pdev, mmio, pv);
 }
 
-static u64 vgpu_drm_slice_size(const struct vgpu_drm_pv *pv)
+/**
+ * vgpu_drm_slice_size() - bytes of graphics memory the vGPU owns
+ * @pv: the PV facts
+ *
+ * Return: the sum of the slice's ranges.
+ */
+u64 vgpu_drm_slice_size(const struct vgpu_drm_pv *pv)
 {
 	u64 size = 0;
 	unsigned int i;
@@ -333,9 +344,12 @@ static int vgpu_drm_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		if (ret)
 			return ret;
 	}
-	ret = vgpu_drm_irq_init(vdev);
+	ret = vgpu_drm_engines_init(vdev);
 	if (ret)
 		return ret;
+	ret = vgpu_drm_irq_init(vdev);
+	if (ret)
+		goto err_engines;
 	ret = drm_dev_register(&vdev->drm, 0);
 	if (ret)
 		goto err_irq;
@@ -352,6 +366,8 @@ static int vgpu_drm_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 
 err_irq:
 	vgpu_drm_irq_fini(vdev);
+err_engines:
+	vgpu_drm_engines_fini(vdev);
 	return ret;
 }
 
@@ -369,6 +385,8 @@ static void vgpu_drm_remove(struct pci_dev *pdev)
 	for (h = 0; h < vdev->pv.num_heads; h++)
 		vgpu_drm_crtc_hw_fini(vdev, &vdev->heads[h]);
 	vgpu_drm_irq_fini(vdev);
+	/* Work still on the rings fails; its objects are released. */
+	vgpu_drm_engines_fini(vdev);
 	vgpu_drm_ggtt_hw_fini(&vdev->ggtt);
 	vgpu_drm_write(vdev, VGPU_PV_G2V_NOTIFY, VGPU_G2V_DRIVER_UNLOAD);
 }

@@ -5,6 +5,7 @@
  * <linux/vgpu_if.h>.
  *
  * Lock order: modeset locks -> ggtt.lock -> shmem pages_lock;
+ * bo reservations -> engine.lock -> ggtt.lock;
  * irq_lock (a spinlock, IMR/IER shadows) is innermost and taken from any
  * context.
  */
@@ -12,13 +13,16 @@
 #define _VGPU_DRM_DRV_H_
 
 #include <linux/atomic.h>
+#include <linux/dma-fence.h>
 #include <linux/io.h>
+#include <linux/kref.h>
 #include <linux/ktime.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
+#include <linux/xarray.h>
 #include <linux/vgpu_if.h>
 
 #include <drm/drm_connector.h>
@@ -28,6 +32,7 @@
 #include <drm/drm_gem_shmem_helper.h>
 #include <drm/drm_mm.h>
 #include <drm/drm_plane.h>
+#include <drm/vgpu_drm.h>
 
 #define VGPU_DRM_NAME		"vgpu_drm"
 #define VGPU_DRM_DESC		"Mediated vGPU guest driver"
@@ -99,12 +104,127 @@ struct vgpu_drm_ggtt {
  * @bind_count: users of the binding: plane states that scan it out or
  *		are about to (ggtt.lock)
  * @bound_link: entry of vgpu_drm_ggtt.bound while bound (ggtt.lock)
+ * @render_bound: one of @bind_count is the render uAPI's, which keeps the
+ *		  object at its address until it is freed (ggtt.lock)
  */
 struct vgpu_drm_bo {
 	struct drm_gem_shmem_object base;
 	struct drm_mm_node node;
 	unsigned int bind_count;
 	struct list_head bound_link;
+	bool render_bound;
+};
+
+/* Jobs one engine has on its ring at most; more submissions wait. */
+#define VGPU_DRM_MAX_INFLIGHT	64
+/* Objects one submission may list. */
+#define VGPU_DRM_MAX_BOS	256
+
+/**
+ * struct vgpu_drm_ctx - a render context: the error accounting of a
+ *	client's work stream (the device has one address space)
+ * @ref: held by the file's table and by each job on a ring
+ * @id: its number in the file
+ * @submitted: jobs queued
+ * @completed: jobs finished without error
+ * @failed: jobs that failed (refused, hung, faulted)
+ * @error_lock: protects the three fields below
+ * @last_error: VGPU_PV_ENGINE_ERROR of the last failure
+ * @last_error_cmd: its offending command's first dword
+ * @last_error_addr: where that command was
+ */
+struct vgpu_drm_ctx {
+	struct kref ref;
+	u32 id;
+	atomic64_t submitted;
+	atomic64_t completed;
+	atomic64_t failed;
+	spinlock_t error_lock; /* see @error_lock above */
+	u32 last_error;
+	u32 last_error_cmd;
+	u64 last_error_addr;
+};
+
+/**
+ * struct vgpu_drm_file - per-open state of the render uAPI
+ * @ctxs: the file's contexts by id; 0 exists from open to close
+ */
+struct vgpu_drm_file {
+	struct xarray ctxs;
+};
+
+struct vgpu_drm_engine;
+
+/**
+ * struct vgpu_drm_job - one submission on an engine's ring
+ * @fence: signalled when it finishes; its release frees the job
+ * @engine: where it runs
+ * @ctx: the context it is accounted to (a reference)
+ * @bos: the objects it uses, batch included, each once (references)
+ * @bo_count: entries of @bos
+ * @batch_gfx: graphics address of the batch's first command
+ * @link: entry of engine.jobs, oldest first (engine.lock)
+ */
+struct vgpu_drm_job {
+	struct dma_fence fence;
+	struct vgpu_drm_engine *engine;
+	struct vgpu_drm_ctx *ctx;
+	struct drm_gem_object **bos;
+	unsigned int bo_count;
+	u64 batch_gfx;
+	struct list_head link;
+};
+
+/**
+ * struct vgpu_drm_engine - one engine's ring and the jobs on it
+ * @vdev: the device
+ * @id: enum vgpu_engine
+ * @present: the vGPU has the engine and its ring is set up
+ * @lock: protects the ring, the fields below and the engine's registers
+ * @ring: the ring's object, bound and mapped for the driver's life
+ * @ring_vaddr: its kernel mapping
+ * @ring_gfx: its graphics address
+ * @hws: the status page's object
+ * @hws_vaddr: its kernel mapping
+ * @hws_gfx: its graphics address
+ * @tail: ring offset where the next job goes
+ * @seqno: the last seqno given to a job
+ * @jobs: jobs on the ring, oldest first
+ * @inflight: entries of @jobs (read unlocked by waiters)
+ * @wedged: a reset failed or the device is gone: submissions fail
+ * @space_wq: submitters waiting for @inflight to drop
+ * @fence_context: the engine's dma-fence timeline
+ * @fence_lock: the lock of the jobs' fences
+ * @work: retires and recovers after the engine's interrupts
+ * @submitted: jobs queued
+ * @failed: jobs that failed
+ * @replayed: jobs put on the ring again after a reset
+ * @resets: engine resets after an error
+ */
+struct vgpu_drm_engine {
+	struct vgpu_drm_device *vdev;
+	unsigned int id;
+	bool present;
+	struct mutex lock; /* see @lock above */
+	struct vgpu_drm_bo *ring;
+	u32 *ring_vaddr;
+	u64 ring_gfx;
+	struct vgpu_drm_bo *hws;
+	u32 *hws_vaddr;
+	u64 hws_gfx;
+	u32 tail;
+	u32 seqno;
+	struct list_head jobs;
+	unsigned int inflight;
+	bool wedged;
+	wait_queue_head_t space_wq;
+	u64 fence_context;
+	spinlock_t fence_lock; /* see @fence_lock above */
+	struct work_struct work;
+	u64 submitted;
+	u64 failed;
+	u64 replayed;
+	u64 resets;
 };
 
 /**
@@ -161,6 +281,7 @@ struct vgpu_drm_head {
  * @pipe_ier: DE_PIPE_IER of each pipe as written
  * @irq: Linux interrupt number, or -1 before it is requested
  * @hotplug_work: sends the hotplug uevent outside the interrupt
+ * @engines: indexed by enum vgpu_engine; those of pv.engine_mask present
  * @heads: the first pv.num_heads are used
  */
 struct vgpu_drm_device {
@@ -174,6 +295,7 @@ struct vgpu_drm_device {
 	u32 pipe_ier[VGPU_MAX_PIPES];
 	int irq;
 	struct work_struct hotplug_work;
+	struct vgpu_drm_engine engines[VGPU_ENGINE_COUNT];
 	struct vgpu_drm_head heads[VGPU_MAX_PIPES];
 };
 
@@ -209,6 +331,9 @@ static inline void vgpu_drm_write(struct vgpu_drm_device *vdev, u32 reg,
 	writel(val, vdev->mmio + reg);
 }
 
+/* vgpu_drm_drv.c */
+u64 vgpu_drm_slice_size(const struct vgpu_drm_pv *pv);
+
 /* vgpu_drm_ggtt.c */
 int vgpu_drm_ggtt_init(struct vgpu_drm_device *vdev);
 int vgpu_drm_ggtt_insert(struct vgpu_drm_ggtt *ggtt, struct vgpu_drm_bo *bo,
@@ -224,6 +349,25 @@ int vgpu_drm_dumb_create(struct drm_file *file, struct drm_device *drm,
 int vgpu_drm_bo_bind(struct vgpu_drm_device *vdev, struct vgpu_drm_bo *bo);
 void vgpu_drm_bo_unbind(struct vgpu_drm_device *vdev, struct vgpu_drm_bo *bo);
 u64 vgpu_drm_bo_gfx(struct vgpu_drm_device *vdev, struct vgpu_drm_bo *bo);
+int vgpu_drm_bo_bind_render(struct vgpu_drm_device *vdev,
+			    struct vgpu_drm_bo *bo, u64 *gfx);
+
+/* vgpu_drm_engine.c */
+int vgpu_drm_engines_init(struct vgpu_drm_device *vdev);
+void vgpu_drm_engines_fini(struct vgpu_drm_device *vdev);
+int vgpu_drm_engine_queue(struct vgpu_drm_engine *engine,
+			  struct vgpu_drm_job *job);
+void vgpu_drm_jobs_release(struct list_head *done);
+void vgpu_drm_engine_irq(struct vgpu_drm_engine *engine);
+const char *vgpu_drm_engine_name(unsigned int id);
+u32 vgpu_drm_engine_hws_seqno(struct vgpu_drm_engine *engine);
+
+/* vgpu_drm_render.c */
+#define VGPU_DRM_NUM_IOCTLS	(DRM_VGPU_SUBMIT + 1)
+extern const struct drm_ioctl_desc vgpu_drm_render_ioctls[VGPU_DRM_NUM_IOCTLS];
+int vgpu_drm_render_open(struct drm_device *drm, struct drm_file *file);
+void vgpu_drm_render_postclose(struct drm_device *drm, struct drm_file *file);
+void vgpu_drm_ctx_put(struct vgpu_drm_ctx *ctx);
 
 /* vgpu_drm_irq.c */
 int vgpu_drm_irq_init(struct vgpu_drm_device *vdev);

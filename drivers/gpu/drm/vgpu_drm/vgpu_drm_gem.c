@@ -27,6 +27,10 @@ static void vgpu_drm_gem_free(struct drm_gem_object *obj)
 
 	/* Plane states hold references, so nothing can still scan it out. */
 	mutex_lock(&vdev->ggtt.lock);
+	if (bo->render_bound) {
+		bo->render_bound = false;
+		bo->bind_count--;
+	}
 	if (drm_mm_node_allocated(&bo->node)) {
 		drm_WARN_ON_ONCE(obj->dev, bo->bind_count);
 		vgpu_drm_ggtt_remove(&vdev->ggtt, bo);
@@ -165,4 +169,41 @@ u64 vgpu_drm_bo_gfx(struct vgpu_drm_device *vdev, struct vgpu_drm_bo *bo)
 	gfx = bo->node.start;
 	mutex_unlock(&vdev->ggtt.lock);
 	return gfx;
+}
+
+/**
+ * vgpu_drm_bo_bind_render() - keep @bo bound for the render uAPI
+ * @vdev: the device
+ * @bo: the object
+ * @gfx: its graphics address
+ *
+ * The first call binds; the binding lasts until the object is freed, so
+ * the address a client learnt stays valid for the object's life.
+ *
+ * Return: 0 or a negative errno.
+ */
+int vgpu_drm_bo_bind_render(struct vgpu_drm_device *vdev,
+			    struct vgpu_drm_bo *bo, u64 *gfx)
+{
+	bool bound;
+	int ret;
+
+	mutex_lock(&vdev->ggtt.lock);
+	bound = bo->render_bound;
+	*gfx = bo->node.start;
+	mutex_unlock(&vdev->ggtt.lock);
+	if (bound)
+		return 0;
+
+	ret = vgpu_drm_bo_bind(vdev, bo);
+	if (ret)
+		return ret;
+	mutex_lock(&vdev->ggtt.lock);
+	/* Two first uses raced: keep one of their bindings. */
+	if (bo->render_bound)
+		bo->bind_count--;
+	bo->render_bound = true;
+	*gfx = bo->node.start;
+	mutex_unlock(&vdev->ggtt.lock);
+	return 0;
 }

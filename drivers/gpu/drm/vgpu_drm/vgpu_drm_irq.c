@@ -3,7 +3,8 @@
  * Interrupts: one MSI vector (INTx when MSI is unavailable) and the
  * Gen8-shaped master/IIR/IMR/IER groups of <linux/vgpu_if.h>. The handler
  * runs in hard interrupt context: vblank and CRC are delivered from here,
- * hotplug goes to a work item (it probes the connectors, which sleeps).
+ * hotplug goes to a work item (it probes the connectors, which sleeps), and
+ * so do engine events (retiring a job drops object references).
  */
 #include <linux/interrupt.h>
 #include <linux/pci.h>
@@ -82,6 +83,28 @@ static void vgpu_drm_irq_port(struct vgpu_drm_device *vdev, u32 iir)
 		schedule_work(&vdev->hotplug_work);
 }
 
+/* User and error interrupts of the present engines. */
+static u32 vgpu_drm_gt_mask(struct vgpu_drm_device *vdev)
+{
+	u32 mask = 0;
+	unsigned int e;
+
+	for (e = 0; e < VGPU_ENGINE_COUNT; e++)
+		if (vdev->engines[e].present)
+			mask |= VGPU_GT_IRQ_USER(e) | VGPU_GT_IRQ_ERROR(e);
+	return mask;
+}
+
+static void vgpu_drm_irq_gt(struct vgpu_drm_device *vdev, u32 iir)
+{
+	unsigned int e;
+
+	for (e = 0; e < VGPU_ENGINE_COUNT; e++)
+		if (vdev->engines[e].present &&
+		    iir & (VGPU_GT_IRQ_USER(e) | VGPU_GT_IRQ_ERROR(e)))
+			vgpu_drm_engine_irq(&vdev->engines[e]);
+}
+
 static irqreturn_t vgpu_drm_irq_handler(int irq, void *arg)
 {
 	struct vgpu_drm_device *vdev = arg;
@@ -110,10 +133,10 @@ static irqreturn_t vgpu_drm_irq_handler(int irq, void *arg)
 		vgpu_drm_write(vdev, VGPU_REG_DE_PORT_IIR, iir);
 		vgpu_drm_irq_port(vdev, iir);
 	}
-	/* Engine events are never enabled yet (engines are the next step). */
 	if (master & (VGPU_MASTER_IRQ_RENDER | VGPU_MASTER_IRQ_COPY)) {
 		iir = vgpu_drm_read(vdev, VGPU_REG_GT_IIR(0));
 		vgpu_drm_write(vdev, VGPU_REG_GT_IIR(0), iir);
+		vgpu_drm_irq_gt(vdev, iir);
 	}
 	vgpu_drm_write(vdev, VGPU_REG_MASTER_IRQ, VGPU_MASTER_IRQ_ENABLE);
 	return IRQ_HANDLED;
@@ -153,6 +176,7 @@ int vgpu_drm_irq_init(struct vgpu_drm_device *vdev)
 {
 	struct pci_dev *pdev = vdev->pdev;
 	u32 hotplug = vgpu_drm_hotplug_mask(vdev);
+	u32 gt = vgpu_drm_gt_mask(vdev);
 	unsigned int p;
 	int ret;
 
@@ -173,6 +197,8 @@ int vgpu_drm_irq_init(struct vgpu_drm_device *vdev)
 					 true);
 	vgpu_drm_write(vdev, VGPU_REG_DE_PORT_IER, hotplug);
 	vgpu_drm_write(vdev, VGPU_REG_DE_PORT_IMR, ~hotplug);
+	vgpu_drm_write(vdev, VGPU_REG_GT_IER(0), gt);
+	vgpu_drm_write(vdev, VGPU_REG_GT_IMR(0), ~gt);
 	vgpu_drm_write(vdev, VGPU_REG_MASTER_IRQ, VGPU_MASTER_IRQ_ENABLE);
 	return 0;
 }
