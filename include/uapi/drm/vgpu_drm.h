@@ -15,7 +15,16 @@
 #ifndef _UAPI_VGPU_DRM_H_
 #define _UAPI_VGPU_DRM_H_
 
+/*
+ * Userspace finds drm.h next to this header once installed (or in
+ * libdrm's include directory); a kernel build of this tree finds it
+ * among the kernel's uapi headers.
+ */
+#ifdef __KERNEL__
 #include <drm/drm.h>
+#else
+#include "drm.h"
+#endif
 
 #if defined(__cplusplus)
 extern "C" {
