@@ -30,6 +30,9 @@ USER_LDFLAGS	:= -static
 # builds it); named here so that any fragment can use it whatever the order
 # the fragments are included in.
 LIBIGT		:= $(BUILD)/obj/igt-tests/libigt.a
+# Guest userspace on a vGPU (tools/vgpu-guest/build.mk builds it), for the
+# same reason.
+LIBVGPUGUEST	:= $(BUILD)/obj/vgpu-guest/libvgpuguest.a
 
 # Filled in by the build.mk fragments.
 USER_BINS	:=
