@@ -46,6 +46,15 @@ subtest_tmp_is_tmpfs() {
 	igt_assert test -w /tmp
 }
 
+subtest_dev_fd_links() {
+	# What udev makes on a normal system; libvirt hands mdevctl its
+	# settings through /dev/stdin.
+	igt_assert_eq "$(readlink /dev/fd)" /proc/self/fd
+	igt_assert_eq "$(echo through-stdin | cat /dev/stdin)" through-stdin
+	igt_assert_eq "$(sh -c 'echo out > /dev/stdout')" out
+	igt_assert_eq "$(sh -c 'echo err > /dev/stderr' 2>&1)" err
+}
+
 subtest_kernel_modprobe_chroot() {
 	# request_module() must reach the chroot's modprobe and its
 	# /run/modprobe.d, not busybox's in the initramfs.
@@ -94,6 +103,8 @@ igt_subtest root-readonly-9p subtest_root_readonly_9p \
 igt_subtest results-writable subtest_results_writable \
 	"RESULTS_DIR is writable"
 igt_subtest tmp-is-tmpfs subtest_tmp_is_tmpfs "/tmp and /run are tmpfs"
+igt_subtest dev-fd-links subtest_dev_fd_links \
+	"/dev/fd, /dev/stdin, /dev/stdout and /dev/stderr work"
 igt_subtest kernel-modprobe-chroot subtest_kernel_modprobe_chroot \
 	"The kernel's module requests go through the chroot's modprobe"
 igt_subtest vfio-loaded subtest_vfio_loaded \
