@@ -27,11 +27,11 @@
 #   --name NAME     results-NAME.json instead of results-DRIVER.json
 #
 # Steps: the payload (igt_runner, the listed binaries, their shared-library
-# closure from ldd, ld.so, fontconfig's files and the DejaVu fonts for
-# cairo's text) is packed as build/igt-guest/payload-NAME.tar.gz; the guest's
-# half is tools/vm/guest/igt-guest-l2.sh. At the end the pass/fail/skip
-# counts are printed (tools/igtguest/summary.py). Exit status: 0 when
-# results.json came back (whatever the test results), 1 otherwise.
+# closure from ldd and ld.so by tools/payload-closure.sh, fontconfig and
+# DejaVu for cairo's text) is packed as build/igt-guest/payload-NAME.tar.gz;
+# the guest's half is tools/vm/guest/igt-guest-l2.sh. At the end the
+# pass/fail/skip counts are printed (tools/igtguest/summary.py). Exit status:
+# 0 when results.json came back (whatever the test results), 1 otherwise.
 set -u
 {
 
@@ -132,28 +132,12 @@ grep -v -e '^[[:space:]]*#' -e '^[[:space:]]*$' "$LIST" \
 	> "$STAGE/igt/igt-guest.testlist"
 
 # The shared-library closure, as ldd resolves it here (IGT's own libraries
-# through the build's run path), and the dynamic loader at the path the
-# binaries name.
-interp=
-deps=$(for f in "$IGT/runner/igt_runner" "${BINS[@]/#/$IGT/tests/}"; do
-	ldd "$f" || echo "ldd failed on $f"
-done)
-bad=$(echo "$deps" | grep -e 'not found' -e 'ldd failed')
-[ -z "$bad" ] || die "unresolved libraries:
-$bad"
-libs=$(echo "$deps" |
-	awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' |
-	sort -u)
-for l in $libs; do
-	case $l in
-	*/ld-linux*) interp=$l ;;
-	*) cp -L "$l" "$STAGE/igt/lib/" || die "cannot copy $l" ;;
-	esac
-done
-[ -n "$interp" ] || die "no dynamic loader found by ldd"
-cp -L "$interp" "$STAGE/lib64/$(basename "$interp")"
-# Guest memory is RAM: no debug information.
-strip --strip-debug "$STAGE"/igt/tests/* "$STAGE"/igt/lib/* 2>/dev/null
+# through the build's run path), in igt/lib, and the dynamic loader at the
+# path the binaries name; no debug information (guest memory is RAM).
+nlibs=$("$ROOT/tools/payload-closure.sh" --flat igt/lib "$STAGE" \
+	"$IGT/runner/igt_runner" "${BINS[@]/#/$IGT/tests/}") ||
+	die "cannot collect the shared libraries"
+strip --strip-debug "$STAGE"/igt/tests/* 2>/dev/null
 # cairo's text (test patterns, kms_setmode) needs fontconfig and a font.
 cp -r /etc/fonts "$STAGE/etc/" 2>/dev/null
 [ -d /usr/share/fonts/truetype/dejavu ] &&
@@ -162,7 +146,7 @@ PAYLOAD=$OUT/payload-$NAME.tar.gz
 tar -C "$STAGE" -czf "$PAYLOAD" --owner=0 --group=0 . ||
 	die "cannot pack the payload"
 rm -rf "$STAGE"
-log "payload: ${#BINS[@]} binaries, $(echo "$libs" | wc -l) libraries," \
+log "payload: ${#BINS[@]} binaries, $nlibs libraries," \
 	"$(du -k "$PAYLOAD" | cut -f1) KiB ($PAYLOAD)"
 
 # What the guest reads: the driver, the runner's limits. igt_runner stops
