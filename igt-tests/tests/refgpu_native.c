@@ -10,6 +10,7 @@
  *
  * Runs in the test VM (tools/vm/suites/refgpu.sh) with refgpu.ko loaded.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -30,6 +31,7 @@ typedef __u32 u32;
 typedef __u64 u64;
 
 #define DEBUGFS		"/sys/kernel/debug/refgpu"
+#define PCI_DRIVER	"/sys/bus/pci/drivers/refgpu"
 #define RENDER		VGPU_ENGINE_RENDER
 #define COPY		VGPU_ENGINE_COPY
 #define RGBA		(VGPU_BLT_WRITE_ALPHA | VGPU_BLT_WRITE_RGB)
@@ -283,17 +285,53 @@ static void fixture(void *data)
 		      "refgpu.ko is not loaded (or debugfs is not mounted)\n");
 }
 
+/* The first line of a sysfs attribute of PCI function @bdf, as a number. */
+static unsigned long pci_attr(const char *bdf, const char *attr)
+{
+	char path[256];
+	unsigned long v = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/%s", bdf, attr);
+	f = fopen(path, "r");
+	igt_assert_f(f, "cannot open %s\n", path);
+	igt_assert_eq(fscanf(f, "%lx", &v), 1);
+	fclose(f);
+	return v;
+}
+
+/*
+ * The PCI functions the driver is bound to (the links named after them in
+ * its sysfs directory): QEMU's edu device, 1234:11e8. Returns how many.
+ */
+static int bound_functions(void)
+{
+	struct dirent *de;
+	int n = 0;
+	DIR *d;
+
+	d = opendir(PCI_DRIVER);
+	igt_assert_f(d, "no PCI driver refgpu\n");
+	while ((de = readdir(d))) {
+		if (strncmp(de->d_name, "0000:", 5))
+			continue;
+		igt_assert_eq_u32(pci_attr(de->d_name, "vendor"), 0x1234);
+		igt_assert_eq_u32(pci_attr(de->d_name, "device"), 0x11e8);
+		n++;
+	}
+	closedir(d);
+	return n;
+}
+
 /* ---- subtests ---- */
 
 static void device_and_info(void *data)
 {
 	struct refgpu_native_info info;
-	struct stat st;
 	int fd = gpu_open(0);
 
 	(void)data;
-	igt_assert_eq(stat("/sys/devices/platform/refgpu.0", &st), 0);
-	igt_assert(S_ISDIR(st.st_mode));
+	igt_assert_lt(0, bound_functions());
 	gpu_info(fd, &info);
 	igt_assert_eq_u64(info.gfx_size, VGPU_GFX_ADDR_SPACE_SIZE);
 	igt_assert_eq_u32(info.engine_mask, 3);
@@ -1214,7 +1252,8 @@ static void second_gpu(void *data)
 
 	(void)data;
 	igt_require_f(!stat(DEBUGFS "/refgpu.1/native", &s),
-		      "only one reference GPU (count=1)\n");
+		      "only one reference GPU (run-vm --refgpus 1)\n");
+	igt_assert_lt(1, bound_functions());
 	fd = gpu_open(1);
 	run_after_reset(fd, COPY);
 	run_after_reset(fd, RENDER);
@@ -1374,7 +1413,7 @@ static void stress_controls(void *data)
 
 static const struct igt_subtest subtests[] = {
 	{ "device-and-info", device_and_info,
-	  "refgpu.0 is a platform device with 4 GiB and two engines" },
+	  "refgpu.0 is a bound PCI function with 4 GiB and two engines" },
 	{ "buffers-and-ptes", buffers_and_ptes,
 	  "buffers get disjoint mapped ranges; freeing clears them" },
 	{ "store-both-engines", store_both_engines,
@@ -1428,7 +1467,7 @@ static const struct igt_subtest subtests[] = {
 	{ "both-engines-at-once", both_engines_at_once,
 	  "render runs while copy is busy" },
 	{ "second-gpu", second_gpu,
-	  "the second reference GPU (count=2) works too" },
+	  "the second reference GPU (a second PCI function) works too" },
 	{ "close-while-running", close_while_running,
 	  "closing a file with a running context cleans up" },
 	{ "pte-churn-while-running", pte_churn_while_running,

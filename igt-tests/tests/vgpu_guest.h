@@ -11,7 +11,6 @@
 #define VGPU_GUEST_H
 
 #include <errno.h>
-#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,25 +94,25 @@ static inline double vg_now(void)
 }
 
 /*
- * The first mdev parent whose name starts with @prefix and that has a type
- * ending in "-@suffix".
+ * The first mdev parent (in name order) with the type "@driver-@suffix".
+ * The mdev core names a type after its parent's driver ("refgpu-small",
+ * "mtty-2"); the parent is named after its device, a PCI address for the
+ * reference GPU.
  */
-static inline int vg_find_type_of(const char *prefix, const char *suffix,
+static inline int vg_find_type_of(const char *driver, const char *suffix,
 				  char *parent, size_t plen, char *type,
 				  size_t tlen)
 {
 	char **parents = NULL, **types = NULL;
-	char pat[64];
+	char name[64];
 	int np, nt, i, j, ret = -ENOENT;
 
-	snprintf(pat, sizeof(pat), "*-%s", suffix);
+	snprintf(name, sizeof(name), "%s-%s", driver, suffix);
 	np = mdev_list_parents(&parents);
 	for (i = 0; i < np && ret; i++) {
-		if (strncmp(parents[i], prefix, strlen(prefix)))
-			continue;
 		nt = mdev_list_types(parents[i], &types);
 		for (j = 0; j < nt; j++) {
-			if (!fnmatch(pat, types[j], 0)) {
+			if (!strcmp(name, types[j])) {
 				snprintf(parent, plen, "%s", parents[i]);
 				snprintf(type, tlen, "%s", types[j]);
 				ret = 0;

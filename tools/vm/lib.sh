@@ -173,6 +173,30 @@ vm_insmod() {
 	insmod "$ko" "$@"
 }
 
+# vm_refgpu_functions: the PCI addresses of the reference GPU's functions
+# (QEMU "edu" devices, 1234:11e8; run-vm --refgpus N), one a line, in the
+# order the driver names them refgpu.0, refgpu.1, ...
+vm_refgpu_functions() {
+	local d
+	for d in /sys/bus/pci/devices/*; do
+		[ "$(cat "$d/vendor"):$(cat "$d/device")" = 0x1234:0x11e8 ] &&
+			basename "$d"
+	done
+	return 0
+}
+
+# vm_refgpu_types [N]: the mdev type directory of the N-th (default 0)
+# reference GPU, /sys/bus/pci/devices/<BDF>/mdev_supported_types.
+vm_refgpu_types() {
+	local n=${1:-0} bdf
+	bdf=$(vm_refgpu_functions | sed -n "$((n + 1))p")
+	[ -n "$bdf" ] || {
+		echo "vm: no reference GPU function $n (run-vm --refgpus)" >&2
+		return 1
+	}
+	echo "/sys/bus/pci/devices/$bdf/mdev_supported_types"
+}
+
 # vm_load_vgpu [REFGPU PARAM=VALUE]...: the vGPU stack: our mdev.ko, the
 # reference GPU (refgpu.ko with the given parameters) and the parent
 # driver (vgpu.ko). Says what failed on stderr.

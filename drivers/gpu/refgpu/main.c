@@ -1,18 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * refgpu.ko: the reference GPU. Starts the registry, the native submission
- * path (a client driver) and the software GPU devices, in that order, and
- * stops them in reverse.
+ * path (a client driver) and the software GPUs' PCI driver, in that order,
+ * and stops them in reverse. There are as many GPUs as PCI functions the
+ * driver binds.
  */
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 
 #include "module.h"
 #include "sw.h"
-
-static unsigned int count = 1;
-module_param(count, uint, 0444);
-MODULE_PARM_DESC(count, "Number of software reference GPUs (0-8, default 1)");
 
 unsigned int refgpu_hang_timeout_ms = 2000;
 module_param_named(hang_timeout_ms, refgpu_hang_timeout_ms, uint, 0644);
@@ -29,7 +26,7 @@ static int __init refgpu_init(void)
 	ret = refgpu_native_init();
 	if (ret)
 		goto err_core;
-	ret = sw_dev_init(count);
+	ret = sw_dev_init();
 	if (ret)
 		goto err_native;
 	return 0;

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The pieces of refgpu.ko and how main.c starts and stops them: the
- * registry of GPUs and client drivers (core.c), the software GPU devices
- * (sw_dev.c) and the native submission path (native.c).
+ * registry of GPUs and client drivers (core.c), the software GPUs' PCI
+ * driver (sw_dev.c) and the native submission path (native.c).
  */
 #ifndef _REFGPU_MODULE_H
 #define _REFGPU_MODULE_H
@@ -20,7 +20,7 @@ struct dentry *refgpu_debugfs_root(void);
 extern atomic64_t refgpu_bo_pages;
 
 /* sw_dev.c */
-int sw_dev_init(unsigned int count);
+int sw_dev_init(void);
 void sw_dev_exit(void);
 
 /* native.c */

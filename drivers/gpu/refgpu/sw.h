@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The software reference GPU: the back end of <vgpu/refgpu.h> that
- * refgpu.ko provides. One struct sw_gpu per platform device refgpu.N: a
- * GGTT (sw_ggtt.c), one kernel thread per engine executing contexts with
- * the portable executor (sw_engine.c), contexts (sw_context.c) and the
- * device glue (sw_dev.c).
+ * refgpu.ko provides. One struct sw_gpu, named refgpu.N, per PCI function
+ * the driver binds: a GGTT (sw_ggtt.c), one kernel thread per engine
+ * executing contexts with the portable executor (sw_engine.c), contexts
+ * (sw_context.c) and the PCI driver (sw_dev.c).
  */
 #ifndef _REFGPU_SW_H
 #define _REFGPU_SW_H
@@ -17,7 +17,7 @@
 
 #include "exec/exec.h"
 
-struct platform_device;
+struct pci_dev;
 struct task_struct;
 
 /* GGTT entries per leaf table (one 4 KiB page of 64-bit entries). */
@@ -171,7 +171,9 @@ struct sw_engine {
 /**
  * struct sw_gpu - one software reference GPU
  * @base: the interface's view
- * @pdev: its platform device
+ * @pdev: the PCI function it is bound to
+ * @index: the N of its name, refgpu.N
+ * @name: its name in the registry, debugfs and engine threads
  * @ggtt: the GGTT
  * @engine: the engines
  * @lock: protects @contexts
@@ -180,7 +182,9 @@ struct sw_engine {
  */
 struct sw_gpu {
 	struct refgpu base;
-	struct platform_device *pdev;
+	struct pci_dev *pdev;
+	unsigned int index;
+	char name[16];
 	struct sw_ggtt ggtt;
 	struct sw_engine engine[VGPU_ENGINE_COUNT];
 	struct mutex lock;		/* the context list */

@@ -1,14 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The software GPUs as devices: platform devices refgpu.0 .. refgpu.N-1
- * (/sys/devices/platform/refgpu.N), bound to the "refgpu" platform driver,
- * whose probe builds a struct sw_gpu and registers it with the registry.
- * The parent driver later registers as mdev parent of these devices.
+ * The software GPUs as devices: a PCI driver, "refgpu", bound to QEMU's
+ * emulated "edu" function (1234:11e8). Each function it binds is one
+ * GPU: probe checks the function's identification register, builds a
+ * struct sw_gpu and registers it with the registry under the name
+ * refgpu.N (N the lowest free index). The parent driver later registers
+ * as mdev parent of the PCI device, so the vGPU types appear under
+ * /sys/bus/pci/devices/<BDF>/mdev_supported_types/ as they do for a real
+ * GPU. docs/refgpu.md says why that function.
  */
 #include <linux/device.h>
 #include <linux/dma-mapping.h>
 #include <linux/err.h>
-#include <linux/platform_device.h>
+#include <linux/idr.h>
+#include <linux/io.h>
+#include <linux/pci.h>
 #include <linux/slab.h>
 
 #include "module.h"
@@ -16,6 +22,14 @@
 
 #define SW_DRIVER_NAME		"refgpu"
 #define SW_MAX_DEVICES		8
+
+/* QEMU's educational PCI device (hw/misc/edu.c); no other driver claims it. */
+#define SW_PCI_VENDOR_QEMU	0x1234
+#define SW_PCI_DEVICE_EDU	0x11e8
+/* BAR0 register 0x00: the version in bits 31:8, 0xed in bits 7:0. */
+#define SW_EDU_REG_ID		0x00
+#define SW_EDU_ID_MAGIC		0xed
+#define SW_EDU_ID_MAGIC_MASK	0xff
 
 static const struct refgpu_ops sw_ops = {
 	.range_reserve = sw_range_reserve,
@@ -37,8 +51,8 @@ static const struct refgpu_ops sw_ops = {
 	.engine_busy_ns = sw_engine_busy_ns,
 };
 
-static struct platform_device *sw_devices[SW_MAX_DEVICES];
-static unsigned int sw_nr_devices;
+/* The N of refgpu.N: stable while the function stays bound. */
+static DEFINE_IDA(sw_gpu_ids);
 
 /* Free what a client left behind (a bug, logged), then the engines. */
 static void sw_gpu_teardown(struct sw_gpu *gpu)
@@ -56,22 +70,55 @@ static void sw_gpu_teardown(struct sw_gpu *gpu)
 	sw_ggtt_fini(gpu);
 }
 
-static int sw_probe(struct platform_device *pdev)
+/* Is BAR0 the edu function's register file? Prints its version. */
+static int sw_check_function(struct pci_dev *pdev)
+{
+	void __iomem *regs;
+	u32 id;
+
+	regs = pci_iomap(pdev, 0, SW_EDU_REG_ID + sizeof(u32));
+	if (!regs)
+		return -ENOMEM;
+	id = ioread32(regs + SW_EDU_REG_ID);
+	pci_iounmap(pdev, regs);
+	if ((id & SW_EDU_ID_MAGIC_MASK) != SW_EDU_ID_MAGIC) {
+		dev_err(&pdev->dev, "unexpected identification 0x%08x\n", id);
+		return -ENODEV;
+	}
+	dev_dbg(&pdev->dev, "function version %u.%u\n", id >> 24,
+		(id >> 16) & 0xff);
+	return 0;
+}
+
+static int sw_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	struct sw_gpu *gpu;
 	unsigned int e;
 	int ret;
 
+	ret = pcim_enable_device(pdev);
+	if (ret)
+		return ret;
+	ret = sw_check_function(pdev);
+	if (ret)
+		return ret;
+	/* The engines reach memory by CPU address: any bus address works. */
 	ret = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
 	if (ret)
 		return ret;
 	gpu = kzalloc(sizeof(*gpu), GFP_KERNEL);
 	if (!gpu)
 		return -ENOMEM;
+	ret = ida_alloc_max(&sw_gpu_ids, SW_MAX_DEVICES - 1, GFP_KERNEL);
+	if (ret < 0)
+		goto err_free;
+	gpu->index = ret;
+	snprintf(gpu->name, sizeof(gpu->name), SW_DRIVER_NAME ".%u",
+		 gpu->index);
 	gpu->pdev = pdev;
 	gpu->base.dev = &pdev->dev;
 	gpu->base.ops = &sw_ops;
-	gpu->base.name = dev_name(&pdev->dev);
+	gpu->base.name = gpu->name;
 	gpu->base.gfx_size = VGPU_GFX_ADDR_SPACE_SIZE;
 	gpu->base.engine_mask = VGPU_ENGINE_MASK(VGPU_ENGINE_RENDER) |
 				VGPU_ENGINE_MASK(VGPU_ENGINE_COPY);
@@ -80,72 +127,61 @@ static int sw_probe(struct platform_device *pdev)
 
 	ret = sw_ggtt_init(gpu);
 	if (ret)
-		goto err_free;
+		goto err_id;
 	for (e = 0; e < VGPU_ENGINE_COUNT; e++) {
 		ret = sw_engine_init(gpu, &gpu->engine[e], e);
 		if (ret)
 			goto err_teardown;
 	}
-	platform_set_drvdata(pdev, gpu);
+	pci_set_drvdata(pdev, gpu);
 	ret = refgpu_register(&gpu->base);
 	if (ret)
 		goto err_teardown;
 	sw_debugfs_init(gpu);
 	dev_info(&pdev->dev,
-		 "reference GPU: %llu MiB graphics address space, render and copy engines\n",
-		 gpu->base.gfx_size >> 20);
+		 "reference GPU %s: %llu MiB graphics address space, render and copy engines\n",
+		 gpu->name, gpu->base.gfx_size >> 20);
 	return 0;
 
 err_teardown:
 	sw_gpu_teardown(gpu);
+err_id:
+	ida_free(&sw_gpu_ids, gpu->index);
 err_free:
 	kfree(gpu);
 	return ret;
 }
 
-static int sw_remove(struct platform_device *pdev)
+static void sw_remove(struct pci_dev *pdev)
 {
-	struct sw_gpu *gpu = platform_get_drvdata(pdev);
+	struct sw_gpu *gpu = pci_get_drvdata(pdev);
 
 	refgpu_unregister(&gpu->base);
 	sw_gpu_teardown(gpu);
+	ida_free(&sw_gpu_ids, gpu->index);
 	kfree(gpu);
-	return 0;
 }
 
-static struct platform_driver sw_platform_driver = {
+static const struct pci_device_id sw_pci_ids[] = {
+	{ PCI_DEVICE(SW_PCI_VENDOR_QEMU, SW_PCI_DEVICE_EDU) },
+	{ }
+};
+MODULE_DEVICE_TABLE(pci, sw_pci_ids);
+
+static struct pci_driver sw_pci_driver = {
+	.name = SW_DRIVER_NAME,
+	.id_table = sw_pci_ids,
 	.probe = sw_probe,
 	.remove = sw_remove,
-	.driver = {
-		.name = SW_DRIVER_NAME,
-	},
 };
 
-int sw_dev_init(unsigned int count)
+int sw_dev_init(void)
 {
-	struct platform_device *pdev;
-	int ret;
-
-	if (count > SW_MAX_DEVICES)
-		return -EINVAL;
-	ret = platform_driver_register(&sw_platform_driver);
-	if (ret)
-		return ret;
-	for (sw_nr_devices = 0; sw_nr_devices < count; sw_nr_devices++) {
-		pdev = platform_device_register_simple(SW_DRIVER_NAME,
-						       sw_nr_devices, NULL, 0);
-		if (IS_ERR(pdev)) {
-			sw_dev_exit();
-			return PTR_ERR(pdev);
-		}
-		sw_devices[sw_nr_devices] = pdev;
-	}
-	return 0;
+	return pci_register_driver(&sw_pci_driver);
 }
 
 void sw_dev_exit(void)
 {
-	while (sw_nr_devices)
-		platform_device_unregister(sw_devices[--sw_nr_devices]);
-	platform_driver_unregister(&sw_platform_driver);
+	pci_unregister_driver(&sw_pci_driver);
+	ida_destroy(&sw_gpu_ids);
 }

@@ -49,7 +49,7 @@ show mdevctl list
 # A vGPU at work: the guest's side played by the test harness. It draws
 # with the copy engine, shows the picture on head 0, and the VMM's side
 # reads it back through the plane region and as dma-bufs while it flips.
-if [ -d /sys/class/mdev_bus/refgpu.0 ]; then
+if types=$(vm_refgpu_types 0 2>/dev/null) && [ -d "$types" ]; then
 	show "$VGPU_ROOT/build/bin/tests/vgpu_display" \
 		--run-subtest plane-region-pixels,flip ||
 		vm_fail "the display demo failed"

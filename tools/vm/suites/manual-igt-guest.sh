@@ -30,7 +30,6 @@ PAYLOAD=$IN/payload-$NAME.tar.gz
 CONF=$IN/igt-guest-$NAME.conf
 KO=$VGPU_ROOT/build/guest-modules/vgpu_drm/vgpu_drm.ko
 L2_SCRIPT=$VGPU_ROOT/tools/vm/guest/igt-guest-l2.sh
-TYPES=/sys/class/mdev_bus/refgpu.0/mdev_supported_types
 
 for f in "$PAYLOAD" "$CONF" "$KO" "$L2_SCRIPT"; do
 	[ -f "$f" ] || vm_fail "$f missing (make igt-guest prepares it)"
@@ -47,6 +46,7 @@ rm -f "$OUT"/*
 SOCKS=$(mktemp -d /tmp/igt-guest.XXXXXX) || vm_fail "no temporary directory"
 
 vm_load_vgpu || vm_fail "cannot load the vGPU stack"
+TYPES=$(vm_refgpu_types 0) || vm_fail "no reference GPU"
 uuid=$(vm_mdev_create "$TYPES/refgpu-medium") ||
 	vm_fail "cannot create a medium vGPU"
 vm_log "vGPU $uuid (refgpu-medium)"

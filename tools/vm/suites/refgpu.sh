@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# vm-args: --timeout 1200
+# vm-args: --timeout 1200 --refgpus 2
 #
-# The reference GPU in the test VM: loads refgpu.ko with two GPUs, runs
+# The reference GPU in the test VM: loads refgpu.ko, which binds the two
+# PCI functions run-vm provides (two GPUs), runs
 # every command kind, preemption, reset and the watchdog through the native
 # submission path (build/bin/tests/refgpu_native), then checks the module's
 # life cycle (drivers/gpu/refgpu/tests/refgpu_module.sh: nothing held,
@@ -23,7 +24,7 @@ mountpoint -q /sys/kernel/debug ||
 
 # Loaded before the runner starts: the out-of-tree taint message is a
 # warning the runner would otherwise charge to the first subtest.
-vm_insmod "$KO" count=2 || vm_fail "cannot load $KO"
-vm_log "refgpu: $(cd /sys/devices/platform && echo refgpu.*)"
+vm_insmod "$KO" || vm_fail "cannot load $KO"
+vm_log "refgpu: $(cd /sys/bus/pci/drivers/refgpu && echo 0000:*)"
 
 vm_run_igt --timeout 300 "$NATIVE" "$MODULE_CHECKS"

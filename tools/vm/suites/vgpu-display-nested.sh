@@ -47,8 +47,7 @@ rm -f "$OUT/screen.png" "$OUT/output.log" "$HOSTLOG"
 SOCKS=$(mktemp -d /tmp/vgpu-display.XXXXXX) || vm_fail "no temporary directory"
 
 vm_load_vgpu || vm_fail "cannot load the vGPU stack"
-uuid=$(vm_mdev_create \
-	/sys/class/mdev_bus/refgpu.0/mdev_supported_types/refgpu-small) ||
+uuid=$(vm_mdev_create "$(vm_refgpu_types 0)/refgpu-small") ||
 	vm_fail "cannot create a vGPU"
 SYSFS=/sys/bus/mdev/devices/$uuid/vgpu
 proto=$(cat "$SYSFS/display_protocol" 2>/dev/null) ||

@@ -22,9 +22,9 @@ bad() { printf 'vm: FAIL: %s\n' "$*" >&2; rc=1; }
 
 # Loaded before the runner starts: the out-of-tree taint message is a
 # warning the runner would otherwise charge to the first subtest.
-vm_load_vgpu count=1 || vm_fail "cannot load the vGPU stack"
+vm_load_vgpu || vm_fail "cannot load the vGPU stack"
 vm_log "parents: $(ls /sys/class/mdev_bus | tr '\n' ' ')"
-vm_log "types: $(ls /sys/class/mdev_bus/refgpu.0/mdev_supported_types | tr '\n' ' ')"
+vm_log "types: $(ls "$(vm_refgpu_types 0)" | tr '\n' ' ')"
 
 # run-vm --append vgpudisplay.subtests=GLOB[,GLOB] picks subtests.
 target=$TESTS/vgpu_display

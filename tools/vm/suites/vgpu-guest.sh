@@ -31,7 +31,6 @@ KO=$VGPU_ROOT/build/guest-modules/vgpu_drm/vgpu_drm.ko
 L2_SCRIPT=$VGPU_ROOT/tools/vm/guest/vgpu-guest-l2.sh
 HELPER=$VGPU_ROOT/tools/vm/guest/host-channel.py
 HOTPLUG_MODE=1280x800
-TYPES=/sys/class/mdev_bus/refgpu.0/mdev_supported_types
 
 # The kernel the module was built for (make guest-modules records it; its
 # cache lives under the host's HOME, which is not the VM's).
@@ -48,6 +47,7 @@ HOSTLOG=$OUT/host.log
 SOCKS=$(mktemp -d /tmp/vgpu-guest.XXXXXX) || vm_fail "no temporary directory"
 
 vm_load_vgpu || vm_fail "cannot load the vGPU stack"
+TYPES=$(vm_refgpu_types 0) || vm_fail "no reference GPU"
 uuid_m=$(vm_mdev_create "$TYPES/refgpu-medium") ||
 	vm_fail "cannot create a medium vGPU"
 uuid_c=$(vm_mdev_create "$TYPES/refgpu-copy") ||

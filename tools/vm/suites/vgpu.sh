@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# vm-args: --timeout 1800 --ignore hrtimer:.interrupt.took
+# vm-args: --timeout 1800 --refgpus 2 --ignore hrtimer:.interrupt.took
 #
 # The vGPU parent driver in the test VM: loads our mdev.ko, refgpu.ko with
 # two reference GPUs and vgpu.ko, runs the vgpu_* IGT tests (the VFIO
@@ -18,9 +18,10 @@ bad() { printf 'vm: FAIL: %s\n' "$*" >&2; rc=1; }
 
 # Loaded before the runner starts: the out-of-tree taint message is a
 # warning the runner would otherwise charge to the first subtest.
-vm_load_vgpu count=2 || vm_fail "cannot load the vGPU stack"
+vm_load_vgpu || vm_fail "cannot load the vGPU stack"
+types=$(vm_refgpu_types 0) || vm_fail "no reference GPU"
 vm_log "parents: $(ls /sys/class/mdev_bus | tr '\n' ' ')"
-vm_log "types: $(ls /sys/class/mdev_bus/refgpu.0/mdev_supported_types | tr '\n' ' ')"
+vm_log "types: $(ls "$types" | tr '\n' ' ')"
 
 list=()
 for t in ${VGPU_TESTS:-bringup exec isolation hostile sched lifecycle}; do
@@ -33,7 +34,6 @@ vm_run_igt --timeout 600 --dmesg-ignore 'hrtimer: interrupt took' \
 	"${list[@]}" || bad "igt-run reported failures"
 
 # Parent unload with live (closed) vGPUs: remove() runs for each.
-types=/sys/class/mdev_bus/refgpu.0/mdev_supported_types
 for i in 1 2 3; do
 	vm_mdev_create "$types/refgpu-small" >/dev/null ||
 		bad "cannot create a vGPU before unload"

@@ -55,6 +55,11 @@ subtest_dev_fd_links() {
 	igt_assert_eq "$(sh -c 'echo err > /dev/stderr' 2>&1)" err
 }
 
+subtest_refgpu_functions() {
+	# run-vm --refgpus 1 (the default): one QEMU edu function at 00:10.0.
+	igt_assert_eq "$(vm_refgpu_functions)" 0000:00:10.0
+}
+
 subtest_kernel_modprobe_chroot() {
 	# request_module() must reach the chroot's modprobe and its
 	# /run/modprobe.d, not busybox's in the initramfs.
@@ -105,6 +110,8 @@ igt_subtest results-writable subtest_results_writable \
 igt_subtest tmp-is-tmpfs subtest_tmp_is_tmpfs "/tmp and /run are tmpfs"
 igt_subtest dev-fd-links subtest_dev_fd_links \
 	"/dev/fd, /dev/stdin, /dev/stdout and /dev/stderr work"
+igt_subtest refgpu-functions subtest_refgpu_functions \
+	"The reference GPU's PCI function is where run-vm puts it"
 igt_subtest kernel-modprobe-chroot subtest_kernel_modprobe_chroot \
 	"The kernel's module requests go through the chroot's modprobe"
 igt_subtest vfio-loaded subtest_vfio_loaded \

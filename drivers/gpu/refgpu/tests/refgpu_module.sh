@@ -4,16 +4,37 @@
 # refgpu_module - the life cycle of refgpu.ko in the test VM, after
 # refgpu_native has exercised it: nothing held once every client is gone,
 # a clean unload, repeated load/use/unload cycles, and no complaint from
-# the driver in the kernel log. Run by tools/vm/suites/refgpu.sh with the
-# module loaded (count=2); leaves it unloaded.
+# the driver in the kernel log, unbinding and binding a PCI function. Run
+# by tools/vm/suites/refgpu.sh with the module loaded and two functions
+# (run-vm --refgpus 2); leaves it unloaded.
 
 . "$VGPU_ROOT/igt-tests/lib/igt_core.sh"
 
 KO=$VGPU_ROOT/drivers/gpu/refgpu/refgpu.ko
 NATIVE=$VGPU_ROOT/build/bin/tests/refgpu_native
 DBG=/sys/kernel/debug/refgpu
+DRV=/sys/bus/pci/drivers/refgpu
 
 loaded() { grep -q '^refgpu ' /proc/modules; }
+
+# The reference GPU's PCI functions (QEMU edu, 1234:11e8), in BDF order.
+functions() {
+	for d in /sys/bus/pci/devices/*; do
+		[ "$(cat "$d/vendor"):$(cat "$d/device")" = 0x1234:0x11e8 ] &&
+			basename "$d"
+	done
+	return 0
+}
+
+# Every function is bound to the driver, and there are two.
+assert_bound() {
+	n=0
+	for f in $(functions); do
+		igt_assert test -e "$DRV/$f"
+		n=$((n + 1))
+	done
+	igt_assert test $n -eq 2
+}
 
 # The GGTT, contexts and buffers of every GPU are back to nothing.
 assert_idle() {
@@ -46,8 +67,10 @@ subtest_unload_clean() {
 	require_loaded
 	# A client that is gone must not pin the module.
 	igt_assert rmmod refgpu
-	igt_assert test ! -e /sys/devices/platform/refgpu.0
-	igt_assert test ! -e /sys/bus/platform/drivers/refgpu
+	for f in $(functions); do
+		igt_assert test ! -e "/sys/bus/pci/devices/$f/driver"
+	done
+	igt_assert test ! -e "$DRV"
 	igt_assert test ! -e "$DBG"
 	loaded && igt_fail "refgpu still loaded"
 	return 0
@@ -56,8 +79,8 @@ subtest_unload_clean() {
 subtest_reload_cycles() {
 	i=0
 	while [ $i -lt 3 ]; do
-		loaded || igt_assert insmod "$KO" count=2
-		igt_assert test -d /sys/devices/platform/refgpu.1
+		loaded || igt_assert insmod "$KO"
+		assert_bound
 		igt_assert "$NATIVE" --run-subtest \
 			'store-both-engines,color-blt-depths,second-gpu,close-while-running'
 		assert_idle
@@ -66,8 +89,27 @@ subtest_reload_cycles() {
 	done
 }
 
+subtest_unbind_rebind() {
+	loaded || igt_assert insmod "$KO"
+	assert_bound
+	first=$(functions | head -n1)
+	# Unbinding a function removes its GPU only.
+	igt_assert sh -c "echo $first > $DRV/unbind"
+	igt_assert test ! -e "$DRV/$first"
+	igt_assert test ! -e "$DBG/refgpu.0"
+	igt_assert test -e "$DBG/refgpu.1/native"
+	igt_assert grep -qx 'gpu refgpu.1: refgpu-native' "$DBG/stats"
+	grep -q '^gpu refgpu.0:' "$DBG/stats" && igt_fail "refgpu.0 listed"
+	# Binding it again brings it back under its old name, with its client.
+	igt_assert sh -c "echo $first > $DRV/bind"
+	assert_bound
+	igt_assert grep -qx 'gpu refgpu.0: refgpu-native' "$DBG/stats"
+	igt_assert "$NATIVE" --run-subtest 'store-both-engines,second-gpu'
+	assert_idle
+}
+
 subtest_open_file_pins_module() {
-	loaded || igt_assert insmod "$KO" count=1
+	loaded || igt_assert insmod "$KO"
 	exec 9<> "$DBG/refgpu.0/native"
 	if rmmod refgpu 2>/dev/null; then
 		exec 9>&-
@@ -79,7 +121,7 @@ subtest_open_file_pins_module() {
 
 subtest_kernel_log_clean() {
 	# dev_err() of the driver: leftovers at teardown, failed probes.
-	if dmesg | grep -E 'refgpu.*(left behind|still reserved|probe failed)'; then
+	if dmesg | grep -E 'refgpu.*(left behind|still reserved|probe failed|unexpected identification)|probe of .* failed'; then
 		igt_fail "refgpu complained in the kernel log"
 	fi
 	return 0
@@ -88,9 +130,11 @@ subtest_kernel_log_clean() {
 igt_subtest nothing-held subtest_nothing_held \
 	"After the native tests no range, entry, context or page is held"
 igt_subtest unload-clean subtest_unload_clean \
-	"rmmod removes the devices, the driver and the debugfs files"
+	"rmmod unbinds the functions, removes the driver and the debugfs files"
 igt_subtest reload-cycles subtest_reload_cycles \
 	"Three load, use, check and unload cycles"
+igt_subtest unbind-rebind subtest_unbind_rebind \
+	"Unbinding a PCI function removes its GPU only; binding brings it back"
 igt_subtest open-file-pins-module subtest_open_file_pins_module \
 	"An open native file keeps the module loaded"
 igt_subtest kernel-log-clean subtest_kernel_log_clean \
