@@ -7,11 +7,14 @@ set -eu
 # version, so they always match); QEMU, busybox and cpio make the test VMs;
 # linux-source gives the sample mdev drivers, checkpatch and the nested guests'
 # kernel; clang builds the libFuzzer targets; libdrm-dev gives the guest
-# tests the DRM uAPI headers and a static libdrm.
+# tests the DRM uAPI headers and a static libdrm; libvirt's daemon and
+# virsh drive the node-device suite (libvirt-daemon without -system: no
+# services are started on this machine).
 PKGS="linux-image-amd64 linux-headers-amd64 linux-source
 qemu-system-x86 seabios busybox-static cpio kmod mdevctl pciutils
 build-essential libc6-dev bc flex bison libelf-dev xz-utils sparse
-clang libclang-rt-14-dev llvm python3 libdrm-dev"
+clang libclang-rt-14-dev llvm python3 libdrm-dev
+libvirt-daemon libvirt-clients"
 
 missing=""
 for p in $PKGS; do
