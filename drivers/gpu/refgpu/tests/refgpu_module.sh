@@ -33,7 +33,7 @@ assert_bound() {
 		igt_assert test -e "$DRV/$f"
 		n=$((n + 1))
 	done
-	igt_assert test $n -eq 2
+	igt_assert test "$n" -eq 2
 }
 
 # The GGTT, contexts and buffers of every GPU are back to nothing.
