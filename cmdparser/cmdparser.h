@@ -25,6 +25,8 @@
 #define CMDPARSER_DEFAULT_MAX_BATCHES	CMDPARSER_MAX_BATCHES
 #define CMDPARSER_DEFAULT_MAX_DEPTH	CMDPARSER_MAX_DEPTH
 #define CMDPARSER_DEFAULT_BATCH_BYTES	0x100000	/* 1 MiB */
+/* Alignment of cmdparser_config.shadow (cpu and gfx_addr). */
+#define CMDPARSER_SHADOW_ALIGN		8
 
 /**
  * struct cmdparser_range - an allowed graphics address range [start, end)

@@ -14,7 +14,7 @@
 #include "cmd_audit.h"
 
 /* Batch copies start on 8-byte boundaries of the shadow memory. */
-#define SHADOW_ALIGN		8
+#define SHADOW_ALIGN		CMDPARSER_SHADOW_ALIGN
 #define SHADOW_ALIGN_UP(x)	\
 	(((u64)(x) + SHADOW_ALIGN - 1) & ~(u64)(SHADOW_ALIGN - 1))
 /* Batch reads grow from FETCH_MIN to FETCH_MAX bytes; never past a page. */

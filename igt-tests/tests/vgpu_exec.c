@@ -220,6 +220,53 @@ static void many_in_flight(void *data)
 	vg_destroy(&g);
 }
 
+/*
+ * Batches whose length is an odd number of dwords, each submitted while
+ * the earlier ones are still queued: the next batch's shadow copy starts
+ * where the last one ended, rounded up to the parser's alignment (a
+ * regression: it started unaligned and the audit failed with HOST_ERROR).
+ */
+static void odd_length_batches(void *data)
+{
+	const u32 n = 16;
+	u64 buf, fill, batches;
+	struct vg g;
+	u32 i, *p;
+
+	(void)data;
+	vg_start(&g, "small");
+	buf = vg_alloc(&g, PAGE);
+	fill = vg_alloc(&g, 1 << 20);
+	batches = vg_alloc(&g, n * PAGE);
+	vg_ring_init(&g, COPY);
+	for (i = 0; i < n; i++) {
+		/* A fill to keep the engine busy, a no-op, a store: 13 dwords. */
+		p = vg_ptr(&g, batches + i * PAGE);
+		p[0] = VGPU_XY_COLOR_BLT | RGBA;
+		p[1] = vg_blt_dw1(VGPU_BLT_ROP_PATCOPY, 4096);
+		p[2] = VGPU_BLT_XY(0, 0);
+		p[3] = VGPU_BLT_XY(1024, 64);
+		p[4] = LO(fill);
+		p[5] = HI(fill);
+		p[6] = i;
+		p[7] = VGPU_MI_NOOP;
+		p[8] = VGPU_MI_STORE_DWORD_GGTT;
+		p[9] = LO(buf + 4 * i);
+		p[10] = HI(buf);
+		p[11] = i + 1;
+		p[12] = VGPU_MI_BATCH_BUFFER_END;
+		VG_EMIT(&g, COPY, VGPU_MI_BATCH_BUFFER_START,
+			LO(batches + i * PAGE), HI(batches + i * PAGE));
+		vg_submit(&g, COPY);
+		igt_assert_eq_u32(vg_error(&g, COPY), 0);
+	}
+	igt_assert_eq(vg_wait(&g, COPY, 60), 0);
+	for (i = 0; i < n; i++)
+		igt_assert_eq_u32(((u32 *)vg_ptr(&g, buf))[i], i + 1);
+	vg_check_fill(&g, fill, 1024 * 64, n - 1);
+	vg_destroy(&g);
+}
+
 static void msi_interrupts(void *data)
 {
 	struct vg g;
@@ -338,6 +385,8 @@ static const struct igt_subtest subtests[] = {
 	  "the status page tracks head and completions; the ring wraps" },
 	{ "many-in-flight", many_in_flight,
 	  "200 submissions queued without waiting all complete in order" },
+	{ "odd-length-batches-in-flight", odd_length_batches,
+	  "batches of an odd number of dwords queued back to back all pass the audit" },
 	{ "msi-interrupts", msi_interrupts,
 	  "user interrupts arrive on the MSI eventfd; IMR masks them" },
 	{ "intx-interrupts", intx_interrupts,

@@ -58,7 +58,9 @@ static void vgpu_shadow_free_locked(struct vgpu_vengine *ve,
 	if (!wl->shadow_bytes)
 		return;
 	ve->shadow_users--;
-	ve->shadow_head = wl->shadow_off + wl->shadow_bytes;
+	/* Where the next workload's copies start: aligned, as the tail. */
+	ve->shadow_head = ALIGN(wl->shadow_off + wl->shadow_bytes,
+				CMDPARSER_SHADOW_ALIGN);
 	wl->shadow_bytes = 0;
 	if (!ve->shadow_users) {
 		ve->shadow_head = 0;
@@ -289,7 +291,9 @@ void vgpu_sched_queue(struct vgpu_vengine *ve, struct vgpu_workload *wl)
 
 	spin_lock_irq(&gpu->sched_lock);
 	if (wl->shadow_bytes) {
-		ve->shadow_tail = wl->shadow_off + wl->shadow_bytes;
+		/* The parser takes its shadow at an aligned address. */
+		ve->shadow_tail = ALIGN(wl->shadow_off + wl->shadow_bytes,
+					CMDPARSER_SHADOW_ALIGN);
 		ve->shadow_users++;
 	}
 	was_empty = list_empty(&ve->queue);
