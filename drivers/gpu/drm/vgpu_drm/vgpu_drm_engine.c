@@ -33,6 +33,8 @@
 #define VGPU_DRM_HWS_SEQNO		VGPU_HWS_GUEST_FIRST
 #define VGPU_DRM_RESET_POLL_US		100
 #define VGPU_DRM_RESET_TIMEOUT_US	(1000 * USEC_PER_MSEC)
+/* Resets that found nobody to blame before giving up (or blaming). */
+#define VGPU_DRM_MAX_INNOCENT_RESETS	3
 
 static_assert(VGPU_DRM_RING_SIZE % VGPU_DRM_JOB_BYTES == 0);
 static_assert(VGPU_DRM_MAX_INFLIGHT * VGPU_DRM_JOB_BYTES <
@@ -185,15 +187,15 @@ static const char *error_class_str(u32 status)
 	       vgpu_drm_error_classes[class] : "unknown error";
 }
 
-/* Program the ring after probe or a reset (START and HWS survive resets). */
+/*
+ * Program the ring after a reset, which left it disabled with HEAD and
+ * TAIL at 0 (a tail write now would be refused: the ring is disabled).
+ */
 static void engine_start_ring(struct vgpu_drm_engine *engine)
 {
 	engine->tail = 0;
-	engine_write(engine, VGPU_RING_CTL(0), 0);
 	engine_write(engine, VGPU_RING_START(0), lower_32_bits(engine->ring_gfx));
 	engine_write(engine, VGPU_RING_HWS_PGA(0), lower_32_bits(engine->hws_gfx));
-	engine_write(engine, VGPU_RING_HEAD(0), 0);
-	engine_write(engine, VGPU_RING_TAIL(0), 0);
 	engine_write(engine, VGPU_RING_CTL(0),
 		     VGPU_RING_CTL_FROM_SIZE(VGPU_DRM_RING_SIZE) |
 		     VGPU_RING_CTL_ENABLE);
@@ -260,16 +262,47 @@ static void job_blame(struct vgpu_drm_engine *engine, struct vgpu_drm_job *job,
 }
 
 /*
+ * Whose fault the error is: an audit refusal is the job whose tail write
+ * was just made, unless the host ran out of resources auditing it (that
+ * job is retried a few times before it fails); a hang or fault is the
+ * oldest job's, unless this engine was only stopped with another one.
+ */
+static struct vgpu_drm_job *engine_guilty(struct vgpu_drm_engine *engine,
+					  u32 status,
+					  struct vgpu_drm_job *submitted,
+					  unsigned int retries)
+{
+	u32 reason = status & VGPU_ENGINE_ERROR_REASON_MASK;
+
+	switch (error_class(status)) {
+	case VGPU_ERROR_CLASS_AUDIT:
+		if (reason == VGPU_AUDIT_HOST_ERROR &&
+		    retries < VGPU_DRM_MAX_INNOCENT_RESETS)
+			return NULL;
+		return submitted;
+	case VGPU_ERROR_CLASS_HANG:
+		if (reason == VGPU_HANG_COLLATERAL)
+			return NULL;
+		fallthrough;
+	default:
+		return list_first_entry_or_null(&engine->jobs,
+						struct vgpu_drm_job, link);
+	}
+}
+
+/*
  * The engine is stopped in error: fail the guilty job (@submitted, the job
  * whose tail write was just made, for an audit refusal), reset and put the
  * innocent jobs on the ring again. A replayed job the host refuses now is
- * guilty in turn, so this loops until the engine runs or is wedged.
+ * guilty in turn, so this loops until the engine runs; an engine that
+ * keeps failing without a job to blame is wedged.
  */
 static void engine_recover(struct vgpu_drm_engine *engine,
 			   struct vgpu_drm_job *submitted,
 			   struct list_head *done)
 {
 	struct vgpu_drm_job *job, *guilty;
+	unsigned int innocent_resets = 0;
 	LIST_HEAD(replay);
 	u32 status;
 
@@ -279,20 +312,17 @@ static void engine_recover(struct vgpu_drm_engine *engine,
 		if (!(status & VGPU_ENGINE_ERROR_ACTIVE))
 			return;
 		engine_retire(engine, done);
-		guilty = NULL;
-		if (error_class(status) == VGPU_ERROR_CLASS_AUDIT)
-			guilty = submitted;
-		else if ((status & VGPU_ENGINE_ERROR_REASON_MASK) !=
-			 VGPU_HANG_COLLATERAL)
-			guilty = list_first_entry_or_null(&engine->jobs,
-							  struct vgpu_drm_job,
-							  link);
+		guilty = engine_guilty(engine, status, submitted,
+				       innocent_resets);
 		if (guilty)
 			job_blame(engine, guilty, status, done);
-		if (!engine_reset_hw(engine)) {
+		else
+			innocent_resets++;
+		if (innocent_resets > VGPU_DRM_MAX_INNOCENT_RESETS ||
+		    !engine_reset_hw(engine)) {
 			drm_err(&engine->vdev->drm,
-				"%s engine: reset did not complete; failing its work\n",
-				vgpu_drm_engine_names[engine->id]);
+				"%s engine: still failing after reset (error %#x); failing its work\n",
+				vgpu_drm_engine_names[engine->id], status);
 			engine->wedged = true;
 			engine_fail_all(engine, -EIO, done);
 			return;
