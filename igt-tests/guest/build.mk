@@ -4,18 +4,21 @@
 # run inside a Linux guest on a vGPU (or on vkms) against its DRM/KMS driver,
 # each named after the upstream IGT binary it mirrors. Every
 # igt-tests/guest/<name>.c is built as build/bin/guest/<name>, static, linked
-# against the shared KMS helpers (lib/) and libigt. They need a DRM device,
-# so they are no unit tests; guest.testlist says what the guest suite runs.
+# against the shared KMS helpers (lib/), the guest userspace library
+# (tools/vgpu-guest: render uAPI, command encoder) and libigt. They need a
+# DRM device, so they are no unit tests; guest.testlist says what the guest
+# suite runs.
 
 GUEST_DIR	:= $(ROOT)/igt-tests/guest
 GUEST_OBJ	:= $(BUILD)/obj/igt-guest
 GUEST_BIN	:= $(BUILD)/bin/guest
 # The DRM uAPI from libdrm-dev (drm.h, drm_mode.h, drm_fourcc.h).
 GUEST_CFLAGS	:= -iquote $(GUEST_DIR)/lib -iquote $(ROOT)/igt-tests/lib \
-		   -I/usr/include/libdrm -MMD -MP
+		   -iquote $(ROOT)/tools/vgpu-guest -I/usr/include/libdrm \
+		   -MMD -MP
 
 GUEST_LIB	:= $(GUEST_OBJ)/libguestkms.a
-GUEST_LIB_OBJS	:= $(addprefix $(GUEST_OBJ)/lib/, kms.o crc.o uevent.o)
+GUEST_LIB_OBJS	:= $(addprefix $(GUEST_OBJ)/lib/, kms.o crc.o uevent.o render.o)
 
 GUEST_SRCS	:= $(wildcard $(GUEST_DIR)/*.c)
 GUEST_TESTS	:= $(patsubst $(GUEST_DIR)/%.c,$(GUEST_BIN)/%,$(GUEST_SRCS))
@@ -39,7 +42,8 @@ $(GUEST_LIB): $(GUEST_LIB_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-$(GUEST_TESTS): $(GUEST_BIN)/%: $(GUEST_OBJ)/%.o $(GUEST_LIB) $(LIBIGT)
+$(GUEST_TESTS): $(GUEST_BIN)/%: $(GUEST_OBJ)/%.o $(GUEST_LIB) $(LIBVGPUGUEST) \
+		$(LIBIGT)
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_LDFLAGS) -o $@ $^
 
