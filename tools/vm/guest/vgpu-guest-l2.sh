@@ -9,7 +9,8 @@
 # nothing of the vGPU stays pinned.
 #
 # Files the host puts in the initramfs: /bin/igt-run, /bin/guest/<tests>
-# with /bin/guest/guest.testlist (entries relative to it), /lib/vgpu_drm.ko,
+# with /bin/guest/guest.testlist (entries relative to it) and every other
+# executable of build/bin/guest (vgpu-work), /lib/vgpu_drm.ko,
 # /lib/vgem.ko. COM3 (/dev/ttyS2) is the host channel: line requests to
 # the host's host-channel.py, answer lines back.
 # KEY=value lines on stdout are facts the host's checks read.
@@ -67,6 +68,16 @@ echo "@@RESULTS-JSON-BEGIN@@"
 cat /tmp/results/results.json
 echo
 echo "@@RESULTS-JSON-END@@"
+
+# Guest workloads through the render uAPI (vgpu-work, docs/guest-render.md)
+# on each vGPU, for the log: "VGPU_WORK <node> <mode> <key>: <value>".
+for n in /dev/dri/renderD*; do
+	/bin/guest/vgpu-work -d "$n" info > /dev/null 2>&1 || continue
+	for mode in info fill throughput --hostile; do
+		timeout 300 /bin/guest/vgpu-work -d "$n" -n 100 $mode 2>&1 |
+			sed "s|^|VGPU_WORK ${n#/dev/dri/} ${mode#--} |"
+	done
+done
 
 # Every client is gone: the module must unload, and with it every GGTT
 # entry it wrote must be cleared (the host counts the pages it pins).
