@@ -15,6 +15,10 @@ qemu-system-x86 seabios busybox-static cpio kmod mdevctl pciutils
 build-essential libc6-dev bc flex bison libelf-dev xz-utils sparse
 clang libclang-rt-14-dev llvm python3 libdrm-dev
 libvirt-daemon libvirt-clients"
+# Debian's Mesa (llvmpipe), kmscube and weston, packed for the nested
+# guests by tools/vm/guest/mesa-payload.sh (docs/guest-mesa.md).
+PKGS="$PKGS kmscube weston libgl1-mesa-dri libegl1 libegl-mesa0 libgbm1
+libgles2 xkb-data fonts-dejavu-core"
 
 missing=""
 for p in $PKGS; do

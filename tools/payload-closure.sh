@@ -7,7 +7,8 @@
 # as ldd resolves it on this machine, into the directory tree STAGE that a
 # guest's payload is packed from, with the dynamic loader at
 # STAGE/lib64/<its name> (the path every x86-64 program names). The FILEs
-# themselves are not copied. Used by tools/igt-guest.sh (upstream IGT).
+# themselves are not copied. Used by tools/igt-guest.sh (upstream IGT) and
+# tools/vm/guest/mesa-payload.sh (Mesa, kmscube, weston).
 #
 #   --flat DIR  put every library in STAGE/DIR (the guest then points
 #               LD_LIBRARY_PATH there); without it each library keeps the

@@ -24,3 +24,21 @@ $(VMG_FBTEST): $(VMG_OBJ)/vgpu-fbtest.o
 	$(CC) $(USER_LDFLAGS) -o $@ $^
 
 -include $(wildcard $(VMG_OBJ)/*.d)
+
+# Mesa, kmscube and weston for the nested guest of the vgpu-guest suite
+# (tools/vm/guest/mesa-payload.sh, docs/guest-mesa.md): an archive cached
+# outside the tree; build/guest-mesa/payload-path names it for the test
+# VM, whose HOME differs. Part of guest-modules, which make check builds
+# before the VM suites.
+MESA_PAYLOAD_SH	:= $(ROOT)/tools/vm/guest/mesa-payload.sh
+MESA_PAYLOAD_REF := $(BUILD)/guest-mesa/payload-path
+
+.PHONY: guest-mesa
+
+guest-mesa: ## Pack Mesa, kmscube and weston for nested guests (cached)
+	@mkdir -p $(dir $(MESA_PAYLOAD_REF))
+	@rm -f $(MESA_PAYLOAD_REF)
+	@$(MESA_PAYLOAD_SH) > $(MESA_PAYLOAD_REF).tmp
+	@mv $(MESA_PAYLOAD_REF).tmp $(MESA_PAYLOAD_REF)
+
+guest-modules: guest-mesa
