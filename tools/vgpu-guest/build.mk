@@ -2,7 +2,8 @@
 #
 # tools/vgpu-guest/: guest userspace on a vGPU. libvgpuguest.a (the command
 # encoder vgpu_cmd and the render uAPI helpers vgpu_guest, with cmdparser's
-# audit reason names) and the vgpu-work tool, built static into
+# audit reason names), the vgpu-work tool and vgpu-show (a picture drawn
+# by the vGPU on its display, for the demo), built static into
 # build/bin/guest/ so that the guest suite packs it with the guest tests.
 # The guest tests (igt-tests/guest/build.mk) link the library too. The unit
 # test vgpu_cmd_test runs the encoder's output through the host's command
@@ -18,9 +19,10 @@ VGG_LIB		:= $(LIBVGPUGUEST)
 VGG_LIB_OBJS	:= $(addprefix $(VGG_OBJ)/, vgpu_cmd.o vgpu_guest.o) \
 		   $(CP_OBJ)/policy.o
 VGG_WORK	:= $(BUILD)/bin/guest/vgpu-work
+VGG_SHOW	:= $(BUILD)/bin/guest/vgpu-show
 VGG_TEST	:= $(BUILD)/bin/tests/vgpu_cmd_test
 
-USER_BINS	+= $(VGG_WORK) $(VGG_TEST)
+USER_BINS	+= $(VGG_WORK) $(VGG_SHOW) $(VGG_TEST)
 UNIT_TESTS	+= $(VGG_TEST)
 
 # Subtests take a data pointer they do not all use.
@@ -37,6 +39,10 @@ $(VGG_LIB): $(VGG_LIB_OBJS)
 	$(AR) rcs $@ $^
 
 $(VGG_WORK): $(VGG_OBJ)/vgpu_work.o $(VGG_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_LDFLAGS) -o $@ $^
+
+$(VGG_SHOW): $(VGG_OBJ)/vgpu_show.o $(VGG_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_LDFLAGS) -o $@ $^
 
