@@ -23,6 +23,7 @@ VGG_SHOW	:= $(BUILD)/bin/guest/vgpu-show
 VGG_TEST	:= $(BUILD)/bin/tests/vgpu_cmd_test
 
 USER_BINS	+= $(VGG_WORK) $(VGG_SHOW) $(VGG_TEST)
+BENCH_CMDS	+= $(VGG_DIR)/bench.sh
 UNIT_TESTS	+= $(VGG_TEST)
 
 # Subtests take a data pointer they do not all use.

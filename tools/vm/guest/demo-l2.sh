@@ -63,6 +63,6 @@ wait "$show" || rc=1
 sed 's/^/show: /' /tmp/show.log
 # What the driver said about the host's refusals and engine resets.
 dmesg | grep 'vgpu_drm' | grep -v 'taints kernel' | sed 's/^/dmesg: /'
-step done "$rc"
+step "done" "$rc"
 rmmod vgpu_drm || rc=1
 exit "$rc"
