@@ -79,6 +79,9 @@ for n in /dev/dri/renderD*; do
 	done
 done
 
+# Mesa, kmscube and weston on the vGPU, when the host packed them.
+[ ! -f /bin/mesa-l2.sh ] || sh /bin/mesa-l2.sh
+
 # Every client is gone: the module must unload, and with it every GGTT
 # entry it wrote must be cleared (the host counts the pages it pins).
 if rmmod vgpu_drm; then

@@ -14,9 +14,15 @@
 # which tools/vm/guest/host-channel.py makes as an operator would, through
 # the vGPU's sysfs display_edid_mode; a QMP screendump shows the fbdev
 # console on head 0.
+# With "--append vgpuguest.mesa=1 --timeout 3600 --mem 3072" (opt-in until
+# kmscube is shown to present frames in time, docs/guest-mesa.md) the
+# archive of make guest-mesa is appended to its initramfs and
+# tools/vm/guest/mesa-l2.sh runs Debian's kmscube and weston there on Mesa;
+# screendumps of head 0 show what they drew.
 # Afterwards tools/vm/tests/vgpu_guest_host.sh checks the
 # host's side: the guest's results arrived, the driver unloaded, no page
-# stayed pinned, the guest kernel log is clean.
+# stayed pinned, the guest kernel log is clean; vgpu_guest_mesa.sh checks
+# kmscube's frames and weston's desktop in the screendumps.
 #
 # Results in $RESULTS_DIR: results.json (host checks), l2.results.json
 # (guest tests), vgpu-guest/ (host.log facts, nested-guest's output.log,
@@ -31,6 +37,7 @@ KO=$VGPU_ROOT/build/guest-modules/vgpu_drm/vgpu_drm.ko
 L2_SCRIPT=$VGPU_ROOT/tools/vm/guest/vgpu-guest-l2.sh
 HELPER=$VGPU_ROOT/tools/vm/guest/host-channel.py
 HOTPLUG_MODE=1280x800
+MESA_REF=$VGPU_ROOT/build/guest-mesa/payload-path
 
 # The kernel the module was built for (make guest-modules records it; its
 # cache lives under the host's HOME, which is not the VM's).
@@ -72,6 +79,17 @@ FILES=(--file "$VGPU_ROOT/build/bin/igt-run:/bin/igt-run"
 for t in "$GUEST_BIN"/*; do
 	[ -x "$t" ] && FILES+=(--file "$t:/bin/guest/$(basename "$t")")
 done
+# Mesa, kmscube and weston: an uncompressed archive (make guest-mesa),
+# when asked for. The L2 then needs more memory (the archive and the root
+# file system hold it twice) and time.
+L2_MEM=512 L2_TIMEOUT=2100
+mesa=$(cat "$MESA_REF" 2>/dev/null)
+if grep -qw 'vgpuguest.mesa=1' /proc/cmdline && [ -f "$mesa" ]; then
+	FILES+=(--cpio "$mesa"
+		--file "$VGPU_ROOT/tools/vm/guest/mesa-l2.sh:/bin/mesa-l2.sh")
+	echo "MESA_PAYLOAD=$mesa" >> "$HOSTLOG"
+	L2_MEM=1024 L2_TIMEOUT=3300
+fi
 
 /usr/bin/python3 "$HELPER" "$SOCKS/chan" "$SOCKS/qmp" "$HOTPLUG_MODE" \
 	"$HOSTLOG" "$SYSFS_M" "$SYSFS_C" &
@@ -80,7 +98,8 @@ hpid=$!
 t0=$(date +%s)
 # Kernel messages go to head 0 too (fbdev console); ttyS0 stays the last,
 # so it remains /dev/console for the guest's init.
-vm_nested_guest --timeout 2100 --mem 512 --kernel "$GUEST_KDIR/vmlinux" \
+vm_nested_guest --timeout "$L2_TIMEOUT" --mem "$L2_MEM" \
+	--kernel "$GUEST_KDIR/vmlinux" \
 	--append "console=tty0 console=ttyS0" \
 	--logdir "$OUT" "${FILES[@]}" "$L2_SCRIPT" -- \
 	-device "vfio-pci,sysfsdev=/sys/bus/mdev/devices/$uuid_m,display=on" \
@@ -112,8 +131,9 @@ sed 's/^/  /' "$HOSTLOG"
 grep -E '^(l2-boot|wall):' "$OUT/run.txt" | sed 's/^/vm: /'
 
 rc=0
-VGPU_GUEST_OUT=$OUT vm_run_igt --timeout 60 \
-	"$VGPU_ROOT/tools/vm/tests/vgpu_guest_host.sh" || rc=1
+VGPU_GUEST_OUT=$OUT vm_run_igt --timeout 120 \
+	"$VGPU_ROOT/tools/vm/tests/vgpu_guest_host.sh" \
+	"$VGPU_ROOT/tools/vm/tests/vgpu_guest_mesa.sh" || rc=1
 vm_mdev_remove "$uuid_m" || rc=1
 vm_mdev_remove "$uuid_c" || rc=1
 rmmod vgpu refgpu mdev || rc=1
