@@ -25,11 +25,13 @@ to a Unix socket here; answers are lines ("K") back. Requests:
 usage: host-channel.py SOCKET QMP_SOCKET WIDTHxHEIGHT FACTS SYSFS_DIR...
 Facts are KEY=value lines appended to FACTS.
 """
-import json
 import os
 import socket
 import sys
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import qmp  # noqa: E402  (tools/vm/guest/qmp.py)
 
 def connect(path, deadline):
     while True:
@@ -46,40 +48,8 @@ def connect(path, deadline):
 
 def qmp_screendump(path, ppm):
     """screendump over QMP; returns (width, height, non-black pixels)."""
-    sock = connect(path, time.monotonic() + 30)
-    sock.settimeout(120)
-    f = sock.makefile('rw', encoding='utf-8')
-
-    def cmd(name, **args):
-        msg = {'execute': name}
-        if args:
-            msg['arguments'] = args
-        f.write(json.dumps(msg) + '\n')
-        f.flush()
-        while True:
-            line = f.readline()
-            if not line:
-                raise EOFError('QMP connection closed')
-            reply = json.loads(line)
-            if 'event' not in reply:
-                return reply
-
-    try:
-        json.loads(f.readline())                # greeting
-        cmd('qmp_capabilities')
-        reply = cmd('screendump', filename=ppm)
-        if 'return' not in reply:
-            raise ValueError(json.dumps(reply.get('error')))
-    finally:
-        sock.close()
-    with open(ppm, 'rb') as img:
-        data = img.read()
-    # Binary PPM: "P6", width, height, maxval, one whitespace, RGB bytes.
-    fields = data.split(maxsplit=4)
-    if fields[0] != b'P6':
-        raise ValueError('not a binary PPM')
-    width, height = int(fields[1]), int(fields[2])
-    pixels = fields[4][:width * height * 3]
+    qmp.qmp(path, 'screendump', timeout=30, filename=ppm)
+    width, height, pixels = qmp.read_ppm(ppm)
     lit = sum(1 for i in range(0, len(pixels), 3)
               if pixels[i] or pixels[i + 1] or pixels[i + 2])
     return width, height, lit
