@@ -17,19 +17,13 @@ DRV=/sys/bus/pci/drivers/refgpu
 
 loaded() { grep -q '^refgpu ' /proc/modules; }
 
-# The reference GPU's PCI functions (QEMU edu, 1234:11e8), in BDF order.
-functions() {
-	for d in /sys/bus/pci/devices/*; do
-		[ "$(cat "$d/vendor"):$(cat "$d/device")" = 0x1234:0x11e8 ] &&
-			basename "$d"
-	done
-	return 0
-}
+# The reference GPU's PCI functions, in BDF order: vm_refgpu_functions.
+. "$VGPU_ROOT/tools/vm/lib.sh"
 
 # Every function is bound to the driver, and there are two.
 assert_bound() {
 	n=0
-	for f in $(functions); do
+	for f in $(vm_refgpu_functions); do
 		igt_assert test -e "$DRV/$f"
 		n=$((n + 1))
 	done
@@ -67,7 +61,7 @@ subtest_unload_clean() {
 	require_loaded
 	# A client that is gone must not pin the module.
 	igt_assert rmmod refgpu
-	for f in $(functions); do
+	for f in $(vm_refgpu_functions); do
 		igt_assert test ! -e "/sys/bus/pci/devices/$f/driver"
 	done
 	igt_assert test ! -e "$DRV"
@@ -92,7 +86,7 @@ subtest_reload_cycles() {
 subtest_unbind_rebind() {
 	loaded || igt_assert insmod "$KO"
 	assert_bound
-	first=$(functions | head -n1)
+	first=$(vm_refgpu_functions | head -n1)
 	# Unbinding a function removes its GPU only.
 	igt_assert sh -c "echo $first > $DRV/unbind"
 	igt_assert test ! -e "$DRV/$first"
