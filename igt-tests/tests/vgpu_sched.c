@@ -5,7 +5,8 @@
  * weights (the scheduler's own simulation holds the tighter bound); a
  * weight changed at run time shows in the next interval's shares; a
  * workload that overstays its watchdog is killed and only its vGPU is
- * reset.
+ * reset; workloads within their budget are never killed, however often
+ * another vGPU preempts them.
  */
 #include "vgpu_guest.h"
 
@@ -109,6 +110,109 @@ static void watchdog_resets_only_offender(void *data)
 	vg_destroy(&bad);
 }
 
+/* 4 MiB fills (1024 x 1024 at 32 bpp) for the heavy workloads below. */
+#define HEAVY_PITCH		4096
+#define HEAVY_DIM		1024
+#define HEAVY_BYTES		(HEAVY_PITCH * HEAVY_DIM)
+/* A run covers at most this many workloads (vgpu.ko, schedule.c). */
+#define HEAVY_WORKLOADS		16
+/* What fits in the ring: HEAVY_WORKLOADS of them, 7 dwords per fill. */
+#define HEAVY_FILLS_MAX		32
+#define HEAVY_TARGET_S		0.15
+#define WATCHDOG_S		0.5
+
+static void heavy_workload(struct vg *g, u64 surf, u32 fills, u32 color)
+{
+	u32 i;
+
+	for (i = 0; i < fills; i++)
+		vg_fill(g, COPY, surf, HEAVY_PITCH, HEAVY_DIM, HEAVY_DIM,
+			color);
+	vg_submit(g, COPY);
+}
+
+static unsigned long long workloads_started(struct vg *g)
+{
+	unsigned long long started = 0;
+	char buf[256];
+	int n;
+
+	igt_assert_lt(0, mdev_attr_read(g->uuid, "vgpu/workloads", buf,
+					sizeof(buf)));
+	n = sscanf(buf, "started %llu", &started);
+	igt_assert_eq(n, 1);
+	return started;
+}
+
+/*
+ * The watchdog's budget is per run: each workload a run covers adds one.
+ * A run that another vGPU preempts resumes with the workloads it had, not
+ * with the ones queued since, or a vGPU kept busy and often preempted
+ * would overrun a budget sized for fewer workloads and be killed though
+ * every workload is well within its own. Workloads of about 150 ms here
+ * (a third of the budget): first one alone, started, then fifteen more
+ * behind it while a saturating vGPU preempts it every slice.
+ */
+static void watchdog_budget_covers_resumed_run(void *data)
+{
+	unsigned long long resets, started;
+	struct vg_loader other;
+	struct vg g;
+	u32 fills, round, i, color = 0;
+	double t, one;
+	u64 surf;
+
+	(void)data;
+	igt_set_timeout(240, "heavy workloads under contention");
+	vg_start(&g, "small");
+	surf = vg_alloc(&g, HEAVY_BYTES);
+	vg_ring_init(&g, COPY);
+	/* The engine's speed here: one fill, alone. */
+	t = vg_now();
+	vg_fill(&g, COPY, surf, HEAVY_PITCH, HEAVY_DIM, HEAVY_DIM, 0);
+	vg_run(&g, COPY);
+	one = vg_now() - t;
+	fills = HEAVY_TARGET_S / one;
+	fills = fills < 1 ? 1 : fills > HEAVY_FILLS_MAX ? HEAVY_FILLS_MAX : fills;
+	igt_info("one fill: %.1f ms; %u fills per workload\n", one * 1e3, fills);
+	igt_require_f(HEAVY_WORKLOADS * fills * one > 1.5 * WATCHDOG_S,
+		      "the engine is too fast for %u workloads to outlast a budget\n",
+		      HEAVY_WORKLOADS);
+	igt_assert_f(fills * one < WATCHDOG_S / 2,
+		     "one workload (%.0f ms) is not well within its budget\n",
+		     fills * one * 1e3);
+
+	vg_loader_start(&other);
+	vg_loader_top_up(&other);
+	resets = vg_stat(&g, "resets");
+	for (round = 0; round < 3; round++) {
+		started = workloads_started(&g);
+		heavy_workload(&g, surf, fills, ++color);
+		while (workloads_started(&g) == started) {
+			vg_loader_top_up(&other);
+			usleep(500);
+		}
+		for (i = 1; i < HEAVY_WORKLOADS; i++)
+			heavy_workload(&g, surf, fills, ++color);
+		t = vg_now() + 120;
+		while ((vg_rd(&g, VGPU_RING_HEAD(vg_base(COPY))) &
+			VGPU_RING_HEAD_ADDR_MASK) != g.ring[COPY].tail) {
+			igt_assert_f(!(vg_error(&g, COPY) & VGPU_ENGINE_ERROR_ACTIVE),
+				     "round %u: engine stopped, error %#x\n",
+				     round, vg_error(&g, COPY));
+			igt_assert_f(vg_now() < t, "round %u: no progress\n",
+				     round);
+			vg_loader_top_up(&other);
+			usleep(2000);
+		}
+	}
+	igt_assert_eq_u32(vg_error(&g, COPY), 0);
+	igt_assert_eq_u64(vg_stat(&g, "resets"), resets);
+	vg_check_fill(&g, surf, HEAVY_BYTES / 4, color);
+	vg_destroy(&other.g);
+	vg_destroy(&g);
+}
+
 static void knobs(void *data)
 {
 	struct vg g;
@@ -135,6 +239,9 @@ static const struct igt_subtest subtests[] = {
 	  "1:2:4:8 weights give shares within 5 pp; a change applies at once" },
 	{ "watchdog-resets-only-offender", watchdog_resets_only_offender,
 	  "an endless blit is killed; only its vGPU resets" },
+	{ "watchdog-budget-covers-resumed-run",
+	  watchdog_budget_covers_resumed_run,
+	  "a preempted run resumes as it was: queued work never overruns its budget" },
 };
 
 int main(int argc, char **argv)

@@ -72,9 +72,10 @@ static void vgpu_shadow_free_locked(struct vgpu_vengine *ve,
  * Start a run of @vgpu's context on engine @se covering its oldest
  * workloads, up to VGPU_RUN_MAX_WORKLOADS of them: starting a run costs
  * the GPU far more than a longer run does. A preempted run resumes where
- * it stopped. Returns 0 and the deadline of the run's watchdog, -EAGAIN if
- * the engine is held by another client of the GPU, -ENOENT if there is
- * nothing the vGPU can run.
+ * it stopped, with the workloads it had: its watchdog budget was sized for
+ * them, and workloads queued since wait for the next run. Returns 0 and
+ * the deadline of the run's watchdog, -EAGAIN if the engine is held by
+ * another client of the GPU, -ENOENT if there is nothing the vGPU can run.
  */
 static int vgpu_sched_start(struct vgpu_sched_engine *se, struct vgpu *vgpu,
 			    u64 *deadline)
@@ -90,7 +91,8 @@ static int vgpu_sched_start(struct vgpu_sched_engine *se, struct vgpu *vgpu,
 		return -ENOENT;
 	first = list_first_entry(&ve->queue, struct vgpu_workload, node);
 	list_for_each_entry(wl, &ve->queue, node) {
-		if (n == VGPU_RUN_MAX_WORKLOADS)
+		if (n == VGPU_RUN_MAX_WORKLOADS ||
+		    (first->started && !wl->started))
 			break;
 		last = wl;
 		n++;
