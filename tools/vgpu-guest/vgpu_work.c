@@ -32,6 +32,9 @@
 #define HANG_TIMEOUT_MS		120000
 #define MAX_QUEUE		64
 #define MAX_BLT_DIM		0x7fff
+#define MAX_COUNT		10000000
+#define MAX_SECONDS		86400
+#define MAX_REPEAT		256
 
 enum mode { MODE_NONE, MODE_INFO, MODE_FILL, MODE_COPY, MODE_THROUGHPUT,
 	    MODE_HOSTILE };
@@ -55,7 +58,9 @@ static const char * const hostile_names[] = {
  * @width: rectangle width in pixels
  * @height: rectangle height in pixels
  * @color: fill colour
- * @count: throughput: submissions
+ * @count: throughput: submissions (at most, with @seconds)
+ * @seconds: throughput: stop after this long, 0 for no limit
+ * @repeat: throughput: writes of the object per submission
  * @size: throughput: bytes written per submission
  * @queue: throughput: submissions in flight at most
  * @fast: copy: XY_FAST_COPY_BLT instead of XY_SRC_COPY_BLT
@@ -69,6 +74,8 @@ struct work_args {
 	__u32 height;
 	__u32 color;
 	__u32 count;
+	__u32 seconds;
+	__u32 repeat;
 	__u64 size;
 	__u32 queue;
 	bool fast;
@@ -97,9 +104,14 @@ static const char help_text[] =
 	"  -H, --height N      rectangle height in pixels (default 128)\n"
 	"  -c, --color X       fill colour, 32 bpp (default 0xff3366cc)\n"
 	"      --fast          copy with XY_FAST_COPY_BLT (default XY_SRC_COPY_BLT)\n"
-	"  -n, --count N       throughput: submissions (default 200)\n"
-	"  -s, --size BYTES    throughput: bytes per submission, K/M suffixes\n"
+	"  -n, --count N       throughput: submissions (default 200, or no limit\n"
+	"                      with --seconds)\n"
+	"  -t, --seconds N     throughput: stop submitting after N seconds; the\n"
+	"                      object is bound once, so a long run is all work\n"
+	"  -s, --size BYTES    throughput: bytes per write, K/M suffixes\n"
 	"                      (default 64K; a multiple of 4096)\n"
+	"  -r, --repeat N      throughput: writes per submission (default 1, max %d);\n"
+	"                      more engine time per submission, the same guest cost\n"
 	"  -q, --queue N       throughput: submissions in flight (default 8, max %d)\n"
 	"      --hostile[=KIND] submit a bad batch and report the host's refusal:\n"
 	"                      lri (a register off the whitelist, the default),\n"
@@ -112,7 +124,7 @@ static const char help_text[] =
 
 static void print_help(FILE *f)
 {
-	fprintf(f, help_text, MAX_QUEUE);
+	fprintf(f, help_text, MAX_REPEAT, MAX_QUEUE);
 }
 
 static WORK_NORETURN WORK_PRINTF(1, 2) void usage_error(const char *fmt, ...)
@@ -211,6 +223,8 @@ static void parse_args(struct work_args *a, int argc, char **argv)
 		{ "height", required_argument, NULL, 'H' },
 		{ "color", required_argument, NULL, 'c' },
 		{ "count", required_argument, NULL, 'n' },
+		{ "seconds", required_argument, NULL, 't' },
+		{ "repeat", required_argument, NULL, 'r' },
 		{ "size", required_argument, NULL, 's' },
 		{ "queue", required_argument, NULL, 'q' },
 		{ "fast", no_argument, NULL, OPT_FAST },
@@ -218,16 +232,16 @@ static void parse_args(struct work_args *a, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ }
 	};
-	bool hostile = false;
+	bool hostile = false, counted = false;
 	int c;
 
 	*a = (struct work_args){
 		.engine = -1, .width = 256, .height = 128,
 		.color = 0xff3366cc, .count = 200, .size = 64 << 10,
-		.queue = 8, .hostile = HOSTILE_LRI,
+		.queue = 8, .repeat = 1, .hostile = HOSTILE_LRI,
 	};
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":d:e:W:H:c:n:s:q:h", opts,
+	while ((c = getopt_long(argc, argv, ":d:e:W:H:c:n:t:r:s:q:h", opts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'd':
@@ -254,7 +268,16 @@ static void parse_args(struct work_args *a, int argc, char **argv)
 			break;
 		case 'n':
 			a->count = parse_number("--count", optarg, 1,
-						10000000, false);
+						MAX_COUNT, false);
+			counted = true;
+			break;
+		case 'r':
+			a->repeat = parse_number("--repeat", optarg, 1,
+						 MAX_REPEAT, false);
+			break;
+		case 't':
+			a->seconds = parse_number("--seconds", optarg, 1,
+						  MAX_SECONDS, false);
 			break;
 		case 's':
 			a->size = parse_number("--size", optarg, 4096,
@@ -296,6 +319,10 @@ static void parse_args(struct work_args *a, int argc, char **argv)
 	}
 	if (a->mode == MODE_NONE)
 		usage_error("no mode given (info, fill, copy, throughput, hostile)");
+	if (a->seconds && a->mode != MODE_THROUGHPUT)
+		usage_error("--seconds is for the throughput mode");
+	if (a->seconds && !counted)
+		a->count = MAX_COUNT;
 }
 
 /* The engine the mode runs on; exits when the device lacks it. */
@@ -566,18 +593,26 @@ static int do_copy(struct vgpu_dev *d, const struct work_args *a, __u32 e)
 	return 0;
 }
 
-/* Write one throughput submission into @b: @size bytes of @bo := @value. */
+/*
+ * Write one throughput submission into @b: @repeat times @size bytes of
+ * @bo := @value.
+ */
 static void throughput_batch(struct vgpu_batch *b, struct vgpu_bo *bo,
-			     __u32 e, __u64 size, __u32 value)
+			     __u32 e, __u64 size, __u32 repeat, __u32 value)
 {
 	struct vgpu_surface s = vgpu_bo_surface(bo, 0, 4096, 4);
+	__u32 r;
 
 	vgpu_batch_reset(b, 0);
 	vgpu_batch_use(b, bo);
-	if (e == DRM_VGPU_ENGINE_COPY)
-		vgpu_cmd_color_blt(&b->cmd, &s, 0, 0, 1024, size / 4096, value);
-	else
-		vgpu_cmd_store_fill(&b->cmd, bo->gfx_addr, size, value);
+	for (r = 0; r < repeat; r++) {
+		if (e == DRM_VGPU_ENGINE_COPY)
+			vgpu_cmd_color_blt(&b->cmd, &s, 0, 0, 1024,
+					   size / 4096, value);
+		else
+			vgpu_cmd_store_fill(&b->cmd, bo->gfx_addr, size,
+					    value);
+	}
 	if (b->cmd.error)
 		fail("encoding a submission: %s", strerror(-b->cmd.error));
 }
@@ -590,7 +625,7 @@ static int do_throughput(struct vgpu_dev *d, const struct work_args *a,
 	struct vgpu_exec ex;
 	__u64 bytes, i, bad = 0;
 	struct vgpu_bo bo;
-	__u32 q = a->queue, last, *p;
+	__u32 q = a->queue, last, done, *p;
 	double t0, secs;
 	int ret, status;
 
@@ -603,12 +638,15 @@ static int do_throughput(struct vgpu_dev *d, const struct work_args *a,
 		     (unsigned long long)a->size);
 	new_bo(d->fd, a->size, &bo);
 	for (i = 0; i < q; i++) {
-		new_batch(d->fd, bytes + 64, &b[i]);
+		new_batch(d->fd, bytes * a->repeat + 64, &b[i]);
 		fences[i] = -1;
 	}
 	t0 = vgpu_now();
 	for (i = 0; i < a->count; i++) {
 		__u32 slot = i % q;
+
+		if (a->seconds && vgpu_now() - t0 >= a->seconds)
+			break;
 
 		if (fences[slot] >= 0) {
 			ret = vgpu_fence_wait(fences[slot], FENCE_TIMEOUT_MS);
@@ -622,8 +660,14 @@ static int do_throughput(struct vgpu_dev *d, const struct work_args *a,
 				     (unsigned long long)(i - q), status);
 			close(fences[slot]);
 			fences[slot] = -1;
+			/* The object is bound: from here on it is all work. */
+			if (i == q) {
+				printf("first_done_s: %.6f\n", vgpu_now() - t0);
+				fflush(stdout);
+			}
 		}
-		throughput_batch(&b[slot], &bo, e, a->size, (__u32)i + 1);
+		throughput_batch(&b[slot], &bo, e, a->size, a->repeat,
+				 (__u32)i + 1);
 		vgpu_exec_init(&ex, e);
 		ex.want_out_fence = true;
 		ret = vgpu_batch_submit(&b[slot], &ex);
@@ -632,6 +676,7 @@ static int do_throughput(struct vgpu_dev *d, const struct work_args *a,
 			     strerror(-ret));
 		fences[slot] = ex.out_fence;
 	}
+	done = i;
 	for (i = 0; i < q; i++) {
 		if (fences[i] < 0)
 			continue;
@@ -642,7 +687,7 @@ static int do_throughput(struct vgpu_dev *d, const struct work_args *a,
 	}
 	secs = vgpu_now() - t0;
 	/* Submissions run in order on one engine: the last value stays. */
-	last = a->count;
+	last = done;
 	p = bo.map;
 	for (i = 0; i < a->size / 4; i++)
 		if (p[i] != last && !bad++)
@@ -650,13 +695,17 @@ static int do_throughput(struct vgpu_dev *d, const struct work_args *a,
 				(unsigned long long)i, p[i], last);
 	print_device(d);
 	printf("engine: %s\n", vgpu_engine_name(e));
-	printf("submissions: %u\n", a->count);
-	printf("bytes_per_submission: %llu\n", (unsigned long long)a->size);
-	printf("batch_bytes: %llu\n", (unsigned long long)bytes + 4);
+	printf("submissions: %u\n", done);
+	printf("bytes_per_submission: %llu\n",
+	       (unsigned long long)a->size * a->repeat);
+	printf("writes_per_submission: %u\n", a->repeat);
+	printf("batch_bytes: %llu\n",
+	       (unsigned long long)bytes * a->repeat + 4);
 	printf("queue: %u\n", q);
 	printf("seconds: %.6f\n", secs);
-	printf("submissions_per_s: %.1f\n", a->count / secs);
-	printf("mb_per_s: %.2f\n", a->count * (double)a->size / secs / 1e6);
+	printf("submissions_per_s: %.1f\n", done / secs);
+	printf("mb_per_s: %.2f\n",
+	       done * (double)a->size * a->repeat / secs / 1e6);
 	printf("dwords_wrong: %llu\n", (unsigned long long)bad);
 	for (i = 0; i < q; i++)
 		vgpu_batch_fini(&b[i]);

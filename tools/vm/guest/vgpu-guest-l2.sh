@@ -70,13 +70,21 @@ echo
 echo "@@RESULTS-JSON-END@@"
 
 # Guest workloads through the render uAPI (vgpu-work, docs/guest-render.md)
-# on each vGPU, for the log: "VGPU_WORK <node> <mode> <key>: <value>".
+# on each vGPU: "VGPU_WORK <node> <run> <key>: <value>", checked by the
+# host (vgpu_guest_host@vgpu-work-runs).
+work() {
+	node=$1 run=$2
+	shift 2
+	timeout 300 /bin/guest/vgpu-work -d "$node" "$@" 2>&1 |
+		sed "s|^|VGPU_WORK ${node#/dev/dri/} $run |"
+}
 for n in /dev/dri/renderD*; do
 	/bin/guest/vgpu-work -d "$n" info > /dev/null 2>&1 || continue
-	for mode in info fill throughput --hostile; do
-		timeout 300 /bin/guest/vgpu-work -d "$n" -n 100 $mode 2>&1 |
-			sed "s|^|VGPU_WORK ${n#/dev/dri/} ${mode#--} |"
-	done
+	work "$n" info info
+	work "$n" fill fill
+	work "$n" throughput -n 100 throughput
+	work "$n" timed -t 3 -s 256K -r 4 throughput
+	work "$n" hostile --hostile
 done
 
 # Mesa, kmscube and weston on the vGPU, when the host packed them.

@@ -81,6 +81,34 @@ subtest_hotplug_request_served() {
 	igt_assert_eq "$v" "$(fact host.log HOTPLUG_REQUEST) $(fact host.log HOTPLUG_MODE)"
 }
 
+# work NODE RUN KEY: the value vgpu-work printed for KEY in that run.
+work() {
+	sed -n "s/^VGPU_WORK $1 $2 $3: //p" "$OUT/output.log" | tail -n 1
+}
+
+subtest_vgpu_work_runs() {
+	nodes=$(sed -n 's/^VGPU_WORK \([^ ]*\) info device: .*/\1/p' \
+		"$OUT/output.log" | sort -u)
+	# Both vGPUs have a render node.
+	igt_assert_eq "$(echo "$nodes" | grep -c .)" 2
+	for n in $nodes; do
+		igt_assert_eq "$(work "$n" fill result)" pass
+		igt_assert_eq "$(work "$n" fill pixels_wrong)" 0
+		igt_assert_eq "$(work "$n" throughput result)" pass
+		igt_assert_eq "$(work "$n" throughput submissions)" 100
+		# A timed run stops on time, not on a count.
+		igt_assert_eq "$(work "$n" timed result)" pass
+		igt_assert test "$(work "$n" timed submissions)" -gt 0
+		igt_assert_eq "$(work "$n" timed writes_per_submission)" 4
+		igt_assert_eq "$(work "$n" timed dwords_wrong)" 0
+		secs=$(work "$n" timed seconds)
+		igt_assert test "${secs%%.*}" -ge 3
+		igt_assert test "${secs%%.*}" -lt 60
+		igt_assert_eq "$(work "$n" hostile result)" refused
+		igt_assert_eq "$(work "$n" hostile recovered)" yes
+	done
+}
+
 igt_fixture setup
 igt_subtest guest-booted-and-bound subtest_guest_booted_and_bound \
 	"The guest driver loads and binds the two-head and the headless vGPU"
@@ -99,4 +127,6 @@ igt_subtest fbdev-console-on-head0 subtest_fbdev_console_on_head0 \
 	"The kernel console drawn by fbdev emulation is what head 0 shows"
 igt_subtest hotplug-request-served subtest_hotplug_request_served \
 	"The guest's hotplug request became an EDID change on the host"
+igt_subtest vgpu-work-runs subtest_vgpu_work_runs \
+	"vgpu-work's fill, counted and timed throughput and hostile runs on each vGPU"
 igt_main "$@"
