@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # A guest of the guest-bench suite (make bench): loads the guest driver,
-# saturates its vGPU's copy engine for vgpubench.seconds (4 MiB fills,
-# 8 in flight) so the host can compare the two guests' busy time with
-# their weights, then times tiny submissions one at a time (4 KiB fills,
+# saturates its vGPU's copy engine for vgpubench.seconds (16 fills of
+# 4 MiB per submission, 16 in flight) so the host can compare the two
+# guests' busy time with their weights, then times tiny submissions one at a time (4 KiB fills,
 # the same work the host's VFIO harness times for the ratio).
 # "@@BENCH <step>" lines tell the host where the guest is; vgpu-work's
 # "key: value" lines follow with a prefix.
@@ -24,12 +24,24 @@ step ready
 # Fills until the host's measuring window is surely over. A run that
 # fails (a fill the host's watchdog killed on a starved machine) is
 # counted and the load goes on: the host checks the engines were busy.
-step saturating
 end=$(($(cut -d. -f1 /proc/uptime) + ${SECS:-60}))
 failed=0
-while [ "$(cut -d. -f1 /proc/uptime)" -lt "$end" ]; do
-	vgpu-work -e copy -n 32 -s 4M -q 8 throughput > /tmp/sat.log 2>&1 ||
+announced=0
+# One timed run binds its object once (a bind is a trapped PTE write per
+# page, time the engine would sit idle); only a failed run is restarted.
+# The guest saturates once a first submission is done, not before.
+while left=$((end - $(cut -d. -f1 /proc/uptime))) && [ "$left" -gt 0 ]; do
+	vgpu-work -e copy -t "$left" -s 4M -r 16 -q 16 throughput > /tmp/sat.log 2>&1 &
+	pid=$!
+	while [ "$announced" = 0 ] && kill -0 "$pid" 2>/dev/null; do
+		grep -q '^first_done_s:' /tmp/sat.log &&
+			{ step saturating; announced=1; }
+		sleep 1
+	done
+	wait "$pid" ||
 		{ failed=$((failed + 1)); grep 'vgpu-work:' /tmp/sat.log; }
+	sed -n 's/^\(first_done_s\|submissions\|mb_per_s\): /saturation_&/p' \
+		/tmp/sat.log
 done
 echo "saturation_runs_failed: $failed"
 rc=0

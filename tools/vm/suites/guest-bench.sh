@@ -79,6 +79,7 @@ if stepped A saturated || stepped B saturated; then
 fi
 da=$((a1 - a0))
 db=$((b1 - b0))
+vm_log "window ${WINDOW} s: busy A $((da / 1000000)) ms, B $((db / 1000000)) ms"
 # Shares follow the weights only while the engine is contended: demand
 # at least half the window of engine time, or the figure means nothing.
 [ $((da + db)) -ge $((WINDOW * 500000000)) ] ||
@@ -86,7 +87,6 @@ db=$((b1 - b0))
 share_err=$(awk -v a="$da" -v b="$db" -v wa="${WEIGHT[A]}" -v wb="${WEIGHT[B]}" \
 	'BEGIN { s = 100 * a / (a + b); w = 100 * wa / (wa + wb);
 		 e = s - w; if (e < 0) e = -e; printf "%.2f", e }')
-vm_log "window ${WINDOW} s: busy A $((da / 1000000)) ms, B $((db / 1000000)) ms"
 
 # Tiny submissions: each guest alone, the other paused. A guest sleeps a
 # few seconds after saturating, so the pause lands before it measures.
@@ -122,7 +122,7 @@ sps=$(sed -n 's/^tiny: submissions_per_s: //p' "$OUT"/guest-[AB]/output.log |
 ratio=$(awk -v s="$sps" -v h="$host_us" 'BEGIN { printf "%.2f", 1e6 / s / h }')
 vm_log "guest: $(awk -v s="$sps" 'BEGIN { printf "%.1f", 1e6 / s }') us per tiny submission (best guest)"
 {
-	echo "# 2 guests, small vGPUs, weights 1:3, copy engines saturated by vgpu-work (4 MiB fills, 8 in flight), ${WINDOW} s window, sysfs busy_ns"
+	echo "# 2 guests, small vGPUs, weights 1:3, copy engines saturated by vgpu-work (16 fills of 4 MiB per submission, 16 in flight), ${WINDOW} s window, sysfs busy_ns"
 	echo "guest.two_vm_share_error_pp: $share_err"
 	echo "# 4 KiB fill one at a time: guest (vgpu-work -q 1, sync_file wait) over host VFIO harness (MSI wait), best guest of 2, other guest paused"
 	echo "guest.submit_overhead_ratio: $ratio"
