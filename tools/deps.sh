@@ -7,14 +7,15 @@ set -eu
 # version, so they always match); QEMU, busybox and cpio make the test VMs;
 # linux-source gives the sample mdev drivers, checkpatch and the nested guests'
 # kernel; clang builds the libFuzzer targets; libdrm-dev gives the guest
-# tests the DRM uAPI headers and a static libdrm; libvirt's daemon and
-# virsh drive the node-device suite (libvirt-daemon without -system: no
-# services are started on this machine).
+# tests the DRM uAPI headers and a static libdrm; libvirt's daemon, its
+# QEMU driver and virsh drive the node-device and domain suites
+# (libvirt-daemon without -system: no services are started on this
+# machine).
 PKGS="linux-image-amd64 linux-headers-amd64 linux-source
 qemu-system-x86 seabios busybox-static cpio kmod mdevctl pciutils
 build-essential libc6-dev bc flex bison libelf-dev xz-utils sparse
 clang libclang-rt-14-dev llvm python3 libdrm-dev
-libvirt-daemon libvirt-clients"
+libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients"
 # Debian's Mesa (llvmpipe), kmscube and weston, packed for the nested
 # guests by tools/vm/guest/mesa-payload.sh (docs/guest-mesa.md).
 PKGS="$PKGS kmscube weston libgl1-mesa-dri libegl1 libegl-mesa0 libgbm1

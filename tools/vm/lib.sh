@@ -253,3 +253,122 @@ vm_mdev_remove() {
 vm_nested_guest() {
 	"$VGPU_ROOT/tools/vm/nested-guest" "$@"
 }
+
+# vm_mdevctl_state: a tmpfs for mdevctl's definitions in /etc/mdevctl.d
+# (read-only here); umount /etc/mdevctl.d drops it.
+vm_mdevctl_state() {
+	mount -t tmpfs -o mode=755 tmpfs /etc/mdevctl.d || {
+		echo "vm: cannot mount a tmpfs on /etc/mdevctl.d" >&2
+		return 1
+	}
+	mkdir -p /etc/mdevctl.d/scripts.d/callouts \
+		/etc/mdevctl.d/scripts.d/notifiers
+}
+
+# vm_libvirtd_start DRIVER...: udevd (libvirt's node-device driver learns
+# of devices from its events) and libvirtd with only the named connection
+# drivers (nodedev, qemu): a missing module is skipped, and the others keep
+# state this read-only root cannot hold. Root's clients only, without
+# polkit (no D-Bus here); its log is $RESULTS_DIR/libvirtd.log. The qemu
+# driver gets its state directories on a writable overlay of /var and a
+# qemu.conf for a VM without cgroups, namespaces or unprivileged users.
+# Says what failed on stderr; vm_libvirtd_stop ends both daemons.
+vm_libvirtd_start() {
+	local drivers=/usr/lib/x86_64-linux-gnu/libvirt/connection-driver
+	local dir=/tmp/libvirt-drivers d i=0 uri=nodedev:///system
+
+	mkdir -p "$dir" /run/libvirt
+	for d in "$@"; do
+		[ -f "$drivers/libvirt_driver_$d.so" ] || {
+			echo "vm: no libvirt $d driver (make deps)" >&2
+			return 1
+		}
+		ln -sf "$drivers/libvirt_driver_$d.so" "$dir/"
+		if [ "$d" = qemu ]; then
+			_vm_libvirt_qemu_state || return 1
+			uri=qemu:///system
+		fi
+	done
+	# In the foreground, so that it can be stopped by its pid ("udevadm
+	# control --exit" ignores requests in a chroot).
+	/lib/systemd/systemd-udevd &
+	VM_UDEVD_PID=$!
+	printf 'auth_unix_ro = "none"\nauth_unix_rw = "none"\n' \
+		> /tmp/libvirtd.conf
+	LIBVIRT_DRIVER_DIR=$dir \
+	LIBVIRT_LOG_OUTPUTS="3:file:$RESULTS_DIR/libvirtd.log" \
+		/usr/sbin/libvirtd --config /tmp/libvirtd.conf \
+		--pid-file /run/libvirtd.pid &
+	VM_LIBVIRTD_PID=$!
+	until virsh -q -c "$uri" version > /dev/null 2>&1; do
+		i=$((i + 1))
+		kill -0 "$VM_LIBVIRTD_PID" 2>/dev/null || {
+			echo "vm: libvirtd exited (see libvirtd.log)" >&2
+			return 1
+		}
+		[ $i -lt 240 ] || {
+			echo "vm: libvirtd does not answer (see libvirtd.log)" >&2
+			return 1
+		}
+		sleep 0.5
+	done
+}
+
+# _vm_etc_add FILE NAME LINE: LINE in /etc/FILE unless NAME is there, by a
+# copy bind-mounted over it (the root is read-only).
+_vm_etc_add() {
+	grep -q "^$2:" "/etc/$1" && return 0
+	cp "/etc/$1" "/tmp/etc-$1" && echo "$3" >> "/tmp/etc-$1" &&
+		mount --bind "/tmp/etc-$1" "/etc/$1"
+}
+
+# The qemu driver's state under /var and /etc/libvirt, on tmpfs.
+_vm_libvirt_qemu_state() {
+	local d
+
+	mkdir -p /tmp/var-upper /tmp/var-work
+	mount -t overlay overlay \
+		-o lowerdir=/var,upperdir=/tmp/var-upper,workdir=/tmp/var-work \
+		/var || {
+		echo "vm: cannot lay a writable overlay on /var" >&2
+		return 1
+	}
+	for d in lib cache log; do
+		mkdir -p "/var/$d/libvirt"
+	done
+	# The driver looks up its compiled-in user before it reads qemu.conf;
+	# Debian's libvirt-daemon-system would have made it.
+	_vm_etc_add passwd libvirt-qemu \
+		'libvirt-qemu:x:64055:64055::/var/lib/libvirt:/usr/sbin/nologin' &&
+		_vm_etc_add group libvirt-qemu 'libvirt-qemu:x:64055:' || {
+		echo "vm: cannot add the libvirt-qemu user" >&2
+		return 1
+	}
+	mount -t tmpfs -o mode=755 tmpfs /etc/libvirt || {
+		echo "vm: cannot mount a tmpfs on /etc/libvirt" >&2
+		return 1
+	}
+	# QEMU runs as root without the isolation a VM here cannot give it;
+	# its stdio goes to a file (no virtlogd).
+	cat > /etc/libvirt/qemu.conf <<-'CONF'
+	user = "root"
+	group = "root"
+	dynamic_ownership = 0
+	remember_owner = 0
+	security_driver = "none"
+	cgroup_controllers = [ ]
+	namespaces = [ ]
+	stdio_handler = "file"
+	CONF
+}
+
+vm_libvirtd_stop() {
+	kill "$VM_LIBVIRTD_PID" && wait "$VM_LIBVIRTD_PID"
+	kill "$VM_UDEVD_PID" && wait "$VM_UDEVD_PID"
+	if mountpoint -q /etc/libvirt; then
+		umount /etc/libvirt
+		umount /var
+	fi
+	! mountpoint -q /etc/passwd || umount /etc/passwd
+	! mountpoint -q /etc/group || umount /etc/group
+}

@@ -15,8 +15,7 @@ set -u
 
 show() { printf '\n$ %s\n' "$*"; "$@"; }
 
-mount -t tmpfs -o mode=755 tmpfs /etc/mdevctl.d || vm_fail "cannot mount /etc/mdevctl.d"
-mkdir -p /etc/mdevctl.d/scripts.d/callouts /etc/mdevctl.d/scripts.d/notifiers
+vm_mdevctl_state || vm_fail "no state for mdevctl"
 
 vm_load_mdev || vm_fail "cannot load our mdev.ko"
 vm_log "mdev core: $(readlink -f "$VM_MDEV_KO") (the distribution's is blocked)"

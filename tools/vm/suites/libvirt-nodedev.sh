@@ -13,21 +13,14 @@
 set -u
 
 CHECKS=$VGPU_ROOT/tools/vm/tests/libvirt_nodedev.sh
-LIBVIRTD=/usr/sbin/libvirtd
-UDEVD=/lib/systemd/systemd-udevd
-DRIVERS=/usr/lib/x86_64-linux-gnu/libvirt/connection-driver
 rc=0
 bad() { printf 'vm: FAIL: %s\n' "$*" >&2; rc=1; }
 
-for f in "$LIBVIRTD" "$UDEVD" /usr/bin/virsh /usr/bin/mdevctl \
-	 "$DRIVERS/libvirt_driver_nodedev.so"; do
-	[ -x "$f" ] || [ -f "$f" ] || vm_fail "$f missing (make deps)"
+for f in /usr/bin/virsh /usr/bin/mdevctl; do
+	[ -x "$f" ] || vm_fail "$f missing (make deps)"
 done
 
-# mdevctl keeps its definitions in /etc/mdevctl.d (read-only here).
-mount -t tmpfs -o mode=755 tmpfs /etc/mdevctl.d ||
-	vm_fail "cannot mount a tmpfs on /etc/mdevctl.d"
-mkdir -p /etc/mdevctl.d/scripts.d/callouts /etc/mdevctl.d/scripts.d/notifiers
+vm_mdevctl_state || vm_fail "no state for mdevctl"
 
 # shellcheck disable=SC2119 # no argument: refgpu.ko without parameters
 vm_load_vgpu || vm_fail "cannot load the vGPU stack"
@@ -37,35 +30,12 @@ for i in 0 1; do
 	vm_log "GPU $i: $t"
 done
 
-# In the foreground, so that it can be stopped by its pid ("udevadm
-# control --exit" ignores requests in a chroot).
-"$UDEVD" &
-udevd_pid=$!
-
-# Only the node-device driver: the others keep state under /var/lib,
-# which the read-only root does not have. LIBVIRT_DRIVER_DIR is where
-# libvirtd looks for its driver modules; a missing one is skipped.
-mkdir -p /tmp/libvirt-drivers /run/libvirt
-ln -s "$DRIVERS/libvirt_driver_nodedev.so" /tmp/libvirt-drivers/
-# Root's clients only, without polkit (no D-Bus in the VM).
-printf 'auth_unix_ro = "none"\nauth_unix_rw = "none"\n' > /tmp/libvirtd.conf
-LIBVIRT_DRIVER_DIR=/tmp/libvirt-drivers \
-LIBVIRT_LOG_OUTPUTS="3:file:$RESULTS_DIR/libvirtd.log" \
-	"$LIBVIRTD" --config /tmp/libvirtd.conf --pid-file /run/libvirtd.pid &
-libvirtd_pid=$!
-i=0
-until virsh -q -c nodedev:///system nodedev-list >/dev/null 2>&1; do
-	i=$((i + 1))
-	[ $i -lt 120 ] || vm_fail "libvirtd does not answer (see libvirtd.log)"
-	kill -0 $libvirtd_pid 2>/dev/null || vm_fail "libvirtd exited (see libvirtd.log)"
-	sleep 0.5
-done
+vm_libvirtd_start nodedev || vm_fail "cannot start libvirtd"
 vm_log "$(virsh -c nodedev:///system version 2>&1 | head -n 2 | tr '\n' ' ')"
 
 vm_run_igt --timeout 600 "$CHECKS" || bad "igt-run reported failures"
 
-kill $libvirtd_pid && wait $libvirtd_pid
-kill $udevd_pid && wait $udevd_pid
+vm_libvirtd_stop
 # The checks leave nothing behind; whatever a failed one left goes now.
 for d in /sys/bus/mdev/devices/*; do
 	[ -e "$d" ] || continue

@@ -21,9 +21,7 @@ for f in "$SAMPLES/mtty.ko" "$TESTS/mdev_mdevctl"; do
 done
 command -v mdevctl >/dev/null || vm_fail "mdevctl is not installed (make deps)"
 
-mount -t tmpfs -o mode=755 tmpfs /etc/mdevctl.d ||
-	vm_fail "cannot mount a tmpfs on /etc/mdevctl.d"
-mkdir -p /etc/mdevctl.d/scripts.d/callouts /etc/mdevctl.d/scripts.d/notifiers
+vm_mdevctl_state || vm_fail "no state for mdevctl"
 
 vm_load_mdev || vm_fail "cannot load our mdev.ko"
 insmod "$SAMPLES/mtty.ko" || vm_fail "insmod mtty.ko failed"
