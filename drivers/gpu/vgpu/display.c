@@ -561,6 +561,7 @@ void vgpu_display_reap(struct vgpu *vgpu)
 	unsigned int h, p;
 	bool used;
 
+	lockdep_assert_held(&vgpu->lock);
 	vgpu_dmabuf_reap(vgpu);
 	list_for_each_entry_safe(fb, tmp, &vgpu->fbs, node) {
 		used = false;
@@ -622,6 +623,7 @@ void vgpu_display_unmap_iova(struct vgpu *vgpu, u64 iova, u64 length)
 {
 	struct vgpu_fb *fb, *tmp;
 
+	lockdep_assert_held(&vgpu->lock);
 	list_for_each_entry_safe(fb, tmp, &vgpu->fbs, node)
 		if (vgpu_fb_uses_iova(fb, iova, length))
 			vgpu_fb_revoke(vgpu, fb);
@@ -637,6 +639,7 @@ void vgpu_display_stop(struct vgpu *vgpu)
 {
 	unsigned int h;
 
+	lockdep_assert_held(&vgpu->lock);
 	for (h = 0; h < vgpu_heads(vgpu); h++)
 		if (vgpu->head[h].running)
 			vgpu_pipe_stop(vgpu, &vgpu->head[h]);
@@ -654,6 +657,7 @@ void vgpu_display_reset(struct vgpu *vgpu)
 	struct vgpu_fb *fb, *tmp;
 	unsigned int h;
 
+	lockdep_assert_held(&vgpu->lock);
 	vgpu_display_stop(vgpu);
 	list_for_each_entry_safe(fb, tmp, &vgpu->fbs, node)
 		vgpu_fb_revoke(vgpu, fb);
@@ -671,6 +675,7 @@ void vgpu_display_reset(struct vgpu *vgpu)
  */
 void vgpu_display_close(struct vgpu *vgpu)
 {
+	lockdep_assert_not_held(&vgpu->lock);
 	mutex_lock(&vgpu->lock);
 	vgpu_display_stop(vgpu);
 	mutex_unlock(&vgpu->lock);

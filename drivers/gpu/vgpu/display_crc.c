@@ -241,6 +241,7 @@ void vgpu_crc_off(struct vgpu *vgpu, struct vgpu_head *head)
  */
 void vgpu_crc_reset(struct vgpu *vgpu, struct vgpu_head *head)
 {
+	lockdep_assert_held(&vgpu->lock);
 	vgpu_crc_off(vgpu, head);
 	head->crc.result = 0;
 	head->crc.frame = 0;
@@ -301,6 +302,7 @@ static void vgpu_crc_plane_pos(struct vgpu *vgpu, unsigned int h,
 {
 	u32 pos;
 
+	lockdep_assert_held(&vgpu->lock);
 	if (p == VGPU_PLANE_PRIMARY) {
 		pos = vgpu->disp[h][VGPU_DISP_PLANE_POS];
 		*x = pos & VGPU_PLANE_XY_X_MASK;
@@ -415,6 +417,7 @@ void vgpu_crc_flush(struct vgpu *vgpu)
 {
 	unsigned int h;
 
+	lockdep_assert_not_held(&vgpu->lock);
 	for (h = 0; h < vgpu_heads(vgpu); h++)
 		flush_work(&vgpu->head[h].crc.work);
 }

@@ -79,6 +79,7 @@ struct vgpu_fb *vgpu_fb_pin(struct vgpu *vgpu,
 	u32 i, n;
 	int ret;
 
+	lockdep_assert_held(&vgpu->lock);
 	*error = VGPU_DISPLAY_ERR_HOST;
 	fb = kzalloc(sizeof(*fb), GFP_KERNEL);
 	if (!fb)
@@ -137,6 +138,7 @@ err_free:
  */
 void vgpu_fb_unpin(struct vgpu *vgpu, struct vgpu_fb *fb)
 {
+	lockdep_assert_held(&vgpu->lock);
 	if (!fb->pinned)
 		return;
 	/* A pipe CRC reading the pages stops before the pins go. */
@@ -164,6 +166,7 @@ bool vgpu_fb_matches(struct vgpu *vgpu, const struct vgpu_fb *fb,
 	const struct vgpu_gtt_entry *e;
 	u32 i;
 
+	lockdep_assert_held(&vgpu->lock);
 	if (!fb->pinned || fb->desc.gfx != desc->gfx ||
 	    fb->desc.drm_format != desc->drm_format ||
 	    fb->desc.width != desc->width || fb->desc.height != desc->height ||

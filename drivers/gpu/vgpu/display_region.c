@@ -164,6 +164,7 @@ void vgpu_display_map_set(struct vgpu *vgpu, unsigned int head,
 	u32 index = p == VGPU_PLANE_PRIMARY ? VGPU_VFIO_REGION_PRIMARY(head) :
 					      VGPU_VFIO_REGION_CURSOR(head);
 
+	lockdep_assert_held(&vgpu->lock);
 	if (!map) {
 		vgpu->head[head].plane[p].shown = fb;
 		return;
@@ -181,6 +182,7 @@ static struct page *vgpu_region_page(struct vgpu *vgpu, unsigned int head,
 {
 	struct vgpu_fb *fb = vgpu->head[head].plane[p].shown;
 
+	lockdep_assert_held(&vgpu->map->lock);
 	if (fb && pgoff < fb->npages)
 		return fb->pages[pgoff];
 	return ZERO_PAGE(0);
@@ -266,6 +268,7 @@ ssize_t vgpu_display_region_read(struct vgpu *vgpu, u32 index, u64 off,
 	void *bounce, *va;
 	ssize_t ret = 0;
 
+	lockdep_assert_not_held(&vgpu->lock);
 	if (!map)
 		return -ENODEV;
 

@@ -94,6 +94,7 @@ static void vgpu_dmabuf_put(struct vgpu_dmabuf *obj)
 /* The page at @i; obj->lock held. */
 static struct page *vgpu_dmabuf_page(struct vgpu_dmabuf *obj, u32 i)
 {
+	lockdep_assert_held(&obj->lock);
 	return obj->revoked ? obj->dummy : obj->fb->pages[i];
 }
 
@@ -103,6 +104,7 @@ static struct page **vgpu_dmabuf_pages(struct vgpu_dmabuf *obj)
 	struct page **pages;
 	u32 i;
 
+	lockdep_assert_held(&obj->lock);
 	pages = kvmalloc_array(obj->fb->npages, sizeof(*pages), GFP_KERNEL);
 	if (!pages)
 		return NULL;
@@ -262,6 +264,7 @@ bool vgpu_dmabuf_fb_exported(struct vgpu *vgpu, struct vgpu_fb *fb)
 	struct vgpu_dmabuf *obj;
 	bool exported = false;
 
+	lockdep_assert_held(&vgpu->lock);
 	list_for_each_entry(obj, &vgpu->dmabufs, node) {
 		if (obj->fb != fb)
 			continue;
@@ -285,6 +288,7 @@ void vgpu_dmabuf_reap(struct vgpu *vgpu)
 	struct vgpu_head *head = &vgpu->head[0];
 	bool keep;
 
+	lockdep_assert_held(&vgpu->lock);
 	list_for_each_entry_safe(obj, tmp, &vgpu->dmabufs, node) {
 		mutex_lock(&obj->lock);
 		keep = obj->buf ||
@@ -312,6 +316,7 @@ void vgpu_dmabuf_revoke_fb(struct vgpu *vgpu, struct vgpu_fb *fb)
 	struct vgpu_dmabuf *obj;
 	struct file *file;
 
+	lockdep_assert_held(&vgpu->lock);
 	list_for_each_entry(obj, &vgpu->dmabufs, node) {
 		if (obj->fb != fb)
 			continue;
@@ -337,6 +342,7 @@ void vgpu_dmabuf_detach_all(struct vgpu *vgpu)
 {
 	struct vgpu_dmabuf *obj, *tmp;
 
+	lockdep_assert_held(&vgpu->lock);
 	list_for_each_entry_safe(obj, tmp, &vgpu->dmabufs, node)
 		vgpu_dmabuf_unlist(obj);
 }

@@ -27,6 +27,7 @@ void vgpu_reset_engines(struct vgpu *vgpu, u32 engine_mask)
 	struct vgpu_vengine *ve;
 	unsigned int e;
 
+	lockdep_assert_held(&vgpu->lock);
 	engine_mask &= vgpu_present_mask(vgpu);
 	if (!vgpu->open || !engine_mask)
 		return;
@@ -61,6 +62,7 @@ void vgpu_reset_engines(struct vgpu *vgpu, u32 engine_mask)
  */
 void vgpu_reset_device(struct vgpu *vgpu)
 {
+	lockdep_assert_held(&vgpu->lock);
 	vgpu_reset_engines(vgpu, vgpu_present_mask(vgpu));
 	vgpu_display_reset(vgpu);
 	vgpu_gtt_clear_all(vgpu);

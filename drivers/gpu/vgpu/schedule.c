@@ -55,6 +55,7 @@ static void vgpu_sched_arm(struct vgpu_sched_engine *se, u64 deadline)
 static void vgpu_shadow_free_locked(struct vgpu_vengine *ve,
 				    struct vgpu_workload *wl)
 {
+	lockdep_assert_held(&ve->vgpu->gpu->sched_lock);
 	if (!wl->shadow_bytes)
 		return;
 	ve->shadow_users--;
@@ -196,6 +197,7 @@ static void vgpu_sched_drop_queue(struct vgpu_vengine *ve)
 {
 	struct vgpu_workload *wl, *tmp;
 
+	lockdep_assert_held(&ve->vgpu->gpu->sched_lock);
 	list_for_each_entry_safe(wl, tmp, &ve->queue, node) {
 		vgpu_shadow_free_locked(ve, wl);
 		list_del(&wl->node);

@@ -406,6 +406,7 @@ static u32 vgpu_publish_engine(struct vgpu_vengine *ve)
 	u32 irqs = 0, user, off, wrap;
 	LIST_HEAD(done);
 
+	lockdep_assert_held(&ve->vgpu->lock);
 	spin_lock_irq(lock);
 	list_splice_init(&ve->done, &done);
 	user = ve->user_irqs;
