@@ -5,8 +5,11 @@
  * GPU with exact results: stores and post-sync writes on both engines,
  * fills and copies pixel by pixel, batch buffers at both levels, the
  * status page, ring wrap, many submissions in flight, and interrupts
- * arriving on the MSI eventfd.
+ * arriving on the MSI eventfd. A tail write that must wait for queue room
+ * does not hold up the device's other registers.
  */
+#include <pthread.h>
+
 #include "vgpu_guest.h"
 
 static void store_dword(void *data)
@@ -370,6 +373,152 @@ static void both_engines_at_once(void *data)
 	vg_destroy(&g);
 }
 
+/* More workloads than an engine's queue takes (256 in vgpu.ko). */
+#define FLOOD_WORKLOADS		400
+/*
+ * Each a batch of fills of 32 MiB, about 150 ms of engine (within the
+ * watchdog's 500 ms): room in a full queue comes only when a whole run of
+ * 16 is done, seconds after the queue filled. The batch shadow (1 MiB)
+ * holds 256 batches of up to 4 KiB: at most 140 fills.
+ */
+#define FLOOD_FILL_PITCH	16384
+#define FLOOD_FILL_W		4096
+#define FLOOD_FILL_H		2048
+#define FLOOD_FILL_BYTES	(FLOOD_FILL_PITCH * FLOOD_FILL_H)
+#define FLOOD_FILLS_MAX		140
+#define FLOOD_WORKLOAD_S	0.15
+/* The submitting thread counts as waiting after this long without a write. */
+#define FLOOD_STALL_US		100000
+/* How long it must still wait after another register access returned. */
+#define FLOOD_STILL_US		200000
+
+/**
+ * struct flood - a thread submitting workloads as fast as it can
+ * @g: the vGPU
+ * @batch: the batch every workload starts
+ * @written: tail writes that returned
+ * @stop: submit no more
+ */
+struct flood {
+	struct vg *g;
+	u64 batch;
+	int written;
+	int stop;
+};
+
+/* A batch at @gfx of @n fills of the flood's surface at @surf. */
+static void flood_batch(struct vg *g, u64 gfx, u64 surf, u32 n)
+{
+	u32 *p = vg_ptr(g, gfx), k;
+
+	for (k = 0; k < n; k++, p += 7) {
+		p[0] = VGPU_XY_COLOR_BLT | RGBA;
+		p[1] = vg_blt_dw1(VGPU_BLT_ROP_PATCOPY, FLOOD_FILL_PITCH);
+		p[2] = VGPU_BLT_XY(0, 0);
+		p[3] = VGPU_BLT_XY(FLOOD_FILL_W, FLOOD_FILL_H);
+		p[4] = LO(surf);
+		p[5] = HI(surf);
+		p[6] = k;
+	}
+	p[0] = VGPU_MI_BATCH_BUFFER_END;
+}
+
+static void *flood_thread(void *data)
+{
+	struct flood *f = data;
+	int i;
+
+	for (i = 0; i < FLOOD_WORKLOADS; i++) {
+		if (__atomic_load_n(&f->stop, __ATOMIC_SEQ_CST))
+			break;
+		VG_EMIT(f->g, COPY, VGPU_MI_BATCH_BUFFER_START, LO(f->batch),
+			HI(f->batch));
+		vg_submit(f->g, COPY);
+		__atomic_add_fetch(&f->written, 1, __ATOMIC_SEQ_CST);
+	}
+	return NULL;
+}
+
+/*
+ * Submissions faster than the engine runs them: once the queue is full a
+ * tail write waits for room, and meanwhile the device's other registers
+ * answer (a VMM's other vCPUs keep working; the write used to wait holding
+ * the vGPU's lock). An engine reset ends the wait: the waiting write goes
+ * with the ring it was written to, and the engine works again.
+ */
+static void full_queue_leaves_device_usable(void *data)
+{
+	struct flood f = { 0 };
+	int before, stalled, waits;
+	u64 surf, buf;
+	pthread_t thr;
+	u32 fills, k, imr;
+	struct vg g;
+	double t;
+
+	(void)data;
+	igt_set_timeout(120, "a flooded queue");
+	igt_assert_eq(vg_create(&g, "small"), 0);
+	g.mem_size = FLOOD_FILL_BYTES + (4 << 20);
+	vg_open(&g);
+	surf = vg_alloc(&g, FLOOD_FILL_BYTES);
+	buf = vg_alloc(&g, PAGE);
+	f.batch = vg_alloc(&g, 2 * PAGE);
+	vg_ring_init(&g, COPY);
+	/* The engine's speed here: a batch of 8 fills, alone. */
+	flood_batch(&g, f.batch, surf, 8);
+	t = vg_now();
+	VG_EMIT(&g, COPY, VGPU_MI_BATCH_BUFFER_START, LO(f.batch), HI(f.batch));
+	vg_run(&g, COPY);
+	t = (vg_now() - t) / 8;
+	fills = FLOOD_WORKLOAD_S / t;
+	fills = fills < 1 ? 1 : fills > FLOOD_FILLS_MAX ? FLOOD_FILLS_MAX : fills;
+	igt_info("one fill: %.2f ms; %u per batch\n", t * 1e3, fills);
+	flood_batch(&g, f.batch, surf, fills);
+	f.g = &g;
+	igt_assert_eq(pthread_create(&thr, NULL, flood_thread, &f), 0);
+	/*
+	 * Until the thread sits in a write for the second time: the first
+	 * room may come from a short first run, later room only with a
+	 * whole run of 16 workloads.
+	 */
+	before = -1;
+	for (waits = 0; waits < 2; waits++) {
+		for (stalled = 0; stalled < FLOOD_STALL_US;) {
+			usleep(10000);
+			k = __atomic_load_n(&f.written, __ATOMIC_SEQ_CST);
+			stalled = (int)k == before ? stalled + 10000 : 0;
+			before = k;
+			igt_assert_f(before < FLOOD_WORKLOADS,
+				     "every write went through: the queue never filled\n");
+		}
+		while (!waits &&
+		       __atomic_load_n(&f.written, __ATOMIC_SEQ_CST) == before)
+			usleep(1000);
+	}
+	igt_info("the thread waits after %d tail writes\n", before);
+	/* Another register, written and read back, while the write waits. */
+	vg_wr(&g, VGPU_REG_GT_IMR(0), 0x5a5a);
+	imr = vg_rd(&g, VGPU_REG_GT_IMR(0));
+	/*
+	 * Had the access waited for the tail write, the thread would be
+	 * past it by now (and waiting in the next one).
+	 */
+	usleep(FLOOD_STILL_US);
+	igt_assert_f(__atomic_load_n(&f.written, __ATOMIC_SEQ_CST) == before,
+		     "the register access waited for the tail write\n");
+	igt_assert_eq_u32(imr, 0x5a5a);
+	igt_assert_eq_u32(vg_error(&g, COPY), 0);
+
+	__atomic_store_n(&f.stop, 1, __ATOMIC_SEQ_CST);
+	vg_reset_engine(&g, COPY);
+	igt_assert_eq(pthread_join(thr, NULL), 0);
+	vg_store(&g, COPY, buf, 0x600d);
+	vg_run(&g, COPY);
+	igt_assert_eq_u32(*(u32 *)vg_ptr(&g, buf), 0x600d);
+	vg_destroy(&g);
+}
+
 static const struct igt_subtest subtests[] = {
 	{ "store-dword", store_dword,
 	  "MI_STORE_DATA_IMM (dword and qword) on both engines" },
@@ -391,6 +540,8 @@ static const struct igt_subtest subtests[] = {
 	  "user interrupts arrive on the MSI eventfd; IMR masks them" },
 	{ "intx-interrupts", intx_interrupts,
 	  "INTx is level-triggered, automasked and unmasked by SET_IRQS" },
+	{ "full-queue-leaves-device-usable", full_queue_leaves_device_usable,
+	  "a tail write waiting for queue room holds up no other register" },
 	{ "both-engines-at-once", both_engines_at_once,
 	  "render and copy work of one vGPU run side by side" },
 };

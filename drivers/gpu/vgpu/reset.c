@@ -45,6 +45,7 @@ void vgpu_reset_engines(struct vgpu *vgpu, u32 engine_mask)
 		ve->ring_ctl &= ~VGPU_RING_CTL_ENABLE;
 		ve->submitted = 0;
 		ve->loaded = false;
+		ve->resets++;
 		ve->error.status = 0;
 		ve->error.addr = 0;
 		ve->error.cmd = 0;

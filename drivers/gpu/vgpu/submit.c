@@ -276,7 +276,6 @@ static int vgpu_shadow_segment(struct vgpu_vengine *ve, u32 from, u32 to,
 			       struct cmdparser_result *res)
 {
 	u32 off, size;
-	long left;
 	int ret;
 
 	vgpu_shadow_reserve(ve, &off, &size);
@@ -292,17 +291,13 @@ static int vgpu_shadow_segment(struct vgpu_vengine *ve, u32 from, u32 to,
 		if (ret != -E2BIG || size == VGPU_BATCH_SHADOW_SIZE)
 			break;
 		/*
-		 * Earlier workloads hold part of the batch shadow: wait for
-		 * them (the GPU frees it, not the guest) and try again with
-		 * all of it. The ring bytes are copied again: the parser
-		 * re-pointed batch starts in the shadow ring.
+		 * Earlier workloads hold part of the batch shadow: the write
+		 * waits for them (the GPU frees it, not the guest) and is
+		 * made again with all of it, the ring bytes copied again (the
+		 * parser re-pointed batch starts in the shadow ring).
 		 */
-		left = wait_event_timeout(ve->drained, vgpu_shadow_drained(ve),
-					  msecs_to_jiffies(VGPU_DRAIN_TIMEOUT_MS));
-		if (!left) {
-			res->reason = VGPU_AUDIT_HOST_ERROR;
-			return -ETIMEDOUT;
-		}
+		if (!vgpu_shadow_drained(ve))
+			return -EAGAIN;
 		vgpu_shadow_reserve(ve, &off, &size);
 	}
 	if (ret)
@@ -313,6 +308,69 @@ static int vgpu_shadow_segment(struct vgpu_vengine *ve, u32 from, u32 to,
 	wl->shadow_bytes = res->shadow_bytes;
 	wl->started = false;
 	return 0;
+}
+
+/*
+ * The tail write to @ve must wait for @why: have vgpu_vfio_rw() wait for it
+ * outside vgpu->lock and make the write again, unless it already waited
+ * its time (then the host could not take the submission: HOST_ERROR).
+ */
+static void vgpu_tail_defer(struct vgpu_vengine *ve, enum vgpu_tail_wait why,
+			    u32 tail)
+{
+	struct vgpu *vgpu = ve->vgpu;
+
+	if (vgpu->tail_expired) {
+		vgpu_audit_fail(ve, VGPU_AUDIT_HOST_ERROR, false, tail, 0);
+		return;
+	}
+	vgpu->tail_waiter = ve;
+	vgpu->tail_wait = why;
+}
+
+static bool vgpu_tail_can_go(struct vgpu_vengine *ve, enum vgpu_tail_wait why)
+{
+	return why == VGPU_TAIL_ROOM ? vgpu_queue_has_room(ve) :
+				       vgpu_shadow_drained(ve);
+}
+
+/**
+ * vgpu_submit_wait() - wait for what a deferred RING_TAIL write needs
+ * @vgpu: the vGPU, vgpu->lock held; dropped while waiting, so that the
+ *	VMM's other accesses to the device go on meanwhile
+ * @deadline: in jiffies, when the write stops waiting; 0 on its first
+ *	wait (set here to VGPU_DRAIN_TIMEOUT_MS from now)
+ *
+ * Return: -EAGAIN to make the write again (after a timeout, the write
+ * refuses the submission), 0 when the engine was reset meanwhile (the
+ * write went with the ring it was written to), -EINTR when the caller
+ * was killed.
+ */
+int vgpu_submit_wait(struct vgpu *vgpu, unsigned long *deadline)
+{
+	struct vgpu_vengine *ve = vgpu->tail_waiter;
+	enum vgpu_tail_wait why = vgpu->tail_wait;
+	unsigned int resets = ve->resets;
+	long left;
+
+	lockdep_assert_held(&vgpu->lock);
+	vgpu->tail_waiter = NULL;
+	if (!*deadline)
+		*deadline = jiffies + msecs_to_jiffies(VGPU_DRAIN_TIMEOUT_MS);
+	left = time_before(jiffies, *deadline) ? *deadline - jiffies : 0;
+	mutex_unlock(&vgpu->lock);
+	if (left)
+		left = wait_event_killable_timeout(ve->drained,
+						   vgpu_tail_can_go(ve, why),
+						   left);
+	mutex_lock(&vgpu->lock);
+	if (left < 0)
+		return -EINTR;
+	if (ve->resets != resets)
+		return 0;
+	if (!left)
+		vgpu->tail_expired = true;
+	return -EAGAIN;
 }
 
 /**
@@ -361,9 +419,8 @@ void vgpu_submit_tail(struct vgpu_vengine *ve, u32 val)
 	}
 
 	/* Bound the host memory a guest can make us hold. */
-	if (!wait_event_timeout(ve->drained, vgpu_queue_has_room(ve),
-				msecs_to_jiffies(VGPU_DRAIN_TIMEOUT_MS))) {
-		vgpu_audit_fail(ve, VGPU_AUDIT_HOST_ERROR, false, tail, 0);
+	if (!vgpu_queue_has_room(ve)) {
+		vgpu_tail_defer(ve, VGPU_TAIL_ROOM, tail);
 		return;
 	}
 	wl = kzalloc(sizeof(*wl), GFP_KERNEL);
@@ -372,6 +429,11 @@ void vgpu_submit_tail(struct vgpu_vengine *ve, u32 val)
 		return;
 	}
 	ret = vgpu_shadow_segment(ve, ve->submitted, tail, wl, &res);
+	if (ret == -EAGAIN) {
+		kfree(wl);
+		vgpu_tail_defer(ve, VGPU_TAIL_SHADOW, tail);
+		return;
+	}
 	if (ret) {
 		kfree(wl);
 		vgpu_audit_fail(ve, res.reason ?: VGPU_AUDIT_HOST_ERROR,

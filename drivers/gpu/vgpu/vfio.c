@@ -206,6 +206,7 @@ static ssize_t vgpu_vfio_rw(struct vgpu *vgpu, char __user *ubuf,
 	u64 off = pos & VGPU_REGION_MASK;
 	/* Config space is accessed in dwords at most, BAR0 in qwords. */
 	u32 max = index == VFIO_PCI_CONFIG_REGION_INDEX ? 4 : 8;
+	unsigned long deadline = 0;
 	size_t done = 0;
 	u64 val;
 	u32 size;
@@ -231,6 +232,14 @@ static ssize_t vgpu_vfio_rw(struct vgpu *vgpu, char __user *ubuf,
 			break;
 		}
 		ret = vgpu_region_access(vgpu, index, off, size, &val, write);
+		vgpu->tail_expired = false;
+		if (vgpu->tail_waiter) {
+			/* A RING_TAIL write waits for the GPU, unlocked. */
+			ret = vgpu_submit_wait(vgpu, &deadline);
+			if (ret == -EAGAIN)
+				continue;
+		}
+		deadline = 0;
 		if (ret)
 			break;
 		if (!write && copy_to_user(ubuf + done, &val, size)) {

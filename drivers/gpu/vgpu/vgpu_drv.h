@@ -38,7 +38,10 @@
  *	unpins pages that work may read; the work never takes vgpu->lock
  *	while holding it.
  * Nothing sleeps under gpu->sched_lock; the reference GPU's callbacks run
- * without any of our locks held.
+ * without any of our locks held. Nothing waits for the GPU under
+ * vgpu->lock either: a RING_TAIL write that must wait for queue room or
+ * batch shadow leaves the lock, waits, takes it again and is written
+ * again (submit.c, vgpu_submit_wait()).
  */
 #ifndef _VGPU_DRV_H
 #define _VGPU_DRV_H
@@ -238,6 +241,8 @@ struct vgpu_engine_error {
  * @shadow_tail: first free byte after the newest allocation (sched_lock)
  * @shadow_users: queued workloads that hold batch shadow (sched_lock)
  * @drained: woken when a workload leaves @queue
+ * @resets: engine resets so far; a RING_TAIL write that waited across one
+ *	is dropped with the ring it was written to
  */
 struct vgpu_vengine {
 	struct vgpu *vgpu;
@@ -267,6 +272,13 @@ struct vgpu_vengine {
 	u32 shadow_tail;
 	u32 shadow_users;
 	wait_queue_head_t drained;
+	unsigned int resets;
+};
+
+/* What a RING_TAIL write waits for outside vgpu->lock (submit.c). */
+enum vgpu_tail_wait {
+	VGPU_TAIL_ROOM,		/* a free slot in the engine's queue */
+	VGPU_TAIL_SHADOW,	/* all of the batch shadow */
 };
 
 /**
@@ -608,6 +620,11 @@ struct vgpu_stats {
  * @map: the plane regions' mapping file
  * @vblank_work: hands vblanks of the timers to the guest
  * @reap_work: unpins framebuffers nobody uses after a dma-buf release
+ * @tail_waiter: the engine whose RING_TAIL write, just refused for now,
+ *	is to be written again once @tail_wait holds (vgpu->lock)
+ * @tail_wait: what it waits for (vgpu->lock)
+ * @tail_expired: the write being retried waited its time: refuse it
+ *	(vgpu->lock)
  */
 struct vgpu {
 	struct vfio_device vdev;
@@ -637,6 +654,9 @@ struct vgpu {
 	struct vgpu_display_map *map;
 	struct work_struct vblank_work;
 	struct work_struct reap_work;
+	struct vgpu_vengine *tail_waiter;
+	enum vgpu_tail_wait tail_wait;
+	bool tail_expired;
 };
 
 static inline struct vgpu *vdev_to_vgpu(struct vfio_device *vdev)
@@ -700,6 +720,7 @@ bool vgpu_gtt_range_ok(const struct vgpu *vgpu, u64 addr, u64 len);
 int vgpu_submit_init(struct vgpu *vgpu);
 void vgpu_submit_fini(struct vgpu *vgpu);
 void vgpu_submit_tail(struct vgpu_vengine *ve, u32 tail);
+int vgpu_submit_wait(struct vgpu *vgpu, unsigned long *deadline);
 void vgpu_complete_work(struct work_struct *work);
 
 /* schedule.c */
