@@ -275,7 +275,7 @@ vm_mdevctl_state() {
 # Says what failed on stderr; vm_libvirtd_stop ends both daemons.
 vm_libvirtd_start() {
 	local drivers=/usr/lib/x86_64-linux-gnu/libvirt/connection-driver
-	local dir=/tmp/libvirt-drivers d i=0 uri=nodedev:///system
+	local dir=/tmp/libvirt-drivers d i=0 uri=nodedev:///system probe=nodedev-list
 
 	mkdir -p "$dir" /run/libvirt
 	for d in "$@"; do
@@ -286,7 +286,7 @@ vm_libvirtd_start() {
 		ln -sf "$drivers/libvirt_driver_$d.so" "$dir/"
 		if [ "$d" = qemu ]; then
 			_vm_libvirt_qemu_state || return 1
-			uri=qemu:///system
+			uri=qemu:///system probe=list
 		fi
 	done
 	# In the foreground, so that it can be stopped by its pid ("udevadm
@@ -300,7 +300,9 @@ vm_libvirtd_start() {
 		/usr/sbin/libvirtd --config /tmp/libvirtd.conf \
 		--pid-file /run/libvirtd.pid &
 	VM_LIBVIRTD_PID=$!
-	until virsh -q -c "$uri" version > /dev/null 2>&1; do
+	# A command of every driver asked for: the node-device driver has no
+	# "version".
+	until virsh -q -c "$uri" "$probe" > /dev/null 2>&1; do
 		i=$((i + 1))
 		kill -0 "$VM_LIBVIRTD_PID" 2>/dev/null || {
 			echo "vm: libvirtd exited (see libvirtd.log)" >&2
