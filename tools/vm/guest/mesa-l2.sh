@@ -22,7 +22,7 @@
 # programs' logs follow between @@MESA-LOG <name>@@ and @@MESA-LOG-END@@.
 
 DRIVER=${MESA_DRIVER:-vgpu_drm}
-KMSCUBE_LIMIT=${MESA_KMSCUBE_LIMIT:-600}	# s until kmscube's first report
+KMSCUBE_LIMIT=${MESA_KMSCUBE_LIMIT:-1200}	# s until kmscube's first report
 KMSCUBE_FRAMES=${MESA_KMSCUBE_FRAMES:-20}
 KMSCUBE_RUN=${MESA_KMSCUBE_RUN:-120}	# s after the first report
 WESTON_LIMIT=${MESA_WESTON_LIMIT:-600}	# s until desktop and client
@@ -84,19 +84,32 @@ t0=$(up)
 echo "MESA_KMSCUBE_START=$t0"
 # Its stdout is a file: without line buffering (coreutils' stdbuf preload)
 # the reports would wait in stdio's buffer until it exits.
+# Its stdin must never be readable: kmscube waits for each flip in a
+# select() on the DRM fd and stdin, and stops ("user interrupted!") when
+# stdin is readable, which /dev/null always is. A FIFO opened read-write
+# by it alone never is.
 # MESA_KMSCUBE_ARGS: more options, split at spaces.
+mkfifo "$W/kmscube.in"
 # shellcheck disable=SC2086
 LD_PRELOAD=/usr/libexec/coreutils/libstdbuf.so _STDBUF_O=L \
 	kmscube -D "/dev/dri/$card" ${MESA_KMSCUBE_ARGS:-} \
-	> "$W/kmscube.log" 2>&1 &
+	<> "$W/kmscube.in" > "$W/kmscube.log" 2>&1 &
 kpid=$!
 first=''
+n=0
 while kill -0 "$kpid" 2>/dev/null; do
 	if reports > /dev/null; then
 		first=$(up)
 		break
 	fi
 	[ "$(since "$t0" | cut -d. -f1)" -ge "$KMSCUBE_LIMIT" ] && break
+	# Every minute, whether it computes (state, utime, stime in ticks)
+	# or waits, and where.
+	n=$((n + 1))
+	[ $((n % 60)) -ne 0 ] ||
+		echo "MESA_KMSCUBE_WAIT $(since "$t0") s:" \
+			"$(cut -d' ' -f3,14,15 "/proc/$kpid/stat")" \
+			"$(cat "/proc/$kpid/wchan")"
 	sleep 1
 done
 if [ -n "$first" ]; then
