@@ -376,17 +376,20 @@ static void both_engines_at_once(void *data)
 /* More workloads than an engine's queue takes (256 in vgpu.ko). */
 #define FLOOD_WORKLOADS		400
 /*
- * Each a batch of fills of 32 MiB, about 150 ms of engine (within the
- * watchdog's 500 ms): room in a full queue comes only when a whole run of
- * 16 is done, seconds after the queue filled. The batch shadow (1 MiB)
- * holds 256 batches of up to 4 KiB: at most 140 fills.
+ * Each a batch of fills of 32 MiB, about 100 ms of engine (well within
+ * the watchdog's 500 ms): room in a full queue comes only when a whole run
+ * of 16 is done, a second or two after the queue filled, well within the
+ * 5 s a tail write waits. The batch shadow (1 MiB) holds 256 batches of up
+ * to 4 KiB: at most 140 fills.
  */
 #define FLOOD_FILL_PITCH	16384
 #define FLOOD_FILL_W		4096
 #define FLOOD_FILL_H		2048
 #define FLOOD_FILL_BYTES	(FLOOD_FILL_PITCH * FLOOD_FILL_H)
 #define FLOOD_FILLS_MAX		140
-#define FLOOD_WORKLOAD_S	0.15
+#define FLOOD_WORKLOAD_S	0.1
+#define FLOOD_RUN_WORKLOADS	16
+#define FLOOD_RUN_MAX_S		3.0
 /* The submitting thread counts as waiting after this long without a write. */
 #define FLOOD_STALL_US		100000
 /* How long it must still wait after another register access returned. */
@@ -455,25 +458,32 @@ static void full_queue_leaves_device_usable(void *data)
 	u32 fills, k, imr;
 	struct vg g;
 	double t;
+	int ret;
 
 	(void)data;
 	igt_set_timeout(120, "a flooded queue");
-	igt_assert_eq(vg_create(&g, "small"), 0);
+	ret = vg_create(&g, "small");
+	igt_require_f(ret != -ENOENT, "no vGPU type small\n");
+	igt_assert_eq(ret, 0);
 	g.mem_size = FLOOD_FILL_BYTES + (4 << 20);
 	vg_open(&g);
 	surf = vg_alloc(&g, FLOOD_FILL_BYTES);
 	buf = vg_alloc(&g, PAGE);
 	f.batch = vg_alloc(&g, 2 * PAGE);
 	vg_ring_init(&g, COPY);
-	/* The engine's speed here: a batch of 8 fills, alone. */
-	flood_batch(&g, f.batch, surf, 8);
+	/* The engine's speed here: one fill, alone. */
+	flood_batch(&g, f.batch, surf, 1);
 	t = vg_now();
 	VG_EMIT(&g, COPY, VGPU_MI_BATCH_BUFFER_START, LO(f.batch), HI(f.batch));
 	vg_run(&g, COPY);
-	t = (vg_now() - t) / 8;
+	t = vg_now() - t;
 	fills = FLOOD_WORKLOAD_S / t;
 	fills = fills < 1 ? 1 : fills > FLOOD_FILLS_MAX ? FLOOD_FILLS_MAX : fills;
 	igt_info("one fill: %.2f ms; %u per batch\n", t * 1e3, fills);
+	if (FLOOD_RUN_WORKLOADS * fills * t > FLOOD_RUN_MAX_S)
+		vg_destroy(&g);
+	igt_require_f(FLOOD_RUN_WORKLOADS * fills * t <= FLOOD_RUN_MAX_S,
+		      "the engine is too slow here: a run would outlast a tail write's wait\n");
 	flood_batch(&g, f.batch, surf, fills);
 	f.g = &g;
 	igt_assert_eq(pthread_create(&thr, NULL, flood_thread, &f), 0);
@@ -510,9 +520,11 @@ static void full_queue_leaves_device_usable(void *data)
 	igt_assert_eq_u32(imr, 0x5a5a);
 	igt_assert_eq_u32(vg_error(&g, COPY), 0);
 
+	/* The reset ends the wait; then the ring is set up again. */
 	__atomic_store_n(&f.stop, 1, __ATOMIC_SEQ_CST);
-	vg_reset_engine(&g, COPY);
+	vg_wr(&g, VGPU_REG_GDRST, VGPU_GDRST_ENGINE(COPY));
 	igt_assert_eq(pthread_join(thr, NULL), 0);
+	vg_reset_engine(&g, COPY);
 	vg_store(&g, COPY, buf, 0x600d);
 	vg_run(&g, COPY);
 	igt_assert_eq_u32(*(u32 *)vg_ptr(&g, buf), 0x600d);

@@ -77,8 +77,8 @@ void vgpu_reset_device(struct vgpu *vgpu)
  *
  * Kills the vGPU's contexts on every engine and reports a hang on each;
  * the guest resets its engines to continue. Runs without vgpu->lock: it
- * only uses the contexts and scheduler state, so a tail write waiting for
- * batch shadow memory under vgpu->lock is released by it.
+ * only uses the contexts and scheduler state. Until the completion work
+ * publishes the hang, tail writes are refused (the stop is pending).
  */
 void vgpu_kill_work(struct work_struct *work)
 {

@@ -311,6 +311,22 @@ static int vgpu_shadow_segment(struct vgpu_vengine *ve, u32 from, u32 to,
 }
 
 /*
+ * Did the GPU stop @ve's work (a fault, a hang, the watchdog) without the
+ * completion work having published it yet? A submission now would go to
+ * a dead context.
+ */
+static bool vgpu_engine_stopping(struct vgpu_vengine *ve)
+{
+	spinlock_t *lock = &ve->vgpu->gpu->sched_lock;
+	bool stopping;
+
+	spin_lock_irq(lock);
+	stopping = ve->stop_pending;
+	spin_unlock_irq(lock);
+	return stopping;
+}
+
+/*
  * The tail write to @ve must wait for @why: have vgpu_vfio_rw() wait for it
  * outside vgpu->lock and make the write again, unless it already waited
  * its time (then the host could not take the submission: HOST_ERROR).
@@ -348,16 +364,20 @@ static bool vgpu_tail_can_go(struct vgpu_vengine *ve, enum vgpu_tail_wait why)
  */
 int vgpu_submit_wait(struct vgpu *vgpu, unsigned long *deadline)
 {
-	struct vgpu_vengine *ve = vgpu->tail_waiter;
-	enum vgpu_tail_wait why = vgpu->tail_wait;
-	unsigned int resets = ve->resets;
+	struct vgpu_vengine *ve;
+	enum vgpu_tail_wait why;
+	unsigned long now = jiffies;
+	unsigned int resets;
 	long left;
 
 	lockdep_assert_held(&vgpu->lock);
+	ve = vgpu->tail_waiter;
+	why = vgpu->tail_wait;
+	resets = ve->resets;
 	vgpu->tail_waiter = NULL;
 	if (!*deadline)
-		*deadline = jiffies + msecs_to_jiffies(VGPU_DRAIN_TIMEOUT_MS);
-	left = time_before(jiffies, *deadline) ? *deadline - jiffies : 0;
+		*deadline = now + msecs_to_jiffies(VGPU_DRAIN_TIMEOUT_MS);
+	left = time_before(now, *deadline) ? *deadline - now : 0;
 	mutex_unlock(&vgpu->lock);
 	if (left)
 		left = wait_event_killable_timeout(ve->drained,
@@ -385,7 +405,9 @@ void vgpu_submit_tail(struct vgpu_vengine *ve, u32 val)
 	struct vgpu_workload *wl;
 	int ret;
 
-	if (ve->error.status & VGPU_ENGINE_ERROR_ACTIVE)
+	/* An engine stopped but not yet published is in error too. */
+	if ((ve->error.status & VGPU_ENGINE_ERROR_ACTIVE) ||
+	    vgpu_engine_stopping(ve))
 		return;
 	if (!(ve->ring_ctl & VGPU_RING_CTL_ENABLE) ||
 	    !vgpu_gtt_range_ok(ve->vgpu, ve->ring_start, size)) {

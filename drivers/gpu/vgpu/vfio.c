@@ -249,6 +249,9 @@ static ssize_t vgpu_vfio_rw(struct vgpu *vgpu, char __user *ubuf,
 		done += size;
 		off += size;
 	}
+	/* Whatever ended the loop, no retry is pending any more. */
+	vgpu->tail_waiter = NULL;
+	vgpu->tail_expired = false;
 	mutex_unlock(&vgpu->lock);
 	if (!done)
 		return ret;

@@ -38,10 +38,11 @@
  *	unpins pages that work may read; the work never takes vgpu->lock
  *	while holding it.
  * Nothing sleeps under gpu->sched_lock; the reference GPU's callbacks run
- * without any of our locks held. Nothing waits for the GPU under
- * vgpu->lock either: a RING_TAIL write that must wait for queue room or
- * batch shadow leaves the lock, waits, takes it again and is written
- * again (submit.c, vgpu_submit_wait()).
+ * without any of our locks held. A RING_TAIL write that must wait for
+ * queue room or batch shadow does not wait under vgpu->lock: it leaves
+ * the lock, waits, takes it again and is written again (submit.c,
+ * vgpu_submit_wait()). Engine kills under vgpu->lock (resets, close) do
+ * wait for the engine to stop: the end of the command in progress.
  */
 #ifndef _VGPU_DRV_H
 #define _VGPU_DRV_H
