@@ -104,8 +104,8 @@ static const char help_text[] =
 	"  -H, --height N      rectangle height in pixels (default 128)\n"
 	"  -c, --color X       fill colour, 32 bpp (default 0xff3366cc)\n"
 	"      --fast          copy with XY_FAST_COPY_BLT (default XY_SRC_COPY_BLT)\n"
-	"  -n, --count N       throughput: submissions (default 200, or no limit\n"
-	"                      with --seconds)\n"
+	"  -n, --count N       throughput: submissions (default 200; with\n"
+	"                      --seconds at most %d)\n"
 	"  -t, --seconds N     throughput: stop submitting after N seconds; the\n"
 	"                      object is bound once, so a long run is all work\n"
 	"  -s, --size BYTES    throughput: bytes per write, K/M suffixes\n"
@@ -124,7 +124,7 @@ static const char help_text[] =
 
 static void print_help(FILE *f)
 {
-	fprintf(f, help_text, MAX_REPEAT, MAX_QUEUE);
+	fprintf(f, help_text, MAX_COUNT, MAX_REPEAT, MAX_QUEUE);
 }
 
 static WORK_NORETURN WORK_PRINTF(1, 2) void usage_error(const char *fmt, ...)
@@ -232,7 +232,7 @@ static void parse_args(struct work_args *a, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ }
 	};
-	bool hostile = false, counted = false;
+	bool hostile = false, counted = false, repeated = false;
 	int c;
 
 	*a = (struct work_args){
@@ -274,6 +274,7 @@ static void parse_args(struct work_args *a, int argc, char **argv)
 		case 'r':
 			a->repeat = parse_number("--repeat", optarg, 1,
 						 MAX_REPEAT, false);
+			repeated = true;
 			break;
 		case 't':
 			a->seconds = parse_number("--seconds", optarg, 1,
@@ -321,6 +322,8 @@ static void parse_args(struct work_args *a, int argc, char **argv)
 		usage_error("no mode given (info, fill, copy, throughput, hostile)");
 	if (a->seconds && a->mode != MODE_THROUGHPUT)
 		usage_error("--seconds is for the throughput mode");
+	if (repeated && a->mode != MODE_THROUGHPUT)
+		usage_error("--repeat is for the throughput mode");
 	if (a->seconds && !counted)
 		a->count = MAX_COUNT;
 }
@@ -686,6 +689,9 @@ static int do_throughput(struct vgpu_dev *d, const struct work_args *a,
 		close(fences[i]);
 	}
 	secs = vgpu_now() - t0;
+	/* A run too short to reuse a slot: its first one is done by now. */
+	if (done <= q)
+		printf("first_done_s: %.6f\n", secs);
 	/* Submissions run in order on one engine: the last value stays. */
 	last = done;
 	p = bo.map;

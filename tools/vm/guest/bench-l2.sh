@@ -38,8 +38,11 @@ while left=$((end - $(cut -d. -f1 /proc/uptime))) && [ "$left" -gt 0 ]; do
 			{ step saturating; announced=1; }
 		sleep 1
 	done
-	wait "$pid" ||
-		{ failed=$((failed + 1)); grep 'vgpu-work:' /tmp/sat.log; }
+	if ! wait "$pid"; then
+		failed=$((failed + 1))
+		grep 'vgpu-work:' /tmp/sat.log
+		sleep 1
+	fi
 	sed -n 's/^\(first_done_s\|submissions\|mb_per_s\): /saturation_&/p' \
 		/tmp/sat.log
 done

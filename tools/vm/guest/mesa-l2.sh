@@ -89,7 +89,7 @@ echo "MESA_KMSCUBE_START=$t0"
 # stdin is readable, which /dev/null always is. A FIFO opened read-write
 # by it alone never is.
 # MESA_KMSCUBE_ARGS: more options, split at spaces.
-mkfifo "$W/kmscube.in"
+mkfifo "$W/kmscube.in" || { echo "MESA_KMSCUBE_STDIN=failed"; exit 1; }
 # shellcheck disable=SC2086
 LD_PRELOAD=/usr/libexec/coreutils/libstdbuf.so _STDBUF_O=L \
 	kmscube -D "/dev/dri/$card" ${MESA_KMSCUBE_ARGS:-} \
