@@ -270,14 +270,23 @@ vm_mdevctl_state() {
 # drivers (nodedev, qemu): a missing module is skipped, and the others keep
 # state this read-only root cannot hold. Root's clients only, without
 # polkit (no D-Bus here); its log is $RESULTS_DIR/libvirtd.log. The qemu
-# driver gets its state directories on a writable overlay of /var and a
-# qemu.conf for a VM without cgroups, namespaces or unprivileged users.
-# Says what failed on stderr; vm_libvirtd_stop ends both daemons.
+# driver gets its state directories on writable overlays of /var/lib,
+# /var/cache and /var/log and a qemu.conf for a VM without cgroups,
+# namespaces or unprivileged users. Says what failed on stderr;
+# vm_libvirtd_stop ends both daemons (and the domains).
 vm_libvirtd_start() {
 	local drivers=/usr/lib/x86_64-linux-gnu/libvirt/connection-driver
 	local dir=/tmp/libvirt-drivers d i=0 uri=nodedev:///system probe=nodedev-list
 
+	for d in /lib/systemd/systemd-udevd /usr/sbin/libvirtd /usr/bin/virsh; do
+		[ -x "$d" ] || {
+			echo "vm: $d missing (make deps)" >&2
+			return 1
+		}
+	done
+	rm -rf "$dir"
 	mkdir -p "$dir" /run/libvirt
+	VM_LIBVIRT_URI=$uri
 	for d in "$@"; do
 		[ -f "$drivers/libvirt_driver_$d.so" ] || {
 			echo "vm: no libvirt $d driver (make deps)" >&2
@@ -287,6 +296,7 @@ vm_libvirtd_start() {
 		if [ "$d" = qemu ]; then
 			_vm_libvirt_qemu_state || return 1
 			uri=qemu:///system probe=list
+			VM_LIBVIRT_URI=$uri
 		fi
 	done
 	# In the foreground, so that it can be stopped by its pid ("udevadm
@@ -324,28 +334,40 @@ _vm_etc_add() {
 		mount --bind "/tmp/etc-$1" "/etc/$1"
 }
 
+# The directories under /var the qemu driver writes to.
+VM_LIBVIRT_VAR="/var/lib /var/cache /var/log"
+
 # The qemu driver's state under /var and /etc/libvirt, on tmpfs.
 _vm_libvirt_qemu_state() {
-	local d
+	local d p
 
-	mkdir -p /tmp/var-upper /tmp/var-work
-	mount -t overlay overlay \
-		-o lowerdir=/var,upperdir=/tmp/var-upper,workdir=/tmp/var-work \
-		/var || {
-		echo "vm: cannot lay a writable overlay on /var" >&2
-		return 1
-	}
-	for d in lib cache log; do
-		mkdir -p "/var/$d/libvirt"
+	for d in $VM_LIBVIRT_VAR; do
+		# An overlay shows only the lower file system: a share mounted
+		# below it (this tree, the results) would vanish.
+		for p in "$VGPU_ROOT" "$RESULTS_DIR"; do
+			case $p/ in
+			"$d"/*)
+				echo "vm: $p is under $d, where libvirt's state goes" >&2
+				return 1
+				;;
+			esac
+		done
+		mkdir -p "/tmp/overlay$d/upper" "/tmp/overlay$d/work"
+		mount -t overlay overlay -o "lowerdir=$d,upperdir=/tmp/overlay$d/upper,workdir=/tmp/overlay$d/work" \
+			"$d" || {
+			echo "vm: cannot lay a writable overlay on $d" >&2
+			return 1
+		}
+		mkdir -p "$d/libvirt"
 	done
 	# The driver looks up its compiled-in user before it reads qemu.conf;
 	# Debian's libvirt-daemon-system would have made it.
-	_vm_etc_add passwd libvirt-qemu \
-		'libvirt-qemu:x:64055:64055::/var/lib/libvirt:/usr/sbin/nologin' &&
-		_vm_etc_add group libvirt-qemu 'libvirt-qemu:x:64055:' || {
+	if ! _vm_etc_add passwd libvirt-qemu \
+		'libvirt-qemu:x:64055:64055::/var/lib/libvirt:/usr/sbin/nologin' ||
+	   ! _vm_etc_add group libvirt-qemu 'libvirt-qemu:x:64055:'; then
 		echo "vm: cannot add the libvirt-qemu user" >&2
 		return 1
-	}
+	fi
 	mount -t tmpfs -o mode=755 tmpfs /etc/libvirt || {
 		echo "vm: cannot mount a tmpfs on /etc/libvirt" >&2
 		return 1
@@ -365,12 +387,17 @@ _vm_libvirt_qemu_state() {
 }
 
 vm_libvirtd_stop() {
+	local d
+
+	# QEMU outlives libvirtd: end the domains first.
+	if [ "$VM_LIBVIRT_URI" = qemu:///system ]; then
+		for d in $(virsh -q -c "$VM_LIBVIRT_URI" list --name); do
+			virsh -q -c "$VM_LIBVIRT_URI" destroy "$d"
+		done
+	fi
 	kill "$VM_LIBVIRTD_PID" && wait "$VM_LIBVIRTD_PID"
 	kill "$VM_UDEVD_PID" && wait "$VM_UDEVD_PID"
-	if mountpoint -q /etc/libvirt; then
-		umount /etc/libvirt
-		umount /var
-	fi
-	! mountpoint -q /etc/passwd || umount /etc/passwd
-	! mountpoint -q /etc/group || umount /etc/group
+	for d in /etc/libvirt $VM_LIBVIRT_VAR /etc/passwd /etc/group; do
+		! mountpoint -q "$d" || umount "$d"
+	done
 }

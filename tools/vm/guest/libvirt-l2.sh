@@ -34,6 +34,11 @@ for _ in $(seq 1 60); do
 	sleep 1
 done
 echo "RENDER_NODES=$n"
+# Text on the console, which fbdev shows on head 0: the host's screenshot
+# must not depend on catching the cursor's blink.
+for i in 1 2 3 4 5 6; do
+	echo "vgpu-stack: a vGPU in a libvirt domain ($i)" > /dev/tty1
+done
 echo "VGPU_DEVICES=$(count /sys/bus/pci/drivers/vgpu_drm/0000:*)"
 
 rc=0

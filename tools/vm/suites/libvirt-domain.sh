@@ -191,7 +191,7 @@ if virsh_ create "$OUT/one.xml" > "$OUT/one/create.log" 2>&1; then
 	fact ONE_STARTED yes
 	fact ONE_QEMU_ARGS "$(tr '\0' ' ' < "/proc/$(pgrep -f 'guest=one' |
 		head -n 1)/cmdline" 2>/dev/null | grep -o 'vfio-pci[^ ]*')"
-	wait_for one '^HOLDING=yes' 1200 || bad "domain one: the guest never got to its hold"
+	wait_for one '^HOLDING=yes' 900 || bad "domain one: the guest never got to its hold"
 	vm_log "domain one: guest ready after $(($(date +%s) - t0)) s"
 	fact ONE_PINNED_RUNNING "$(pins "$one")"
 	virsh_ screenshot one "$OUT/one/screen.png" > /dev/null 2>&1 &&
@@ -216,7 +216,7 @@ domain_xml two "vgpulibvirt.devices=2" "$med:off" "$cpy:off" > "$OUT/two.xml"
 t0=$(date +%s)
 if virsh_ create "$OUT/two.xml" > "$OUT/two/create.log" 2>&1; then
 	fact TWO_STARTED yes
-	for _ in $(seq 1 1500); do
+	for _ in $(seq 1 900); do
 		virsh_ domstate two > /dev/null 2>&1 || break
 		sleep 1
 	done
