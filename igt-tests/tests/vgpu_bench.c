@@ -282,14 +282,8 @@ static void fig_tiny_submit(void *data)
 	buf = vg_alloc(&g, PAGE);
 	batch = vg_alloc(&g, PAGE);
 	p = vg_ptr(&g, batch);
-	p[0] = VGPU_XY_COLOR_BLT | RGBA;
-	p[1] = vg_blt_dw1(VGPU_BLT_ROP_PATCOPY, 4096);
-	p[2] = VGPU_BLT_XY(0, 0);
-	p[3] = VGPU_BLT_XY(1024, 1);
-	p[4] = LO(buf);
-	p[5] = HI(buf);
-	p[6] = 0x5eed;
-	p[7] = VGPU_MI_BATCH_BUFFER_END;
+	p[vg_encode_fill(p, buf, 4096, 1024, 1, 0x5eed)] =
+		VGPU_MI_BATCH_BUFFER_END;
 	vg_ring_init(&g, COPY);
 	vg_enable_msi(&g);
 	for (r = 0; r < RUNS; r++) {

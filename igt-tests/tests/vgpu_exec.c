@@ -245,13 +245,7 @@ static void odd_length_batches(void *data)
 	for (i = 0; i < n; i++) {
 		/* A fill to keep the engine busy, a no-op, a store: 13 dwords. */
 		p = vg_ptr(&g, batches + i * PAGE);
-		p[0] = VGPU_XY_COLOR_BLT | RGBA;
-		p[1] = vg_blt_dw1(VGPU_BLT_ROP_PATCOPY, 4096);
-		p[2] = VGPU_BLT_XY(0, 0);
-		p[3] = VGPU_BLT_XY(1024, 64);
-		p[4] = LO(fill);
-		p[5] = HI(fill);
-		p[6] = i;
+		vg_encode_fill(p, fill, 4096, 1024, 64, i);
 		p[7] = VGPU_MI_NOOP;
 		p[8] = VGPU_MI_STORE_DWORD_GGTT;
 		p[9] = LO(buf + 4 * i);
@@ -414,15 +408,9 @@ static void flood_batch(struct vg *g, u64 gfx, u64 surf, u32 n)
 {
 	u32 *p = vg_ptr(g, gfx), k;
 
-	for (k = 0; k < n; k++, p += 7) {
-		p[0] = VGPU_XY_COLOR_BLT | RGBA;
-		p[1] = vg_blt_dw1(VGPU_BLT_ROP_PATCOPY, FLOOD_FILL_PITCH);
-		p[2] = VGPU_BLT_XY(0, 0);
-		p[3] = VGPU_BLT_XY(FLOOD_FILL_W, FLOOD_FILL_H);
-		p[4] = LO(surf);
-		p[5] = HI(surf);
-		p[6] = k;
-	}
+	for (k = 0; k < n; k++)
+		p += vg_encode_fill(p, surf, FLOOD_FILL_PITCH, FLOOD_FILL_W,
+				    FLOOD_FILL_H, k);
 	p[0] = VGPU_MI_BATCH_BUFFER_END;
 }
 

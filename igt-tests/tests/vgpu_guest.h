@@ -408,13 +408,30 @@ static inline u32 vg_blt_dw1(u32 rop, u32 pitch)
 	       rop << VGPU_BLT_ROP_SHIFT | pitch;
 }
 
-/* XY_COLOR_BLT of a w x h rectangle at 32 bpp. */
+/*
+ * Write at @p an XY_COLOR_BLT of a w x h rectangle at 32 bpp (for a ring
+ * or a batch); returns its length in dwords.
+ */
+static inline u32 vg_encode_fill(u32 *p, u64 dst, u32 pitch, u32 w, u32 h,
+				 u32 color)
+{
+	p[0] = VGPU_XY_COLOR_BLT | RGBA;
+	p[1] = vg_blt_dw1(VGPU_BLT_ROP_PATCOPY, pitch);
+	p[2] = VGPU_BLT_XY(0, 0);
+	p[3] = VGPU_BLT_XY(w, h);
+	p[4] = LO(dst);
+	p[5] = HI(dst);
+	p[6] = color;
+	return VGPU_XY_COLOR_BLT_LEN;
+}
+
+/* XY_COLOR_BLT of a w x h rectangle at 32 bpp, in the ring. */
 static inline void vg_fill(struct vg *g, int e, u64 dst, u32 pitch, u32 w,
 			   u32 h, u32 color)
 {
-	VG_EMIT(g, e, VGPU_XY_COLOR_BLT | RGBA,
-		vg_blt_dw1(VGPU_BLT_ROP_PATCOPY, pitch), VGPU_BLT_XY(0, 0),
-		VGPU_BLT_XY(w, h), LO(dst), HI(dst), color);
+	u32 dw[VGPU_XY_COLOR_BLT_LEN];
+
+	vg_emit(g, e, dw, vg_encode_fill(dw, dst, pitch, w, h, color));
 }
 
 /* XY_SRC_COPY_BLT of a w x h rectangle at 32 bpp. */
