@@ -381,6 +381,8 @@ static void both_engines_at_once(void *data)
 #define FLOOD_FILL_H		2048
 #define FLOOD_FILL_BYTES	(FLOOD_FILL_PITCH * FLOOD_FILL_H)
 #define FLOOD_FILLS_MAX		140
+/* Single fills timed to learn the engine's speed (the fastest counts). */
+#define FLOOD_SPEED_TRIES	3
 #define FLOOD_WORKLOAD_S	0.1
 #define FLOOD_RUN_WORKLOADS	16
 #define FLOOD_RUN_MAX_S		3.0
@@ -459,12 +461,22 @@ static void full_queue_leaves_device_usable(void *data)
 	buf = vg_alloc(&g, PAGE);
 	f.batch = vg_alloc(&g, 2 * PAGE);
 	vg_ring_init(&g, COPY);
-	/* The engine's speed here: one fill, alone. */
+	/*
+	 * The engine's speed here: the fastest of a few fills, alone (the
+	 * first one also pays for cold pages, and a loaded machine adds
+	 * noise; an overestimate would make the runs shorter than the
+	 * window checked below).
+	 */
 	flood_batch(&g, f.batch, surf, 1);
-	t = vg_now();
-	VG_EMIT(&g, COPY, VGPU_MI_BATCH_BUFFER_START, LO(f.batch), HI(f.batch));
-	vg_run(&g, COPY);
-	t = vg_now() - t;
+	for (k = 0, t = 1e9; k < FLOOD_SPEED_TRIES; k++) {
+		double one = vg_now();
+
+		VG_EMIT(&g, COPY, VGPU_MI_BATCH_BUFFER_START, LO(f.batch),
+			HI(f.batch));
+		vg_run(&g, COPY);
+		one = vg_now() - one;
+		t = one < t ? one : t;
+	}
 	fills = FLOOD_WORKLOAD_S / t;
 	fills = fills < 1 ? 1 : fills > FLOOD_FILLS_MAX ? FLOOD_FILLS_MAX : fills;
 	igt_info("one fill: %.2f ms; %u per batch\n", t * 1e3, fills);
