@@ -13,7 +13,7 @@
 #include <linux/math64.h>
 #include <drm/drm_fourcc.h>
 
-#include "vgpu_drv.h"
+#include "mmio.h"
 
 /* Frame rates the device runs at; other modes are clamped. */
 #define VGPU_MIN_HZ		1
@@ -50,9 +50,7 @@ static void vgpu_display_refuse(struct vgpu *vgpu, struct vgpu_head *head,
 	head->error = plane << VGPU_DISPLAY_ERROR_PLANE_SHIFT | reason;
 	head->error_count++;
 	vgpu->stats.display_errors++;
-	vgpu->irq.pipe_iir[head->index] |= VGPU_DE_PIPE_PLANE_FAULT &
-					   vgpu->irq.pipe_ier[head->index];
-	vgpu_irq_update(vgpu);
+	vgpu_irq_raise_pipe(vgpu, head->index, VGPU_DE_PIPE_PLANE_FAULT);
 }
 
 /* ---- vblank ---- */
@@ -60,11 +58,10 @@ static void vgpu_display_refuse(struct vgpu *vgpu, struct vgpu_head *head,
 /* Does anything wait for the next vblank of @head? */
 static bool vgpu_head_listens(struct vgpu *vgpu, struct vgpu_head *head)
 {
-	u32 on = vgpu->irq.pipe_ier[head->index] &
-		 ~vgpu->irq.pipe_imr[head->index];
 	unsigned int p;
 
-	if ((on & VGPU_DE_PIPE_VBLANK) || vgpu_crc_enabled(head))
+	if (vgpu_irq_pipe_wanted(vgpu, head->index, VGPU_DE_PIPE_VBLANK) ||
+	    vgpu_crc_enabled(head))
 		return true;
 	for (p = 0; p < VGPU_PLANES; p++)
 		if (head->plane[p].update || head->plane[p].stale)
@@ -360,13 +357,16 @@ static void vgpu_pipeconf_write(struct vgpu *vgpu, struct vgpu_head *head,
 /**
  * vgpu_display_reg_read() - a display register of pipe @h
  * @vgpu: the vGPU
+ * @r: its table entry; @r->arg is the enum vgpu_disp_reg
  * @h: head (below the type's heads)
- * @reg: enum vgpu_disp_reg
+ * @off: its offset
  *
  * Return: the value the guest reads.
  */
-u32 vgpu_display_reg_read(struct vgpu *vgpu, unsigned int h, u32 reg)
+u32 vgpu_display_reg_read(struct vgpu *vgpu, const struct vgpu_reg *r, u32 h,
+			  u32 off)
 {
+	enum vgpu_disp_reg reg = r->arg;
 	struct vgpu_head *head = &vgpu->head[h];
 	struct vgpu_fb *live = head->plane[VGPU_PLANE_PRIMARY].shown;
 
@@ -398,13 +398,15 @@ u32 vgpu_display_reg_read(struct vgpu *vgpu, unsigned int h, u32 reg)
 /**
  * vgpu_display_reg_write() - the guest wrote a display register of pipe @h
  * @vgpu: the vGPU
+ * @r: its table entry; @r->arg is the enum vgpu_disp_reg
  * @h: head (below the type's heads)
- * @reg: enum vgpu_disp_reg
+ * @off: its offset
  * @val: the value, untrusted
  */
-void vgpu_display_reg_write(struct vgpu *vgpu, unsigned int h, u32 reg,
-			    u32 val)
+void vgpu_display_reg_write(struct vgpu *vgpu, const struct vgpu_reg *r, u32 h,
+			    u32 off, u32 val)
 {
+	enum vgpu_disp_reg reg = r->arg;
 	struct vgpu_head *head = &vgpu->head[h];
 	u32 err;
 
@@ -509,10 +511,9 @@ void vgpu_display_vblank_work(struct work_struct *work)
 		if (vgpu_plane_latch(vgpu, head, VGPU_PLANE_PRIMARY))
 			events |= VGPU_DE_PIPE_FLIP_DONE;
 		vgpu_plane_latch(vgpu, head, VGPU_PLANE_CURSOR);
-		vgpu->irq.pipe_iir[h] |= events & vgpu->irq.pipe_ier[h];
+		vgpu_irq_raise_pipe(vgpu, h, events);
 		vgpu_head_update_timer(vgpu, head);
 	}
-	vgpu_irq_update(vgpu);
 	vgpu_display_reap(vgpu);
 	mutex_unlock(&vgpu->lock);
 }
@@ -667,6 +668,15 @@ void vgpu_display_reset(struct vgpu *vgpu)
 		vgpu->head[h].frames = 0;
 		vgpu->head[h].error = VGPU_DISPLAY_OK;
 	}
+}
+
+/**
+ * vgpu_display_regs_reset() - the display registers at power-on
+ * @vgpu: the vGPU
+ */
+void vgpu_display_regs_reset(struct vgpu *vgpu)
+{
+	memset(vgpu->disp, 0, sizeof(vgpu->disp));
 }
 
 /**

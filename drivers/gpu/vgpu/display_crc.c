@@ -191,9 +191,7 @@ static void vgpu_crc_work(struct work_struct *work)
 		crc->frame = crc->job.frame;
 		vgpu->stats.display_crcs++;
 		vgpu->stats.display_crc_ns += ns;
-		vgpu->irq.pipe_iir[h] |= VGPU_DE_PIPE_CRC_DONE &
-					 vgpu->irq.pipe_ier[h];
-		vgpu_irq_update(vgpu);
+		vgpu_irq_raise_pipe(vgpu, h, VGPU_DE_PIPE_CRC_DONE);
 	}
 	vgpu_crc_release(vgpu, crc);
 	/* Framebuffers only the job kept pinned can go now. */

@@ -73,8 +73,6 @@ static void vgpu_fb_unpin_range(struct vgpu *vgpu, struct vgpu_fb *fb,
 struct vgpu_fb *vgpu_fb_pin(struct vgpu *vgpu,
 			    const struct vgpu_plane_desc *desc, u32 *error)
 {
-	u64 first = vgpu_slice_start(vgpu);
-	const struct vgpu_gtt_entry *e;
 	struct vgpu_fb *fb;
 	u32 i, n;
 	int ret;
@@ -93,13 +91,11 @@ struct vgpu_fb *vgpu_fb_pin(struct vgpu *vgpu,
 		goto err_free;
 
 	for (i = 0; i < fb->npages; i++) {
-		e = &vgpu->gtt.entries[(desc->gfx - first +
-					((u64)i << PAGE_SHIFT)) >> PAGE_SHIFT];
-		if (!e->page) {
+		if (!vgpu_gtt_lookup(vgpu, desc->gfx + ((u64)i << PAGE_SHIFT),
+				     &fb->iova[i])) {
 			*error = VGPU_DISPLAY_ERR_UNMAPPED;
 			goto err_free;
 		}
-		fb->iova[i] = e->pte & VGPU_GGTT_PTE_ADDR_MASK;
 	}
 	for (i = 0; i < fb->npages; i += n) {
 		n = vgpu_fb_run(fb, i, VGPU_FB_PIN_BATCH);
@@ -162,8 +158,7 @@ void vgpu_fb_unpin(struct vgpu *vgpu, struct vgpu_fb *fb)
 bool vgpu_fb_matches(struct vgpu *vgpu, const struct vgpu_fb *fb,
 		     const struct vgpu_plane_desc *desc)
 {
-	u64 first = vgpu_slice_start(vgpu);
-	const struct vgpu_gtt_entry *e;
+	dma_addr_t iova;
 	u32 i;
 
 	lockdep_assert_held(&vgpu->lock);
@@ -172,13 +167,10 @@ bool vgpu_fb_matches(struct vgpu *vgpu, const struct vgpu_fb *fb,
 	    fb->desc.width != desc->width || fb->desc.height != desc->height ||
 	    fb->desc.stride != desc->stride || fb->desc.size != desc->size)
 		return false;
-	for (i = 0; i < fb->npages; i++) {
-		e = &vgpu->gtt.entries[(desc->gfx - first +
-					((u64)i << PAGE_SHIFT)) >> PAGE_SHIFT];
-		if (!e->page ||
-		    (e->pte & VGPU_GGTT_PTE_ADDR_MASK) != fb->iova[i])
+	for (i = 0; i < fb->npages; i++)
+		if (!vgpu_gtt_lookup(vgpu, desc->gfx + ((u64)i << PAGE_SHIFT),
+				     &iova) || iova != fb->iova[i])
 			return false;
-	}
 	return true;
 }
 

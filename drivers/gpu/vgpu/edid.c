@@ -14,7 +14,7 @@
 #include <linux/uaccess.h>
 #include <linux/vfio.h>
 
-#include "vgpu_drv.h"
+#include "mmio.h"
 
 #define EDID_BLOCK		128
 #define EDID_HEADER_LEN		8
@@ -232,9 +232,7 @@ static bool vgpu_edid_valid(const u8 *blob, u32 size)
 
 static void vgpu_edid_hotplug(struct vgpu *vgpu, struct vgpu_head *head)
 {
-	vgpu->irq.port_iir |= VGPU_DE_PORT_HOTPLUG(head->index) &
-			      vgpu->irq.port_ier;
-	vgpu_irq_update(vgpu);
+	vgpu_irq_raise_port(vgpu, VGPU_DE_PORT_HOTPLUG(head->index));
 }
 
 static int vgpu_edid_set_link(struct vgpu *vgpu, struct vgpu_head *head,
@@ -415,18 +413,24 @@ int vgpu_edid_region_access(struct vgpu *vgpu, unsigned int h, u64 off,
 }
 
 /**
- * vgpu_edid_pv_read() - a dword of the PV EDID of a head
+ * vgpu_edid_pv_read() - a dword of the PV EDIDs: one 512-byte block per head
  * @vgpu: the vGPU
- * @h: the head
- * @off: byte offset in the EDID, dword aligned
+ * @r: its table entry
+ * @idx: the dword's instance number
+ * @off: its offset in BAR0, dword aligned
  *
- * Return: the bytes at @off, little endian.
+ * Return: the bytes at @off, little endian; zero past a head's EDID.
  */
-u32 vgpu_edid_pv_read(struct vgpu *vgpu, unsigned int h, u32 off)
+u32 vgpu_edid_pv_read(struct vgpu *vgpu, const struct vgpu_reg *r, u32 idx,
+		      u32 off)
 {
-	const u8 *e = vgpu->head[h].edid + off;
+	u32 rel = off - VGPU_PV_EDID(0);
+	unsigned int h = rel / VGPU_PV_EDID_MAX;
+	const u8 *e;
 
-	if (off >= vgpu->head[h].edid_size)
+	rel %= VGPU_PV_EDID_MAX;
+	if (h >= vgpu_heads(vgpu) || rel >= vgpu->head[h].edid_size)
 		return 0;
+	e = vgpu->head[h].edid + rel;
 	return e[0] | e[1] << 8 | e[2] << 16 | (u32)e[3] << 24;
 }

@@ -91,7 +91,7 @@ static void vgpu_gtt_defer_unpin(struct vgpu *vgpu, struct vgpu_gtt_entry *e)
 	e->page = NULL;
 }
 
-u64 vgpu_gtt_read_pte(struct vgpu *vgpu, u32 index)
+static u64 vgpu_gtt_read_pte(struct vgpu *vgpu, u32 index)
 {
 	u32 i = index - vgpu_gtt_first(vgpu);
 
@@ -109,13 +109,11 @@ static void vgpu_gtt_refuse(struct vgpu *vgpu, struct vgpu_gtt_entry *e,
 	e->pte = 0;
 }
 
-/**
- * vgpu_gtt_write_pte() - the guest wrote GGTT entry @index
- * @vgpu: the vGPU
- * @index: entry number (graphics address >> 12), any value
- * @pte: the entry's new 64-bit value, untrusted
+/*
+ * The guest wrote GGTT entry @index (graphics address >> 12, any value);
+ * @pte is untrusted.
  */
-void vgpu_gtt_write_pte(struct vgpu *vgpu, u32 index, u64 pte)
+static void vgpu_gtt_write_pte(struct vgpu *vgpu, u32 index, u64 pte)
 {
 	u32 i = index - vgpu_gtt_first(vgpu);
 	u64 gfx = (u64)index << VGPU_GTT_PAGE_SHIFT;
@@ -163,6 +161,64 @@ void vgpu_gtt_write_pte(struct vgpu *vgpu, u32 index, u64 pte)
 	vgpu_gtt_defer_unpin(vgpu, e);
 	e->pte = pte;
 	e->page = page;
+}
+
+/**
+ * vgpu_gtt_window_read() - a read of the GGTT window of BAR0
+ * @vgpu: the vGPU
+ * @off: offset in the window, aligned to @size
+ * @size: 4 (half an entry) or 8 bytes
+ *
+ * Return: the entry, or its half; entries outside the slice read zero.
+ */
+u64 vgpu_gtt_window_read(struct vgpu *vgpu, u32 off, u32 size)
+{
+	u64 pte = vgpu_gtt_read_pte(vgpu, off / VGPU_GGTT_PTE_SIZE);
+
+	return size == 8 ? pte : (u32)(pte >> ((off & 4) * 8));
+}
+
+/**
+ * vgpu_gtt_window_write() - a write to the GGTT window of BAR0
+ * @vgpu: the vGPU
+ * @off: offset in the window, aligned to @size
+ * @size: 4 (half an entry, merged with the other half) or 8 bytes
+ * @val: the value, untrusted
+ *
+ * A plane showing the page is told when the entry maps another page.
+ */
+void vgpu_gtt_window_write(struct vgpu *vgpu, u32 off, u32 size, u64 val)
+{
+	u32 index = off / VGPU_GGTT_PTE_SIZE, shift;
+	u64 old = vgpu_gtt_read_pte(vgpu, index);
+
+	if (size == 4) {
+		shift = (off & 4) * 8;
+		val = (old & ~((u64)U32_MAX << shift)) |
+		      (val & U32_MAX) << shift;
+	}
+	vgpu_gtt_write_pte(vgpu, index, val);
+	if ((old ^ vgpu_gtt_read_pte(vgpu, index)) &
+	    (VGPU_GGTT_PTE_ADDR_MASK | VGPU_GGTT_PTE_PRESENT))
+		vgpu_display_gtt_changed(vgpu, (u64)index << VGPU_GTT_PAGE_SHIFT);
+}
+
+/**
+ * vgpu_gtt_lookup() - the guest page a graphics address maps
+ * @vgpu: the vGPU
+ * @gfx: a graphics address inside the slice
+ * @iova: set to the guest address of the page
+ *
+ * Return: true when the entry is present and its page pinned.
+ */
+bool vgpu_gtt_lookup(const struct vgpu *vgpu, u64 gfx, dma_addr_t *iova)
+{
+	const struct vgpu_gtt_entry *e;
+
+	e = &vgpu->gtt.entries[(gfx - vgpu_slice_start(vgpu)) >>
+			       VGPU_GTT_PAGE_SHIFT];
+	*iova = vgpu_pte_iova(e->pte);
+	return e->page;
 }
 
 /*

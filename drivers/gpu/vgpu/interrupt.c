@@ -5,12 +5,14 @@
  * an eventfd signal: one per rising edge with MSI, level-triggered and
  * automasked with INTx. Also VFIO_DEVICE_SET_IRQS for INTx, MSI and the
  * device request interrupt. Every eventfd taken here is put again on the
- * path that replaces or releases it. Called with vgpu->lock held.
+ * path that replaces or releases it. The registers are written only here:
+ * the rest of the driver raises events with vgpu_irq_raise_*(). Called
+ * with vgpu->lock held.
  */
 #include <linux/eventfd.h>
 #include <linux/file.h>
 
-#include "vgpu_drv.h"
+#include "mmio.h"
 
 #define VGPU_GT_RENDER_BITS	(0xffffU << VGPU_GT_ENGINE_SHIFT(VGPU_ENGINE_RENDER))
 #define VGPU_GT_COPY_BITS	(0xffffU << VGPU_GT_ENGINE_SHIFT(VGPU_ENGINE_COPY))
@@ -59,12 +61,6 @@ static u32 vgpu_irq_pending(const struct vgpu_irq_state *irq)
 	return pending;
 }
 
-u32 vgpu_irq_master_read(struct vgpu *vgpu)
-{
-	return vgpu_irq_pending(&vgpu->irq) |
-	       (vgpu->irq.master ? VGPU_MASTER_IRQ_ENABLE : 0);
-}
-
 /**
  * vgpu_irq_update() - re-evaluate the interrupt condition and deliver
  * @vgpu: the vGPU
@@ -93,6 +89,81 @@ void vgpu_irq_update(struct vgpu *vgpu)
 	}
 }
 
+/* The IMR, IIR or IER of the group at @group_reg, instance @idx. */
+static u32 *vgpu_irq_field(struct vgpu *vgpu, u32 group_reg, u32 idx,
+			   enum vgpu_irq_reg which)
+{
+	struct vgpu_irq_state *irq = &vgpu->irq;
+	u32 *imr, *iir, *ier;
+
+	if (group_reg == VGPU_REG_GT_ISR(0)) {
+		imr = &irq->gt_imr;
+		iir = &irq->gt_iir;
+		ier = &irq->gt_ier;
+	} else if (group_reg == VGPU_REG_DE_PORT_ISR) {
+		imr = &irq->port_imr;
+		iir = &irq->port_iir;
+		ier = &irq->port_ier;
+	} else {
+		imr = &irq->pipe_imr[idx];
+		iir = &irq->pipe_iir[idx];
+		ier = &irq->pipe_ier[idx];
+	}
+	switch (which) {
+	case VGPU_IRQ_IMR:
+		return imr;
+	case VGPU_IRQ_IIR:
+		return iir;
+	case VGPU_IRQ_IER:
+		return ier;
+	default:
+		return NULL;
+	}
+}
+
+/* Instance 0 of the group register @r is at the group's ISR plus 4 * arg. */
+static u32 vgpu_irq_group(const struct vgpu_reg *r)
+{
+	return r->base - r->arg * sizeof(u32);
+}
+
+u32 vgpu_irq_reg_read(struct vgpu *vgpu, const struct vgpu_reg *r,
+		      u32 idx, u32 off)
+{
+	u32 *f = vgpu_irq_field(vgpu, vgpu_irq_group(r), idx, r->arg);
+
+	return f ? *f : 0;	/* ISR: every event is an edge */
+}
+
+void vgpu_irq_reg_write(struct vgpu *vgpu, const struct vgpu_reg *r,
+			u32 idx, u32 off, u32 val)
+{
+	u32 *f = vgpu_irq_field(vgpu, vgpu_irq_group(r), idx, r->arg);
+
+	if (r->arg == VGPU_IRQ_IIR)
+		*f &= ~val;	/* write 1 to clear */
+	else
+		*f = val;
+	/* Whether anybody listens to vblank decides if its timer runs. */
+	if (r->flags & VGPU_REG_PIPE)
+		vgpu_display_irq_changed(vgpu, idx);
+	vgpu_irq_update(vgpu);
+}
+
+u32 vgpu_irq_master_reg_read(struct vgpu *vgpu, const struct vgpu_reg *r,
+			     u32 idx, u32 off)
+{
+	return vgpu_irq_pending(&vgpu->irq) |
+	       (vgpu->irq.master ? VGPU_MASTER_IRQ_ENABLE : 0);
+}
+
+void vgpu_irq_master_reg_write(struct vgpu *vgpu, const struct vgpu_reg *r,
+			       u32 idx, u32 off, u32 val)
+{
+	vgpu->irq.master = val & VGPU_MASTER_IRQ_ENABLE;
+	vgpu_irq_update(vgpu);
+}
+
 /**
  * vgpu_irq_raise_gt() - GT events happened
  * @vgpu: the vGPU
@@ -104,6 +175,44 @@ void vgpu_irq_raise_gt(struct vgpu *vgpu, u32 bits)
 {
 	vgpu->irq.gt_iir |= bits & vgpu->irq.gt_ier;
 	vgpu_irq_update(vgpu);
+}
+
+/**
+ * vgpu_irq_raise_pipe() - display events of pipe @pipe happened
+ * @vgpu: the vGPU
+ * @pipe: the pipe
+ * @bits: VGPU_DE_PIPE_* bits
+ *
+ * Events whose IER bit is set latch in IIR.
+ */
+void vgpu_irq_raise_pipe(struct vgpu *vgpu, unsigned int pipe, u32 bits)
+{
+	vgpu->irq.pipe_iir[pipe] |= bits & vgpu->irq.pipe_ier[pipe];
+	vgpu_irq_update(vgpu);
+}
+
+/**
+ * vgpu_irq_raise_port() - display port events happened
+ * @vgpu: the vGPU
+ * @bits: VGPU_DE_PORT_* bits
+ */
+void vgpu_irq_raise_port(struct vgpu *vgpu, u32 bits)
+{
+	vgpu->irq.port_iir |= bits & vgpu->irq.port_ier;
+	vgpu_irq_update(vgpu);
+}
+
+/**
+ * vgpu_irq_pipe_wanted() - would the guest hear of these pipe events?
+ * @vgpu: the vGPU
+ * @pipe: the pipe
+ * @bits: VGPU_DE_PIPE_* bits
+ *
+ * Return: the bits of @bits that are enabled and not masked.
+ */
+u32 vgpu_irq_pipe_wanted(const struct vgpu *vgpu, unsigned int pipe, u32 bits)
+{
+	return bits & vgpu->irq.pipe_ier[pipe] & ~vgpu->irq.pipe_imr[pipe];
 }
 
 static void vgpu_irq_put_trigger(struct vgpu *vgpu)

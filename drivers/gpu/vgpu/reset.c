@@ -15,12 +15,36 @@ static u32 vgpu_present_mask(struct vgpu *vgpu)
 }
 
 /**
+ * vgpu_stop_engines() - stop the vGPU's work on some engines
+ * @vgpu: the vGPU
+ * @engine_mask: VGPU_ENGINE_MASK() bits
+ * @overran: as for vgpu_sched_cancel()
+ *
+ * No run of the vGPU starts on these engines any more, its contexts there
+ * are killed (this waits for the end of the command in progress) and its
+ * queued work is forgotten. The engines stay blocked: the caller unblocks
+ * them with vgpu_sched_unblock() once their state is reset, or detaches
+ * the vGPU from the scheduler.
+ */
+void vgpu_stop_engines(struct vgpu *vgpu, u32 engine_mask,
+		       const struct vgpu_sched_engine *overran)
+{
+	unsigned int e;
+
+	vgpu_sched_block(vgpu, engine_mask);
+	for (e = 0; e < VGPU_ENGINE_COUNT; e++)
+		if ((engine_mask & VGPU_ENGINE_MASK(e)) && vgpu->engine[e].ctx)
+			refgpu_context_kill(vgpu->engine[e].ctx);
+	vgpu_sched_cancel(vgpu, engine_mask, overran);
+}
+
+/**
  * vgpu_reset_engines() - reset engines of a vGPU (vgpu->lock held)
  * @vgpu: the vGPU
  * @engine_mask: VGPU_ENGINE_MASK() bits of present engines
  *
- * HEAD and TAIL become 0 and the ring is disabled; START, the ring size
- * and HWS_PGA are kept; the error state is cleared (not its count).
+ * Their work is stopped and their registers take their reset values
+ * (vgpu_ring_reset()).
  */
 void vgpu_reset_engines(struct vgpu *vgpu, u32 engine_mask)
 {
@@ -31,27 +55,33 @@ void vgpu_reset_engines(struct vgpu *vgpu, u32 engine_mask)
 	engine_mask &= vgpu_present_mask(vgpu);
 	if (!vgpu->open || !engine_mask)
 		return;
-	vgpu_sched_block(vgpu, engine_mask);
-	for (e = 0; e < VGPU_ENGINE_COUNT; e++)
-		if ((engine_mask & VGPU_ENGINE_MASK(e)) && vgpu->engine[e].ctx)
-			refgpu_context_kill(vgpu->engine[e].ctx);
-	vgpu_sched_cancel(vgpu, engine_mask, NULL);
+	vgpu_stop_engines(vgpu, engine_mask, NULL);
 	for (e = 0; e < VGPU_ENGINE_COUNT; e++) {
 		if (!(engine_mask & VGPU_ENGINE_MASK(e)))
 			continue;
 		ve = &vgpu->engine[e];
-		ve->ring_head = 0;
-		ve->ring_tail = 0;
-		ve->ring_ctl &= ~VGPU_RING_CTL_ENABLE;
-		ve->submitted = 0;
-		ve->loaded = false;
+		vgpu_ring_reset(ve);
 		ve->resets++;
-		ve->error.status = 0;
-		ve->error.addr = 0;
-		ve->error.cmd = 0;
 	}
 	vgpu_sched_unblock(vgpu, engine_mask);
 	vgpu->stats.resets++;
+}
+
+/**
+ * vgpu_reset_registers() - every register behind BAR0 at power-on
+ * @vgpu: the vGPU (vgpu->lock held, or not yet visible to anybody)
+ *
+ * Only the registers: the work, the GGTT and the display state behind
+ * them are reset by their owners.
+ */
+void vgpu_reset_registers(struct vgpu *vgpu)
+{
+	unsigned int e;
+
+	for (e = 0; e < VGPU_ENGINE_COUNT; e++)
+		vgpu_ring_power_on(&vgpu->engine[e]);
+	vgpu_display_regs_reset(vgpu);
+	vgpu_irq_reset(vgpu);
 }
 
 /**
@@ -67,8 +97,7 @@ void vgpu_reset_device(struct vgpu *vgpu)
 	vgpu_reset_engines(vgpu, vgpu_present_mask(vgpu));
 	vgpu_display_reset(vgpu);
 	vgpu_gtt_clear_all(vgpu);
-	vgpu_mmio_reset(vgpu);
-	vgpu_irq_reset(vgpu);
+	vgpu_reset_registers(vgpu);
 }
 
 /**
@@ -86,7 +115,6 @@ void vgpu_kill_work(struct work_struct *work)
 		container_of(work, struct vgpu_sched_engine, kill_work);
 	struct vgpu_gpu *gpu = se->gpu;
 	struct vgpu *vgpu;
-	unsigned int e;
 	u32 mask;
 
 	spin_lock_irq(&gpu->sched_lock);
@@ -96,11 +124,7 @@ void vgpu_kill_work(struct work_struct *work)
 		return;
 
 	mask = vgpu_present_mask(vgpu);
-	vgpu_sched_block(vgpu, mask);
-	for (e = 0; e < VGPU_ENGINE_COUNT; e++)
-		if (vgpu->engine[e].ctx)
-			refgpu_context_kill(vgpu->engine[e].ctx);
-	vgpu_sched_cancel(vgpu, mask, se);
+	vgpu_stop_engines(vgpu, mask, se);
 	vgpu_sched_unblock(vgpu, mask);
 
 	spin_lock_irq(&gpu->sched_lock);

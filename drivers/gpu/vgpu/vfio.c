@@ -60,7 +60,7 @@ static int vgpu_vfio_init(struct vfio_device *vdev)
 		return ret;
 	}
 	vgpu_cfg_init(vgpu);
-	vgpu_mmio_reset(vgpu);
+	vgpu_reset_registers(vgpu);
 	return 0;
 }
 
@@ -89,8 +89,7 @@ static int vgpu_vfio_open(struct vfio_device *vdev)
 		return ret;
 	mutex_lock(&vgpu->lock);
 	vgpu_cfg_init(vgpu);
-	vgpu_mmio_reset(vgpu);
-	vgpu_irq_reset(vgpu);
+	vgpu_reset_registers(vgpu);
 	ret = vgpu_submit_init(vgpu);
 	if (ret)
 		goto out;
@@ -111,15 +110,11 @@ static void vgpu_vfio_close(struct vfio_device *vdev)
 {
 	struct vgpu *vgpu = vdev_to_vgpu(vdev);
 	u32 all = (1U << VGPU_ENGINE_COUNT) - 1;
-	unsigned int e;
 
 	mutex_lock(&vgpu->lock);
 	vgpu->open = false;
-	vgpu_sched_block(vgpu, all);
-	for (e = 0; e < VGPU_ENGINE_COUNT; e++)
-		if (vgpu->engine[e].ctx)
-			refgpu_context_kill(vgpu->engine[e].ctx);
-	vgpu_sched_cancel(vgpu, all, NULL);
+	/* Blocked for good: vgpu_sched_detach() takes the vGPU off. */
+	vgpu_stop_engines(vgpu, all, NULL);
 	mutex_unlock(&vgpu->lock);
 
 	/* Pipes off, framebuffers unpinned, dma-bufs revoked. */

@@ -8,8 +8,10 @@
  *   type.c       vGPU types, slices of the graphics address space
  *   vfio.c       the mdev driver and the VFIO device (regions, ioctls)
  *   cfg_space.c  emulated PCI configuration space
- *   mmio.c       BAR0: the register table and the PV info page
- *   gtt.c        GGTT shadowing with vfio_pin_pages()
+ *   mmio.c       BAR0: the register table and its dispatch (mmio.h)
+ *   pv_info.c    the PV info page
+ *   gtt.c        GGTT shadowing with vfio_pin_pages(), the GGTT window
+ *   ring.c       ring registers, GDRST, engine error registers
  *   submit.c     ring tail writes: shadow ring, audit, workloads
  *   schedule.c   time-slicing the physical engines with scheduler/
  *   interrupt.c  virtual interrupts, SET_IRQS and eventfds
@@ -700,15 +702,15 @@ void vgpu_cfg_set_intx_status(struct vgpu *vgpu, bool asserted);
 /* mmio.c */
 int vgpu_mmio_init(void);
 void vgpu_mmio_exit(void);
-void vgpu_mmio_reset(struct vgpu *vgpu);
 int vgpu_mmio_read(struct vgpu *vgpu, u64 off, u32 size, u64 *val);
 int vgpu_mmio_write(struct vgpu *vgpu, u64 off, u32 size, u64 val);
 
 /* gtt.c */
 int vgpu_gtt_init(struct vgpu *vgpu);
 void vgpu_gtt_fini(struct vgpu *vgpu);
-u64 vgpu_gtt_read_pte(struct vgpu *vgpu, u32 index);
-void vgpu_gtt_write_pte(struct vgpu *vgpu, u32 index, u64 pte);
+u64 vgpu_gtt_window_read(struct vgpu *vgpu, u32 off, u32 size);
+void vgpu_gtt_window_write(struct vgpu *vgpu, u32 off, u32 size, u64 val);
+bool vgpu_gtt_lookup(const struct vgpu *vgpu, u64 gfx, dma_addr_t *iova);
 void vgpu_gtt_unmap_iova(struct vgpu *vgpu, u64 iova, u64 length);
 void vgpu_gtt_clear_all(struct vgpu *vgpu);
 void vgpu_gtt_flush_deferred(struct vgpu *vgpu);
@@ -723,6 +725,10 @@ void vgpu_submit_fini(struct vgpu *vgpu);
 void vgpu_submit_tail(struct vgpu_vengine *ve, u32 tail);
 int vgpu_submit_wait(struct vgpu *vgpu, unsigned long *deadline);
 void vgpu_complete_work(struct work_struct *work);
+
+/* ring.c (its register handlers: mmio.h) */
+void vgpu_ring_reset(struct vgpu_vengine *ve);
+void vgpu_ring_power_on(struct vgpu_vengine *ve);
 
 /* schedule.c */
 void vgpu_sched_init(struct vgpu_gpu *gpu);
@@ -739,15 +745,20 @@ extern const struct refgpu_context_ops vgpu_context_ops;
 /* interrupt.c */
 void vgpu_irq_reset(struct vgpu *vgpu);
 void vgpu_irq_raise_gt(struct vgpu *vgpu, u32 bits);
+void vgpu_irq_raise_pipe(struct vgpu *vgpu, unsigned int pipe, u32 bits);
+void vgpu_irq_raise_port(struct vgpu *vgpu, u32 bits);
+u32 vgpu_irq_pipe_wanted(const struct vgpu *vgpu, unsigned int pipe, u32 bits);
 void vgpu_irq_update(struct vgpu *vgpu);
-u32 vgpu_irq_master_read(struct vgpu *vgpu);
 int vgpu_irq_set(struct vgpu *vgpu, struct vfio_irq_set *hdr, void *data);
 void vgpu_irq_release(struct vgpu *vgpu);
 void vgpu_irq_request(struct vgpu *vgpu, unsigned int count);
 
 /* reset.c */
+void vgpu_stop_engines(struct vgpu *vgpu, u32 engine_mask,
+		       const struct vgpu_sched_engine *overran);
 void vgpu_reset_engines(struct vgpu *vgpu, u32 engine_mask);
 void vgpu_reset_device(struct vgpu *vgpu);
+void vgpu_reset_registers(struct vgpu *vgpu);
 void vgpu_kill_work(struct work_struct *work);
 
 static inline unsigned int vgpu_heads(const struct vgpu *vgpu)
@@ -761,9 +772,7 @@ void vgpu_display_fini(struct vgpu *vgpu);
 void vgpu_display_reset(struct vgpu *vgpu);
 void vgpu_display_stop(struct vgpu *vgpu);
 void vgpu_display_close(struct vgpu *vgpu);
-u32 vgpu_display_reg_read(struct vgpu *vgpu, unsigned int head, u32 reg);
-void vgpu_display_reg_write(struct vgpu *vgpu, unsigned int head, u32 reg,
-			    u32 val);
+void vgpu_display_regs_reset(struct vgpu *vgpu);
 void vgpu_display_irq_changed(struct vgpu *vgpu, unsigned int head);
 void vgpu_display_gtt_changed(struct vgpu *vgpu, u64 gfx);
 void vgpu_display_unmap_iova(struct vgpu *vgpu, u64 iova, u64 length);
@@ -835,7 +844,6 @@ enum vgpu_edid_source vgpu_edid_mode(struct vgpu *vgpu, unsigned int h,
 				     u32 *width, u32 *height);
 int vgpu_edid_region_access(struct vgpu *vgpu, unsigned int head, u64 off,
 			    u32 size, u64 *val, bool write);
-u32 vgpu_edid_pv_read(struct vgpu *vgpu, unsigned int head, u32 off);
 
 /* sysfs.c */
 extern const struct attribute_group *vgpu_dev_groups[];
