@@ -143,7 +143,7 @@ static void plane_region_pixels(void *data)
 	buf = vd_read_region(&g, idx, len);
 	igt_assert(vd_all_zero(buf, len));
 	free(buf);
-	igt_assert(vd_wait_stat(&g, PINNED, 0, 2));
+	igt_assert(vg_wait_stat(&g, PINNED, 0, 2));
 
 	/* Enabled again: the same mapping faults the surface back in. */
 	vd_show(&g, 0, &fb);
@@ -223,7 +223,7 @@ static void plane_dmabuf_pixels(void *data)
 	close(fd2);
 	close(fd);
 	vd_pipe_off(&g, 0);
-	igt_assert(vd_wait_stat(&g, "dmabufs", 0, 2));
+	igt_assert(vg_wait_stat(&g, "dmabufs", 0, 2));
 	igt_assert_eq_u64(vg_stat(&g, PINNED), 0);
 	vg_destroy(&g);
 }
@@ -357,7 +357,7 @@ static void flip_dmabuf(void)
 	igt_assert_eq(munmap(map_b, len), 0);
 	close(fd_a);
 	close(fd_b);
-	igt_assert_f(vd_wait_stat(&g, PINNED, fb[0].size / PAGE, 2),
+	igt_assert_f(vg_wait_stat(&g, PINNED, fb[0].size / PAGE, 2),
 		     "%llu pages pinned with only A shown and no fd open\n",
 		     vg_stat(&g, PINNED));
 
@@ -401,7 +401,7 @@ static void flip_dmabuf(void)
 		 (lat[FLIPS / 2 - 1] + lat[FLIPS / 2]) / 2 * 1000,
 		 lat[FLIPS - 1] * 1000, FLIPS);
 	vd_pipe_off(&g, 0);
-	igt_assert(vd_wait_stat(&g, "dmabufs", 0, 2));
+	igt_assert(vg_wait_stat(&g, "dmabufs", 0, 2));
 	vg_destroy(&g);
 }
 
@@ -571,7 +571,7 @@ static void cursor_one(bool dmabuf)
 	igt_assert_eq(munmap(map, csize), 0);
 	if (fd >= 0)
 		close(fd);
-	igt_assert(vd_wait_stat(&g, PINNED, fb.size / PAGE, 2));
+	igt_assert(vg_wait_stat(&g, PINNED, fb.size / PAGE, 2));
 	vg_destroy(&g);
 }
 
@@ -1693,7 +1693,7 @@ static void dmabuf_unmap(void *data)
 	igt_assert_eq_u64(vg_stat(&g, "dmabufs"), 1);
 	igt_assert_eq(munmap(map, len), 0);
 	close(fd);
-	igt_assert_f(vd_wait_stat(&g, "dmabufs", 0, 2),
+	igt_assert_f(vg_wait_stat(&g, "dmabufs", 0, 2),
 		     "dmabufs %llu after the last close\n",
 		     vg_stat(&g, "dmabufs"));
 
@@ -1721,7 +1721,7 @@ static void dmabuf_unmap(void *data)
 	/* Unmapped again while displayed (no descriptor open). */
 	igt_assert_eq(vfio_guest_mem_free(&g.dev, &extra), 0);
 	igt_assert_eq_u64(vg_stat(&g, PINNED), 0);
-	igt_assert(vd_wait_stat(&g, "dmabufs", 0, 2));
+	igt_assert(vg_wait_stat(&g, "dmabufs", 0, 2));
 	vg_destroy(&g);
 }
 
@@ -1782,7 +1782,7 @@ static void dmabuf_import(void *data)
 	igt_assert_eq(vgem_close_handle(vgem, h1), 0);
 	close(fd);
 	close(vgem);
-	igt_assert_f(vd_wait_stat(&g, "dmabufs", 0, 2),
+	igt_assert_f(vg_wait_stat(&g, "dmabufs", 0, 2),
 		     "dmabufs %llu after the importer let go\n",
 		     vg_stat(&g, "dmabufs"));
 	igt_assert_eq(vfio_guest_mem_free(&g.dev, &extra), 0);
@@ -1848,7 +1848,7 @@ static void reset_close(void *data)
 	igt_assert_eq_u64(vg_stat(&g, "dmabufs"), 1);
 	igt_assert_eq(munmap(map, len), 0);
 	close(fd);
-	igt_assert(vd_wait_stat(&g, "dmabufs", 0, 2));
+	igt_assert(vg_wait_stat(&g, "dmabufs", 0, 2));
 
 	/* The guest starts over: GGTT, ring, pipe, plane. */
 	vg_map(&g, g.slice_base, VG_MEM_IOVA, g.mapped);
@@ -1865,7 +1865,7 @@ static void reset_close(void *data)
 	open_count = vg_stat(&g, "dmabufs");
 	igt_assert_eq(munmap(map, len), 0);
 	close(fd);
-	igt_assert_f(vd_wait_stat(&g, "dmabufs", 0, 2),
+	igt_assert_f(vg_wait_stat(&g, "dmabufs", 0, 2),
 		     "dmabufs %lld after the last descriptor closed (%lld while it was open)\n",
 		     (long long)vg_stat(&g, "dmabufs"), open_count);
 
@@ -1878,7 +1878,7 @@ static void reset_close(void *data)
 	fd = show_and_export(&g, &fb, &map);
 	igt_assert_eq(munmap(map, len), 0);
 	close(fd);
-	igt_assert(vd_wait_stat(&g, "dmabufs", 0, 2));
+	igt_assert(vg_wait_stat(&g, "dmabufs", 0, 2));
 	vg_destroy(&g);
 	/* Checked last: the run above matters more. */
 	igt_assert_f(open_count == 1,
@@ -1920,7 +1920,7 @@ static void remove_with_dmabuf(void *data)
 	fd = start_exported(&g, &fb, 81, &map, &len);
 	igt_assert_eq(munmap(map, len), 0);
 	close(fd);
-	igt_assert(vd_wait_stat(&g, "dmabufs", 0, 2));
+	igt_assert(vg_wait_stat(&g, "dmabufs", 0, 2));
 	vg_destroy(&g);
 }
 
@@ -2078,7 +2078,7 @@ static void dmabuf_get_race(void *data)
 		     "child: status %#x\n", status);
 	igt_assert_lt(0, n);
 	igt_info("%lu export/close pairs in this process\n", n);
-	igt_assert_f(vd_wait_stat(&g, "dmabufs", 0, 2), "dmabufs %lld\n",
+	igt_assert_f(vg_wait_stat(&g, "dmabufs", 0, 2), "dmabufs %lld\n",
 		     (long long)vg_stat(&g, "dmabufs"));
 	igt_assert_eq_u64(vg_stat(&g, PINNED), fb.size / PAGE);
 	vd_query_ok(&g, PRIMARY, DMABUF, &pi);

@@ -502,20 +502,6 @@ static inline void vd_start(struct vg *g, const char *type, const char *proto,
 	vg_ring_init(g, COPY);
 }
 
-/* Poll a vgpu/ attribute until it reads @want; false on timeout. */
-static inline bool vd_wait_stat(struct vg *g, const char *name,
-				unsigned long long want, double secs)
-{
-	double end = vg_now() + secs;
-
-	do {
-		if (vg_stat(g, name) == want)
-			return true;
-		usleep(2000);
-	} while (vg_now() < end);
-	return vg_stat(g, name) == want;
-}
-
 /* ---- EDID ------------------------------------------------------------ */
 
 #define VD_EDID_BLOCK	128

@@ -170,6 +170,27 @@ static inline unsigned long long vg_stat(struct vg *g, const char *name)
 	return strtoull(buf, NULL, 0);
 }
 
+/*
+ * Replaced or cleared GGTT entries' pages are unpinned behind a GGTT flush
+ * vgpu.ko does within 10 ms (VGPU_GTT_FLUSH_DELAY_MS); a loaded test VM
+ * may run its work item much later.
+ */
+#define VG_PIN_SETTLE_S		5.0
+
+/* Poll a vgpu/ attribute until it reads @want; false on timeout. */
+static inline bool vg_wait_stat(struct vg *g, const char *name,
+				unsigned long long want, double secs)
+{
+	double end = vg_now() + secs;
+
+	do {
+		if (vg_stat(g, name) == want)
+			return true;
+		usleep(2000);
+	} while (vg_now() < end);
+	return vg_stat(g, name) == want;
+}
+
 static inline void vg_set(struct vg *g, const char *name, unsigned int v)
 {
 	char attr[64], buf[32];

@@ -5,7 +5,8 @@
  * guest page with vfio_pin_pages() and maps it in the physical GGTT;
  * replacing or clearing the entry unmaps it and unpins the old page once a
  * GGTT flush guarantees no engine still uses it (unpins are batched behind
- * one flush). dma_unmap, reset and close clear every entry concerned
+ * one flush, done at the latest VGPU_GTT_FLUSH_DELAY_MS after the first by
+ * a work item). dma_unmap, reset and close clear every entry concerned
  * first, flush once, then unpin. Everything here runs under vgpu->lock.
  */
 #include <linux/highmem.h>
@@ -16,10 +17,22 @@
 
 #define VGPU_GTT_PAGE		((u64)VGPU_GTT_PAGE_SIZE)
 
+static void vgpu_gtt_flush_work(struct work_struct *work)
+{
+	struct vgpu_gtt *gtt = container_of(to_delayed_work(work),
+					    struct vgpu_gtt, flush_work);
+	struct vgpu *vgpu = container_of(gtt, struct vgpu, gtt);
+
+	mutex_lock(&vgpu->lock);
+	vgpu_gtt_flush_deferred(vgpu);
+	mutex_unlock(&vgpu->lock);
+}
+
 int vgpu_gtt_init(struct vgpu *vgpu)
 {
 	struct vgpu_gtt *gtt = &vgpu->gtt;
 
+	INIT_DELAYED_WORK(&gtt->flush_work, vgpu_gtt_flush_work);
 	gtt->nr_entries = vgpu_slice_size(vgpu) >> VGPU_GTT_PAGE_SHIFT;
 	gtt->entries = kvcalloc(gtt->nr_entries, sizeof(*gtt->entries),
 				GFP_KERNEL);
@@ -33,8 +46,11 @@ int vgpu_gtt_init(struct vgpu *vgpu)
 	return 0;
 }
 
+/* The device is gone (release) or was never visible (init failed). */
 void vgpu_gtt_fini(struct vgpu *vgpu)
 {
+	lockdep_assert_not_held(&vgpu->lock);
+	cancel_delayed_work_sync(&vgpu->gtt.flush_work);
 	kvfree(vgpu->gtt.entries);
 	kfree(vgpu->gtt.deferred);
 	vgpu->gtt.entries = NULL;
@@ -70,6 +86,7 @@ void vgpu_gtt_flush_deferred(struct vgpu *vgpu)
 	struct vgpu_gtt *gtt = &vgpu->gtt;
 	u32 i;
 
+	lockdep_assert_held(&vgpu->lock);
 	if (!gtt->nr_deferred)
 		return;
 	refgpu_ggtt_flush(vgpu->gpu->rgpu);
@@ -87,6 +104,9 @@ static void vgpu_gtt_defer_unpin(struct vgpu *vgpu, struct vgpu_gtt_entry *e)
 		return;
 	if (gtt->nr_deferred == VGPU_GTT_DEFERRED_MAX)
 		vgpu_gtt_flush_deferred(vgpu);
+	if (!gtt->nr_deferred)
+		queue_delayed_work(vgpu_wq, &gtt->flush_work,
+				   msecs_to_jiffies(VGPU_GTT_FLUSH_DELAY_MS));
 	gtt->deferred[gtt->nr_deferred++] = vgpu_pte_iova(e->pte);
 	e->page = NULL;
 }

@@ -102,9 +102,10 @@ static int vgpu_sched_start(struct vgpu_sched_engine *se, struct vgpu *vgpu,
 	if (ret == -EBUSY)
 		return -EAGAIN;
 	if (ret < 0) {
-		dev_err_ratelimited(mdev_dev(vgpu->mdev),
-				    "engine %u: submit failed: %d\n", se->id,
-				    ret);
+		/* A context the guest's work left in error: not a host fault. */
+		vgpu->submit_failures++;
+		dev_dbg(mdev_dev(vgpu->mdev), "engine %u: submit failed: %d\n",
+			se->id, ret);
 		return -ENOENT;
 	}
 	se->cur = vgpu;

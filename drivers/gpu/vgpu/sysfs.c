@@ -130,8 +130,8 @@ static ssize_t workloads_show(struct device *dev,
 static DEVICE_ATTR_RO(workloads);
 
 /*
- * Counters kept under vgpu->lock. Unpins deferred behind a GGTT flush are
- * done first, so the pin counters show the steady state.
+ * Counters kept under vgpu->lock. The pin counters include pages whose
+ * unpin waits for a GGTT flush (at most VGPU_GTT_FLUSH_DELAY_MS).
  */
 #define VGPU_STAT_ATTR(name, field)					\
 static ssize_t name##_show(struct device *dev,				\
@@ -141,7 +141,6 @@ static ssize_t name##_show(struct device *dev,				\
 	u64 v;								\
 									\
 	mutex_lock(&vgpu->lock);					\
-	vgpu_gtt_flush_deferred(vgpu);					\
 	v = vgpu->stats.field;						\
 	mutex_unlock(&vgpu->lock);					\
 	return sysfs_emit(buf, "%llu\n", v);				\
@@ -295,6 +294,19 @@ static ssize_t resets_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(resets);
 
+static ssize_t submit_failures_show(struct device *dev,
+				    struct device_attribute *attr, char *buf)
+{
+	struct vgpu *vgpu = dev_to_vgpu(dev);
+	u64 v;
+
+	spin_lock_irq(&vgpu->gpu->sched_lock);
+	v = vgpu->submit_failures;
+	spin_unlock_irq(&vgpu->gpu->sched_lock);
+	return sysfs_emit(buf, "%llu\n", v);
+}
+static DEVICE_ATTR_RO(submit_failures);
+
 static ssize_t gfx_range_show(struct device *dev,
 			      struct device_attribute *attr, char *buf)
 {
@@ -313,6 +325,7 @@ static struct attribute *vgpu_attrs[] = {
 	&dev_attr_workloads.attr,
 	&dev_attr_audit_rejections.attr,
 	&dev_attr_resets.attr,
+	&dev_attr_submit_failures.attr,
 	&dev_attr_pinned_pages.attr,
 	&dev_attr_pins.attr,
 	&dev_attr_unpins.attr,

@@ -301,6 +301,7 @@ struct vgpu_gtt_entry {
  * @nr_entries: pages in the slice
  * @deferred: IOVAs whose pins wait for a GGTT flush before the unpin
  * @nr_deferred: entries used in @deferred
+ * @flush_work: does the deferred unpins soon after the first deferral
  */
 struct vgpu_gtt {
 	struct refgpu_range *range;
@@ -308,10 +309,13 @@ struct vgpu_gtt {
 	u32 nr_entries;
 	dma_addr_t *deferred;
 	u32 nr_deferred;
+	struct delayed_work flush_work;
 };
 
 /* Unpins batched behind one GGTT flush. */
 #define VGPU_GTT_DEFERRED_MAX		256
+/* Longest a replaced page stays pinned when no more entries change. */
+#define VGPU_GTT_FLUSH_DELAY_MS		10
 
 /**
  * struct vgpu_irq_state - virtual interrupt registers and delivery
@@ -611,6 +615,7 @@ struct vgpu_stats {
  * @entity: the vGPU in the GPU's scheduler
  * @attached: @entity is attached (sched_lock)
  * @watchdog_resets: resets by the scheduler's watchdog (sched_lock)
+ * @submit_failures: runs the reference GPU refused to start (sched_lock)
  * @uevent_rs: rate limit of the audit uevents
  * @complete_work: publishes completions and errors to the guest
  * @head: display heads (type's heads of VGPU_MAX_PIPES)
@@ -646,6 +651,7 @@ struct vgpu {
 	struct vsched_entity entity;
 	bool attached;
 	u64 watchdog_resets;
+	u64 submit_failures;
 	struct ratelimit_state uevent_rs;
 	struct work_struct complete_work;
 	struct vgpu_head head[VGPU_MAX_PIPES];
