@@ -14,6 +14,7 @@
 #include <linux/slab.h>
 
 #include "vgpu_drv.h"
+#include "vgpu_trace.h"
 
 #define VGPU_GTT_PAGE		((u64)VGPU_GTT_PAGE_SIZE)
 
@@ -72,6 +73,7 @@ static void vgpu_gtt_unpin(struct vgpu *vgpu, dma_addr_t iova)
 	vfio_unpin_pages(&vgpu->vdev, iova, 1);
 	vgpu->stats.pinned--;
 	vgpu->stats.unpins++;
+	trace_vgpu_unpin(vgpu, iova);
 }
 
 /**
@@ -171,6 +173,7 @@ static void vgpu_gtt_write_pte(struct vgpu *vgpu, u32 index, u64 pte)
 	}
 	vgpu->stats.pinned++;
 	vgpu->stats.pins++;
+	trace_vgpu_pin(vgpu, vgpu_pte_iova(pte));
 	ret = refgpu_pte_set_page(vgpu->gtt.range, gfx, page);
 	if (ret) {
 		vgpu_gtt_unpin(vgpu, vgpu_pte_iova(pte));

@@ -13,6 +13,7 @@
 #include <linux/sort.h>
 
 #include "mmio.h"
+#include "vgpu_trace.h"
 
 /* The engine whose ring registers (or GPRs) @off is one of. */
 static enum vgpu_engine vgpu_reg_engine(u32 off)
@@ -268,23 +269,19 @@ static bool vgpu_in_ggtt(u64 off)
  */
 int vgpu_mmio_read(struct vgpu *vgpu, u64 off, u32 size, u64 *val)
 {
-	const struct vgpu_reg *r;
+	const struct vgpu_reg *r = NULL;
 	u32 idx;
 
 	*val = 0;
-	if (vgpu_in_ggtt(off) && (size == 4 || size == 8)) {
-		*val = vgpu_gtt_window_read(vgpu, off - VGPU_GGTT_OFFSET, size);
-		return 0;
-	}
-	if (size == 4 && off < VGPU_MMIO_SIZE) {
+	if (size == 4 && off < VGPU_MMIO_SIZE)
 		r = vgpu_reg_find(vgpu, off, &idx);
-		if (r) {
-			if (r->read)
-				*val = r->read(vgpu, r, idx, off);
-			return 0;
-		}
-	}
-	vgpu->stats.unhandled++;
+	if (vgpu_in_ggtt(off) && (size == 4 || size == 8))
+		*val = vgpu_gtt_window_read(vgpu, off - VGPU_GGTT_OFFSET, size);
+	else if (r && r->read)
+		*val = r->read(vgpu, r, idx, off);
+	else if (!r)
+		vgpu->stats.unhandled++;
+	trace_vgpu_trap(vgpu, off, size, *val, false);
 	return 0;
 }
 
@@ -303,6 +300,7 @@ int vgpu_mmio_write(struct vgpu *vgpu, u64 off, u32 size, u64 val)
 	const struct vgpu_reg *r;
 	u32 idx;
 
+	trace_vgpu_trap(vgpu, off, size, val, true);
 	if (vgpu_in_ggtt(off) && (size == 4 || size == 8)) {
 		vgpu_gtt_window_write(vgpu, off - VGPU_GGTT_OFFSET, size, val);
 		return 0;

@@ -14,6 +14,7 @@
 #include <linux/ktime.h>
 
 #include "vgpu_drv.h"
+#include "vgpu_trace.h"
 
 static u64 vgpu_sched_clock(void *data)
 {
@@ -117,6 +118,7 @@ static int vgpu_sched_start(struct vgpu_sched_engine *se, struct vgpu *vgpu,
 						  se->id,
 						  gpu->sched.params.watchdog_ns *
 						  n);
+	trace_vgpu_run(ve, last->tail, n, first->started);
 	list_for_each_entry(wl, &ve->queue, node) {
 		wl->started = true;
 		if (wl == last)
@@ -163,6 +165,7 @@ static void vgpu_sched_kick(struct vgpu_sched_engine *se)
 			if (se->running && se->cur == vgpu) {
 				if (!se->preempting) {
 					se->preempting = true;
+					trace_vgpu_preempt(&vgpu->engine[se->id]);
 					refgpu_preempt(vgpu->engine[se->id].ctx);
 				}
 				vgpu_sched_arm(se, d.deadline);
@@ -220,6 +223,7 @@ static void vgpu_ctx_stopped(struct refgpu_context *ctx,
 	unsigned long flags;
 	bool was_preempting, publish = false;
 
+	trace_vgpu_complete(ve, stop);
 	spin_lock_irqsave(&gpu->sched_lock, flags);
 	se->running = false;
 	was_preempting = se->preempting;
@@ -304,6 +308,7 @@ void vgpu_sched_queue(struct vgpu_vengine *ve, struct vgpu_workload *wl)
 	was_empty = list_empty(&ve->queue);
 	list_add_tail(&wl->node, &ve->queue);
 	ve->nr_queued++;
+	trace_vgpu_queue(ve, wl->tail);
 	if (was_empty && vsched_entity_wake(&gpu->sched, &vgpu->entity, ve->id))
 		vgpu_sched_kick(&gpu->engine[ve->id]);
 	spin_unlock_irq(&gpu->sched_lock);

@@ -15,6 +15,7 @@
 #include <linux/slab.h>
 
 #include "vgpu_drv.h"
+#include "vgpu_trace.h"
 
 /* The reference GPU context callbacks live in schedule.c. */
 
@@ -300,6 +301,7 @@ static int vgpu_shadow_segment(struct vgpu_vengine *ve, u32 from, u32 to,
 			return -EAGAIN;
 		vgpu_shadow_reserve(ve, &off, &size);
 	}
+	trace_vgpu_scan(ve, from, to, ret, res);
 	if (ret)
 		return ret;
 	wl->head = from;
