@@ -5,6 +5,10 @@
   summary.py RESULTS.json [TESTLIST]     counts per result
   summary.py --compare A.json B.json     counts of both, and every subtest
                                          whose result differs
+  summary.py --merge OUT.json A.json B.json...
+                                         one results.json of runs over parts
+                                         of a list (a later file's result of
+                                         a subtest replaces an earlier one's)
 
 A subtest is an igt@binary@subtest entry; dynamic subtests
 (igt@binary@subtest@dynamic) are counted apart, since their number follows
@@ -63,7 +67,26 @@ def report(label, top, dyn):
         print("%s: %d dynamic subtests: %s" % (label, len(dyn), fmt(counts(dyn))))
 
 
+def merge(out, paths):
+    tests = {}
+    for path in paths:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            part = json.load(f).get("tests", {})
+        # A subtest run again replaces its dynamic subtests too.
+        for name in part:
+            if name.count("@") == 2:
+                for old in [n for n in tests if n.startswith(name + "@")]:
+                    del tests[old]
+        tests.update(part)
+    with open(out, "w", encoding="utf-8") as f:
+        json.dump({"merged_from": paths, "tests": tests}, f, indent=1)
+    print("%s: %d entries from %d files" % (out, len(tests), len(paths)))
+
+
 def main(argv):
+    if len(argv) >= 4 and argv[1] == "--merge":
+        merge(argv[2], argv[3:])
+        return 0
     if len(argv) == 4 and argv[1] == "--compare":
         a, _ = load(argv[2])
         b, _ = load(argv[3])
