@@ -49,19 +49,20 @@ static int vgpu_vfio_init(struct vfio_device *vdev)
 	if (ret)
 		return ret;
 	ret = vgpu_gtt_init(vgpu);
-	if (ret) {
-		vgpu_slice_free(vgpu);
-		return ret;
-	}
+	if (ret)
+		goto err_slice;
 	ret = vgpu_display_init(vgpu);
-	if (ret) {
-		vgpu_gtt_fini(vgpu);
-		vgpu_slice_free(vgpu);
-		return ret;
-	}
+	if (ret)
+		goto err_gtt;
 	vgpu_cfg_init(vgpu);
 	vgpu_reset_registers(vgpu);
 	return 0;
+
+err_gtt:
+	vgpu_gtt_fini(vgpu);
+err_slice:
+	vgpu_slice_free(vgpu);
+	return ret;
 }
 
 static void vgpu_vfio_release(struct vfio_device *vdev)
@@ -92,17 +93,19 @@ static int vgpu_vfio_open(struct vfio_device *vdev)
 	vgpu_reset_registers(vgpu);
 	ret = vgpu_submit_init(vgpu);
 	if (ret)
-		goto out;
+		goto err_unlock;
 	ret = vgpu_sched_attach(vgpu);
-	if (ret) {
-		vgpu_submit_fini(vgpu);
-		goto out;
-	}
-	vgpu->open = true;
-out:
-	mutex_unlock(&vgpu->lock);
 	if (ret)
-		vgpu_display_map_fini(vgpu);
+		goto err_submit;
+	vgpu->open = true;
+	mutex_unlock(&vgpu->lock);
+	return 0;
+
+err_submit:
+	vgpu_submit_fini(vgpu);
+err_unlock:
+	mutex_unlock(&vgpu->lock);
+	vgpu_display_map_fini(vgpu);
 	return ret;
 }
 
@@ -284,8 +287,9 @@ static long vgpu_ioctl_device_info(struct vgpu *vgpu, unsigned long arg)
 }
 
 /*
- * A device-specific region: its size, access and type capability.
- * Return: 0 or -EFAULT.
+ * A device-specific region: its size, access and a capability chain with
+ * its type.
+ * Return: 0, -ENOMEM or -EFAULT.
  */
 static long vgpu_ioctl_dev_region_info(struct vgpu *vgpu,
 				       struct vfio_region_info *info,
@@ -296,6 +300,8 @@ static long vgpu_ioctl_dev_region_info(struct vgpu *vgpu,
 		.header.version = 1,
 	};
 	unsigned int head = vgpu_region_head(info->index);
+	struct vfio_info_cap caps = { };
+	int ret;
 
 	info->flags = VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_CAPS;
 	if (vgpu_region_is_edid(vgpu, info->index)) {
@@ -315,16 +321,24 @@ static long vgpu_ioctl_dev_region_info(struct vgpu *vgpu,
 		cap.subtype = primary ? VGPU_REGION_SUBTYPE_PRIMARY(head) :
 					VGPU_REGION_SUBTYPE_CURSOR(head);
 	}
-	/* Too small for the capability: say how much is needed. */
-	if (info->argsz < sizeof(*info) + sizeof(cap)) {
-		info->argsz = sizeof(*info) + sizeof(cap);
+	ret = vfio_info_add_capability(&caps, &cap.header, sizeof(cap));
+	if (ret)
+		return ret;
+	/* Too small for the chain: say how much is needed. */
+	if (info->argsz < sizeof(*info) + caps.size) {
+		info->argsz = sizeof(*info) + caps.size;
 		info->cap_offset = 0;
 	} else {
-		info->cap_offset = sizeof(*info);
-		if (copy_to_user((void __user *)arg + sizeof(*info), &cap,
-				 sizeof(cap)))
+		/* The chain's offsets count from the start of *@info. */
+		vfio_info_cap_shift(&caps, sizeof(*info));
+		if (copy_to_user((void __user *)arg + sizeof(*info), caps.buf,
+				 caps.size)) {
+			kfree(caps.buf);
 			return -EFAULT;
+		}
+		info->cap_offset = sizeof(*info);
 	}
+	kfree(caps.buf);
 	return copy_to_user((void __user *)arg, info, sizeof(*info)) ?
 	       -EFAULT : 0;
 }
