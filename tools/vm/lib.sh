@@ -33,6 +33,25 @@ VM_MDEV_KO=$VGPU_ROOT/drivers/vfio/mdev/mdev.ko
 vm_log() { printf 'vm: %s\n' "$*"; }
 vm_fail() { printf 'vm: FAIL: %s\n' "$*" >&2; exit 1; }
 
+# A failure the suite goes on after: vm_bad records it, vm_exit ends the
+# suite with status 1 if there was any (in the suite's own shell: a
+# subshell's vm_bad is lost, as any variable it sets).
+VM_RC=0
+vm_bad() { printf 'vm: FAIL: %s\n' "$*" >&2; VM_RC=1; }
+vm_exit() { exit "$VM_RC"; }
+
+# vm_need HINT PATH...: end the suite unless every PATH exists; HINT says
+# what builds or installs them.
+# shellcheck disable=SC2034 # used by the suites
+VM_BUILD_HINT="make modules userspace; tools/build-samples.sh"
+vm_need() {
+	_vm_hint=$1
+	shift
+	for _vm_path in "$@"; do
+		[ -e "$_vm_path" ] || vm_fail "$_vm_path missing ($_vm_hint)"
+	done
+}
+
 # vm_load_vfio: the VFIO pieces a mediated device needs on 6.1: the core
 # (vfio, which creates /dev/vfio/vfio), the type1 IOMMU backend (mdev
 # groups are "emulated IOMMU" groups; type1 tracks their pinned pages) and

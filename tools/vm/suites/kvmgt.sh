@@ -14,13 +14,10 @@ set -u
 
 TESTS=$VGPU_ROOT/build/bin/tests
 SAMPLES=$VGPU_ROOT/build/samples
-rc=0
-bad() { printf 'vm: FAIL: %s\n' "$*" >&2; rc=1; }
 
-for f in "$SAMPLES/mtty.ko" "$TESTS/mdev_kvmgt" \
-	 "/lib/modules/$KVER/kernel/drivers/gpu/drm/i915/kvmgt.ko"; do
-	[ -e "$f" ] || vm_fail "$f missing"
-done
+vm_need "$VM_BUILD_HINT; kvmgt.ko is Debian's" "$SAMPLES/mtty.ko" \
+	"$TESTS/mdev_kvmgt" \
+	"/lib/modules/$KVER/kernel/drivers/gpu/drm/i915/kvmgt.ko"
 
 trace_loads=1
 vm_trace_module_loads || trace_loads=
@@ -28,28 +25,28 @@ vm_trace_module_loads || trace_loads=
 vm_load_mdev || vm_fail "cannot set up and load our mdev.ko"
 vm_log "modprobe rule: $(cat /run/modprobe.d/vgpu-mdev.conf)"
 
-vm_run_igt --timeout 300 "$TESTS/mdev_kvmgt" || bad "igt-run reported failures"
+vm_run_igt --timeout 300 "$TESTS/mdev_kvmgt" || vm_bad "igt-run reported failures"
 
 # Unload the whole stack: kvmgt, then what modprobe loaded for it.
 for m in mtty kvmgt; do
-	[ ! -d "/sys/module/$m" ] || rmmod "$m" || bad "rmmod $m failed"
+	[ ! -d "/sys/module/$m" ] || rmmod "$m" || vm_bad "rmmod $m failed"
 done
-modprobe -r i915 kvm || bad "modprobe -r i915 kvm failed"
-[ ! -d /sys/module/mdev ] || vm_mdev_is_ours || bad "the loaded mdev is not ours"
-[ ! -d /sys/module/mdev ] || rmmod mdev || bad "rmmod mdev failed"
+modprobe -r i915 kvm || vm_bad "modprobe -r i915 kvm failed"
+[ ! -d /sys/module/mdev ] || vm_mdev_is_ours || vm_bad "the loaded mdev is not ours"
+[ ! -d /sys/module/mdev ] || rmmod mdev || vm_bad "rmmod mdev failed"
 for m in kvmgt i915 kvm mdev; do
-	[ ! -d "/sys/module/$m" ] || bad "$m is still loaded"
+	[ ! -d "/sys/module/$m" ] || vm_bad "$m is still loaded"
 done
 
 if [ -n "$trace_loads" ]; then
 	loads=$(vm_module_loads)
 	vm_log "modules loaded: $(printf '%s' "$loads" | tr '\n' ';')"
 	mdev_loads=$(printf '%s\n' "$loads" | grep -c '^mdev\b')
-	[ "$mdev_loads" -ge 1 ] || bad "no mdev load was seen"
+	[ "$mdev_loads" -ge 1 ] || vm_bad "no mdev load was seen"
 	printf '%s\n' "$loads" | grep '^mdev\b' |
 		grep -v -q '^mdev [A-Z]*O' &&
-		bad "an mdev module that is not out of tree was loaded"
+		vm_bad "an mdev module that is not out of tree was loaded"
 	printf '%s\n' "$loads" | grep -q '^kvmgt' ||
-		bad "kvmgt was never loaded"
+		vm_bad "kvmgt was never loaded"
 fi
-exit "$rc"
+vm_exit

@@ -24,8 +24,6 @@ L2_SCRIPT=$VGPU_ROOT/tools/vm/guest/libvirt-l2.sh
 OUT=$RESULTS_DIR/libvirt-domain
 HOSTLOG=$OUT/host.log
 MDEVS=/sys/bus/mdev/devices
-rc=0
-bad() { printf 'vm: FAIL: %s\n' "$*" >&2; rc=1; }
 fact() { echo "$1=$2" >> "$HOSTLOG"; }
 virsh_() { virsh -q -c qemu:///system "$@"; }
 
@@ -191,7 +189,7 @@ if virsh_ create "$OUT/one.xml" > "$OUT/one/create.log" 2>&1; then
 	fact ONE_STARTED yes
 	fact ONE_QEMU_ARGS "$(tr '\0' ' ' < "/proc/$(pgrep -f 'guest=one' |
 		head -n 1)/cmdline" 2>/dev/null | grep -o 'vfio-pci[^ ]*')"
-	wait_for one '^HOLDING=yes' 900 || bad "domain one: the guest never got to its hold"
+	wait_for one '^HOLDING=yes' 900 || vm_bad "domain one: the guest never got to its hold"
 	vm_log "domain one: guest ready after $(($(date +%s) - t0)) s"
 	fact ONE_PINNED_RUNNING "$(pins "$one")"
 	virsh_ screenshot one "$OUT/one/screen.png" > /dev/null 2>&1 &&
@@ -200,7 +198,7 @@ if virsh_ create "$OUT/one.xml" > "$OUT/one/create.log" 2>&1; then
 		fact ONE_DESTROYED yes
 	fact ONE_PINNED_AFTER_DESTROY "$(pins "$one")"
 else
-	bad "domain one did not start: $(cat "$OUT/one/create.log")"
+	vm_bad "domain one did not start: $(cat "$OUT/one/create.log")"
 fi
 cp "/var/log/libvirt/qemu/one.log" "$OUT/one/qemu.log" 2>/dev/null
 mdev_destroy "$one" > "$OUT/one/nodedev-destroy.log" 2>&1 &&
@@ -224,7 +222,7 @@ if virsh_ create "$OUT/two.xml" > "$OUT/two/create.log" 2>&1; then
 	virsh_ domstate two > /dev/null 2>&1 && virsh_ destroy two
 	fact TWO_PINNED_AFTER_END "$(pins "$med" "$cpy")"
 else
-	bad "domain two did not start: $(cat "$OUT/two/create.log")"
+	vm_bad "domain two did not start: $(cat "$OUT/two/create.log")"
 fi
 cp "/var/log/libvirt/qemu/two.log" "$OUT/two/qemu.log" 2>/dev/null
 for u in "$med" "$cpy"; do
@@ -235,14 +233,14 @@ done
 vm_log "host.log:"
 sed 's/^/  /' "$HOSTLOG"
 VGPU_LIBVIRT_OUT=$OUT vm_run_igt --timeout 120 \
-	"$VGPU_ROOT/tools/vm/tests/libvirt_domain.sh" || rc=1
+	"$VGPU_ROOT/tools/vm/tests/libvirt_domain.sh" || VM_RC=1
 
 vm_libvirtd_stop
 for d in "$MDEVS"/*; do
 	[ -e "$d" ] || continue
-	bad "vGPU $(basename "$d") left behind"
+	vm_bad "vGPU $(basename "$d") left behind"
 	vm_mdev_remove "$(basename "$d")"
 done
 umount /etc/mdevctl.d
-rmmod vgpu refgpu mdev || bad "cannot unload the vGPU stack"
-exit "$rc"
+rmmod vgpu refgpu mdev || vm_bad "cannot unload the vGPU stack"
+vm_exit

@@ -13,12 +13,8 @@
 set -u
 
 CHECKS=$VGPU_ROOT/tools/vm/tests/libvirt_nodedev.sh
-rc=0
-bad() { printf 'vm: FAIL: %s\n' "$*" >&2; rc=1; }
 
-for f in /usr/bin/virsh /usr/bin/mdevctl; do
-	[ -x "$f" ] || vm_fail "$f missing (make deps)"
-done
+vm_need "make deps" /usr/bin/virsh /usr/bin/mdevctl
 
 vm_mdevctl_state || vm_fail "no state for mdevctl"
 
@@ -33,17 +29,17 @@ done
 vm_libvirtd_start nodedev || vm_fail "cannot start libvirtd"
 vm_log "virsh $(virsh --version)"
 
-vm_run_igt --timeout 600 "$CHECKS" || bad "igt-run reported failures"
+vm_run_igt --timeout 600 "$CHECKS" || vm_bad "igt-run reported failures"
 
 vm_libvirtd_stop
 # The checks leave nothing behind; whatever a failed one left goes now.
 for d in /sys/bus/mdev/devices/*; do
 	[ -e "$d" ] || continue
-	bad "vGPU $(basename "$d") left behind"
+	vm_bad "vGPU $(basename "$d") left behind"
 	vm_mdev_remove "$(basename "$d")"
 done
-rmmod vgpu || bad "rmmod vgpu failed"
-rmmod refgpu || bad "rmmod refgpu failed"
-rmmod mdev || bad "rmmod mdev failed"
-umount /etc/mdevctl.d || bad "umount /etc/mdevctl.d failed"
-exit "$rc"
+rmmod vgpu || vm_bad "rmmod vgpu failed"
+rmmod refgpu || vm_bad "rmmod refgpu failed"
+rmmod mdev || vm_bad "rmmod mdev failed"
+umount /etc/mdevctl.d || vm_bad "umount /etc/mdevctl.d failed"
+vm_exit

@@ -18,13 +18,9 @@ set -u
 TESTS=$VGPU_ROOT/build/bin/tests
 SAMPLES=$VGPU_ROOT/build/samples
 
-rc=0
-bad() { printf 'vm: FAIL: %s\n' "$*" >&2; rc=1; }
-
-for f in "$SAMPLES/mtty.ko" "$SAMPLES/mdpy.ko" "$SAMPLES/mbochs.ko" \
-	 "$SAMPLES/mdpy-fb.ko" "$TESTS/mdev_sysfs" "$TESTS/mdev_vfio_samples"; do
-	[ -e "$f" ] || vm_fail "$f missing (make modules userspace; tools/build-samples.sh)"
-done
+vm_need "$VM_BUILD_HINT" "$SAMPLES/mtty.ko" "$SAMPLES/mdpy.ko" \
+	"$SAMPLES/mbochs.ko" "$SAMPLES/mdpy-fb.ko" "$TESTS/mdev_sysfs" \
+	"$TESTS/mdev_vfio_samples"
 
 # Every module load from now on is recorded with its taint flags: ours is
 # out of tree and unsigned ("OE"), Debian's mdev.ko is neither.
@@ -41,35 +37,35 @@ for m in mtty mdpy mbochs; do
 done
 vm_log "parents: $(ls /sys/class/mdev_bus | tr '\n' ' ')"
 # A DRM importer for mbochs's dma-bufs (mdev_vfio_samples).
-modprobe vgem || bad "modprobe vgem failed"
+modprobe vgem || vm_bad "modprobe vgem failed"
 
 # The subtests that make a sample's probe refuse a create declare the
 # driver core's warning about it as expected (igt_dmesg_expect()).
 t0=$(date +%s)
 vm_run_igt --timeout 300 "$TESTS/mdev_sysfs" "$TESTS/mdev_vfio_samples" ||
-	bad "igt-run reported failures"
+	vm_bad "igt-run reported failures"
 vm_log "tests took $(($(date +%s) - t0)) s"
 
 # Unload everything; the samples remove their own devices.
-modprobe -r vgem || bad "modprobe -r vgem failed"
+modprobe -r vgem || vm_bad "modprobe -r vgem failed"
 for m in mbochs mdpy mtty; do
-	[ ! -d "/sys/module/$m" ] || rmmod "$m" || bad "rmmod $m failed"
+	[ ! -d "/sys/module/$m" ] || rmmod "$m" || vm_bad "rmmod $m failed"
 done
 [ -z "$(ls -A /sys/bus/mdev/devices 2>/dev/null)" ] ||
-	bad "mdevs left after unloading the samples: $(ls /sys/bus/mdev/devices)"
-vm_mdev_is_ours || bad "the mdev module loaded at the end is not ours"
-rmmod mdev || bad "rmmod mdev failed"
-[ ! -d /sys/module/mdev ] || bad "mdev still loaded"
+	vm_bad "mdevs left after unloading the samples: $(ls /sys/bus/mdev/devices)"
+vm_mdev_is_ours || vm_bad "the mdev module loaded at the end is not ours"
+rmmod mdev || vm_bad "rmmod mdev failed"
+[ ! -d /sys/module/mdev ] || vm_bad "mdev still loaded"
 
 # Exactly one mdev module was ever loaded, and it was ours.
 if [ -n "$trace_loads" ]; then
 	loads=$(vm_module_loads | grep '^mdev\b')
 	n=$(printf '%s\n' "$loads" | grep -c '^mdev')
 	vm_log "mdev loads seen: $n ($(printf '%s' "$loads" | tr '\n' ';'))"
-	[ "$n" = 1 ] || bad "mdev was loaded $n times, expected once"
+	[ "$n" = 1 ] || vm_bad "mdev was loaded $n times, expected once"
 	printf '%s\n' "$loads" | grep -q '^mdev [A-Z]*O' ||
-		bad "the mdev module loaded was not the out-of-tree one"
+		vm_bad "the mdev module loaded was not the out-of-tree one"
 fi
 
-[ "$rc" = 0 ] && vm_log "mdev-compat: all passed"
-exit "$rc"
+[ "$VM_RC" = 0 ] && vm_log "mdev-compat: all passed"
+vm_exit

@@ -13,9 +13,7 @@ TESTS=$VGPU_ROOT/build/bin/tests
 MTTY=$VGPU_ROOT/build/samples/mtty.ko
 rc=0
 
-for f in "$MTTY" "$TESTS/mdev_leak"; do
-	[ -e "$f" ] || vm_fail "$f missing (make modules userspace; tools/build-samples.sh)"
-done
+vm_need "$VM_BUILD_HINT" "$MTTY" "$TESTS/mdev_leak"
 
 # shellcheck disable=SC2119 # no argument: our mdev.ko
 vm_load_mdev || vm_fail "cannot load our mdev.ko"

@@ -13,12 +13,8 @@ set -u
 
 TESTS=$VGPU_ROOT/build/bin/tests
 SAMPLES=$VGPU_ROOT/build/samples
-rc=0
-bad() { printf 'vm: FAIL: %s\n' "$*" >&2; rc=1; }
 
-for f in "$SAMPLES/mtty.ko" "$TESTS/mdev_mdevctl"; do
-	[ -e "$f" ] || vm_fail "$f missing (make modules userspace; tools/build-samples.sh)"
-done
+vm_need "$VM_BUILD_HINT" "$SAMPLES/mtty.ko" "$TESTS/mdev_mdevctl"
 command -v mdevctl >/dev/null || vm_fail "mdevctl is not installed (make deps)"
 
 vm_mdevctl_state || vm_fail "no state for mdevctl"
@@ -27,12 +23,12 @@ vm_load_mdev || vm_fail "cannot load our mdev.ko"
 insmod "$SAMPLES/mtty.ko" || vm_fail "insmod mtty.ko failed"
 vm_log "mdevctl $(mdevctl --version 2>&1)"
 
-vm_run_igt --timeout 300 "$TESTS/mdev_mdevctl" || bad "igt-run reported failures"
+vm_run_igt --timeout 300 "$TESTS/mdev_mdevctl" || vm_bad "igt-run reported failures"
 
-rmmod mtty || bad "rmmod mtty failed"
+rmmod mtty || vm_bad "rmmod mtty failed"
 [ -z "$(ls -A /sys/bus/mdev/devices 2>/dev/null)" ] ||
-	bad "mdevs left: $(ls /sys/bus/mdev/devices)"
-vm_mdev_is_ours || bad "the loaded mdev is not ours"
-rmmod mdev || bad "rmmod mdev failed"
-umount /etc/mdevctl.d || bad "umount /etc/mdevctl.d failed"
-exit "$rc"
+	vm_bad "mdevs left: $(ls /sys/bus/mdev/devices)"
+vm_mdev_is_ours || vm_bad "the loaded mdev is not ours"
+rmmod mdev || vm_bad "rmmod mdev failed"
+umount /etc/mdevctl.d || vm_bad "umount /etc/mdevctl.d failed"
+vm_exit

@@ -20,10 +20,8 @@ L2_SCRIPT=$VGPU_ROOT/tools/vm/guest/nested-mtty-l2.sh
 OUT=$RESULTS_DIR/nested-mtty
 HOST=$OUT/host.txt
 
-for f in "$SAMPLES/mtty.ko" "$SAMPLES/mdpy.ko" "$SAMPLES/mdpy-fb.ko" \
-	 "$TESTS/mdev_nested_mtty" "$L2_SCRIPT"; do
-	[ -e "$f" ] || vm_fail "$f missing (make modules userspace; tools/build-samples.sh)"
-done
+vm_need "$VM_BUILD_HINT" "$SAMPLES/mtty.ko" "$SAMPLES/mdpy.ko" \
+	"$SAMPLES/mdpy-fb.ko" "$TESTS/mdev_nested_mtty" "$L2_SCRIPT"
 mkdir -p "$OUT"
 : > "$HOST"
 host() { echo "$1=$2" >> "$HOST"; }

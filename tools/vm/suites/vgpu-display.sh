@@ -15,10 +15,8 @@
 set -u
 
 TESTS=$VGPU_ROOT/build/bin/tests
-rc=0
-bad() { printf 'vm: FAIL: %s\n' "$*" >&2; rc=1; }
 
-[ -x "$TESTS/vgpu_display" ] || vm_fail "$TESTS/vgpu_display missing (make all)"
+vm_need "make all" "$TESTS/vgpu_display"
 
 # Loaded before the runner starts: the out-of-tree taint message is a
 # warning the runner would otherwise charge to the first subtest.
@@ -33,13 +31,13 @@ sel=$(tr ' ' '\n' </proc/cmdline | sed -n 's/^vgpudisplay\.subtests=//p')
 # "hrtimer: interrupt took N ns": TCG descheduled inside the timer
 # interrupt (the vblank timers make it likelier); not the code under test.
 vm_run_igt --timeout 120 --dmesg-ignore 'hrtimer: interrupt took' \
-	"$target" || bad "igt-run reported failures"
+	"$target" || vm_bad "igt-run reported failures"
 
 # After an oops the module's locks may be held for good: unloading would
 # hang until the deadline. The kernel log fails the run anyway.
 if dmesg | grep -qE 'kernel BUG|Oops|BUG: |general protection fault'; then
-	bad "the kernel oopsed; not unloading the modules"
-	exit "$rc"
+	vm_bad "the kernel oopsed; not unloading the modules"
+	vm_exit
 fi
 
 # Nothing of the display may outlive the tests: no vGPU left open, and
@@ -51,8 +49,8 @@ for d in /sys/bus/mdev/devices/*/vgpu; do
 	[ -d "$d" ] || continue
 	vm_log "$(basename "$(dirname "$d")"): dmabufs $(cat "$d/dmabufs"), display_pinned_pages $(cat "$d/display_pinned_pages"), pinned_pages $(cat "$d/pinned_pages")"
 done
-rmmod vgpu || bad "rmmod vgpu failed"
-[ "$(ls /sys/bus/mdev/devices | wc -l)" = 0 ] || bad "vGPUs left behind"
-rmmod refgpu || bad "rmmod refgpu failed"
-rmmod mdev || bad "rmmod mdev failed"
-exit "$rc"
+rmmod vgpu || vm_bad "rmmod vgpu failed"
+[ "$(ls /sys/bus/mdev/devices | wc -l)" = 0 ] || vm_bad "vGPUs left behind"
+rmmod refgpu || vm_bad "rmmod refgpu failed"
+rmmod mdev || vm_bad "rmmod mdev failed"
+vm_exit

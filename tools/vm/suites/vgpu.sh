@@ -11,10 +11,8 @@
 set -u
 
 TESTS=$VGPU_ROOT/build/bin/tests
-rc=0
-bad() { printf 'vm: FAIL: %s\n' "$*" >&2; rc=1; }
 
-[ -x "$TESTS/vgpu_bringup" ] || vm_fail "$TESTS/vgpu_bringup missing (make all)"
+vm_need "make all" "$TESTS/vgpu_bringup"
 
 # Loaded before the runner starts: the out-of-tree taint message is a
 # warning the runner would otherwise charge to the first subtest.
@@ -31,17 +29,17 @@ done
 # vCPU was descheduled by the host inside the timer interrupt (it shows in
 # suites without vgpu.ko too); it says nothing about the code under test.
 vm_run_igt --timeout 600 --dmesg-ignore 'hrtimer: interrupt took' \
-	"${list[@]}" || bad "igt-run reported failures"
+	"${list[@]}" || vm_bad "igt-run reported failures"
 
 # Parent unload with live (closed) vGPUs: remove() runs for each.
 for i in 1 2 3; do
 	vm_mdev_create "$types/refgpu-small" >/dev/null ||
-		bad "cannot create a vGPU before unload"
+		vm_bad "cannot create a vGPU before unload"
 done
 n=$(ls /sys/bus/mdev/devices | wc -l)
 vm_log "unloading vgpu.ko with $n vGPUs alive"
-rmmod vgpu || bad "rmmod vgpu failed"
-[ "$(ls /sys/bus/mdev/devices | wc -l)" = 0 ] || bad "vGPUs left behind"
-rmmod refgpu || bad "rmmod refgpu failed"
-rmmod mdev || bad "rmmod mdev failed"
-exit "$rc"
+rmmod vgpu || vm_bad "rmmod vgpu failed"
+[ "$(ls /sys/bus/mdev/devices | wc -l)" = 0 ] || vm_bad "vGPUs left behind"
+rmmod refgpu || vm_bad "rmmod refgpu failed"
+rmmod mdev || vm_bad "rmmod mdev failed"
+vm_exit
