@@ -45,31 +45,6 @@ static void vgpu_sched_arm(struct vgpu_sched_engine *se, u64 deadline)
 		      HRTIMER_MODE_ABS);
 }
 
-/**
- * vgpu_shadow_free_locked() - a workload no longer needs its batch copies
- * @ve: its engine
- * @wl: the workload (sched_lock held)
- *
- * Workloads of an engine finish in order, so the oldest byte still in use
- * is right after this one's copies.
- */
-static void vgpu_shadow_free_locked(struct vgpu_vengine *ve,
-				    struct vgpu_workload *wl)
-{
-	lockdep_assert_held(&ve->vgpu->gpu->sched_lock);
-	if (!wl->shadow_bytes)
-		return;
-	ve->shadow_users--;
-	/* Where the next workload's copies start: aligned, as the tail. */
-	ve->shadow_head = ALIGN(wl->shadow_off + wl->shadow_bytes,
-				CMDPARSER_SHADOW_ALIGN);
-	wl->shadow_bytes = 0;
-	if (!ve->shadow_users) {
-		ve->shadow_head = 0;
-		ve->shadow_tail = 0;
-	}
-}
-
 /*
  * Start a run of @vgpu's context on engine @se covering its oldest
  * workloads, up to VGPU_RUN_MAX_WORKLOADS of them: starting a run costs
@@ -299,12 +274,7 @@ void vgpu_sched_queue(struct vgpu_vengine *ve, struct vgpu_workload *wl)
 	bool was_empty;
 
 	spin_lock_irq(&gpu->sched_lock);
-	if (wl->shadow_bytes) {
-		/* The parser takes its shadow at an aligned address. */
-		ve->shadow_tail = ALIGN(wl->shadow_off + wl->shadow_bytes,
-					CMDPARSER_SHADOW_ALIGN);
-		ve->shadow_users++;
-	}
+	vgpu_shadow_commit_locked(ve, wl);
 	was_empty = list_empty(&ve->queue);
 	list_add_tail(&wl->node, &ve->queue);
 	ve->nr_queued++;

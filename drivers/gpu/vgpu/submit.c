@@ -19,6 +19,30 @@
 
 /* The reference GPU context callbacks live in schedule.c. */
 
+/**
+ * vgpu_engines_init() - the engines of a new vGPU, before its first open
+ * @vgpu: the vGPU
+ *
+ * Which engines its type has, and their empty queues; vgpu_submit_init()
+ * gives the present ones their host resources at each open.
+ */
+void vgpu_engines_init(struct vgpu *vgpu)
+{
+	struct vgpu_vengine *ve;
+	unsigned int e;
+
+	for (e = 0; e < VGPU_ENGINE_COUNT; e++) {
+		ve = &vgpu->engine[e];
+		ve->vgpu = vgpu;
+		ve->id = e;
+		ve->present = vgpu->type->desc->engine_mask &
+			      VGPU_ENGINE_MASK(e);
+		INIT_LIST_HEAD(&ve->queue);
+		INIT_LIST_HEAD(&ve->done);
+		init_waitqueue_head(&ve->drained);
+	}
+}
+
 int vgpu_submit_init(struct vgpu *vgpu)
 {
 	struct refgpu *rgpu = vgpu->gpu->rgpu;
@@ -190,42 +214,6 @@ static int vgpu_ring_copy(struct vgpu_vengine *ve, u32 from, u32 to)
 	if (ret || to > from || !to)
 		return ret;
 	return vgpu_gtt_copy(ve->vgpu, ve->ring_start, shadow, to, false);
-}
-
-/* The largest free run of batch shadow memory (sched_lock). */
-static void vgpu_shadow_reserve(struct vgpu_vengine *ve, u32 *off, u32 *size)
-{
-	spinlock_t *lock = &ve->vgpu->gpu->sched_lock;
-	u32 head, tail;
-
-	spin_lock_irq(lock);
-	if (!ve->shadow_users) {
-		ve->shadow_head = 0;
-		ve->shadow_tail = 0;
-	}
-	head = ve->shadow_head;
-	tail = ve->shadow_tail;
-	if (!ve->shadow_users) {
-		*off = 0;
-		*size = VGPU_BATCH_SHADOW_SIZE;
-	} else if (tail > head) {
-		if (VGPU_BATCH_SHADOW_SIZE - tail >= head) {
-			*off = tail;
-			*size = VGPU_BATCH_SHADOW_SIZE - tail;
-		} else {
-			*off = 0;
-			*size = head;
-		}
-	} else {
-		*off = tail;
-		*size = head - tail;
-	}
-	spin_unlock_irq(lock);
-}
-
-static bool vgpu_shadow_drained(struct vgpu_vengine *ve)
-{
-	return !READ_ONCE(ve->shadow_users);
 }
 
 static bool vgpu_queue_has_room(struct vgpu_vengine *ve)

@@ -17,7 +17,6 @@ static int vgpu_vfio_init(struct vfio_device *vdev)
 {
 	struct vgpu *vgpu = vdev_to_vgpu(vdev);
 	struct mdev_device *mdev = to_mdev_device(vdev->dev);
-	unsigned int e;
 	int ret;
 
 	vgpu->mdev = mdev;
@@ -33,17 +32,7 @@ static int vgpu_vfio_init(struct vfio_device *vdev)
 	vsched_entity_set_weight(&vgpu->gpu->sched, &vgpu->entity,
 				 vgpu->type->desc->weight);
 	vgpu->irq.index = -1;
-	for (e = 0; e < VGPU_ENGINE_COUNT; e++) {
-		struct vgpu_vengine *ve = &vgpu->engine[e];
-
-		ve->vgpu = vgpu;
-		ve->id = e;
-		ve->present = vgpu->type->desc->engine_mask &
-			      VGPU_ENGINE_MASK(e);
-		INIT_LIST_HEAD(&ve->queue);
-		INIT_LIST_HEAD(&ve->done);
-		init_waitqueue_head(&ve->drained);
-	}
+	vgpu_engines_init(vgpu);
 
 	ret = vgpu_slice_alloc(vgpu);
 	if (ret)

@@ -13,6 +13,7 @@
  *   gtt.c        GGTT shadowing with vfio_pin_pages(), the GGTT window
  *   ring.c       ring registers, GDRST, engine error registers
  *   submit.c     ring tail writes: shadow ring, audit, workloads
+ *   batch_shadow.c  the engine's batch shadow: reserve, commit, free
  *   schedule.c   time-slicing the physical engines with scheduler/
  *   interrupt.c  virtual interrupts, SET_IRQS and eventfds
  *   reset.c      engine, device and watchdog resets
@@ -726,11 +727,19 @@ int vgpu_gtt_read_cb(void *priv, u64 gfx_addr, void *dst, u32 len);
 bool vgpu_gtt_range_ok(const struct vgpu *vgpu, u64 addr, u64 len);
 
 /* submit.c */
+void vgpu_engines_init(struct vgpu *vgpu);
 int vgpu_submit_init(struct vgpu *vgpu);
 void vgpu_submit_fini(struct vgpu *vgpu);
 void vgpu_submit_tail(struct vgpu_vengine *ve, u32 tail);
 int vgpu_submit_wait(struct vgpu *vgpu, unsigned long *deadline);
 void vgpu_complete_work(struct work_struct *work);
+
+/* batch_shadow.c (gpu->sched_lock) */
+void vgpu_shadow_reserve(struct vgpu_vengine *ve, u32 *off, u32 *size);
+bool vgpu_shadow_drained(struct vgpu_vengine *ve);
+void vgpu_shadow_commit_locked(struct vgpu_vengine *ve,
+			       struct vgpu_workload *wl);
+void vgpu_shadow_free_locked(struct vgpu_vengine *ve, struct vgpu_workload *wl);
 
 /* ring.c (its register handlers: mmio.h) */
 void vgpu_ring_reset(struct vgpu_vengine *ve);
