@@ -109,16 +109,5 @@ static const struct igt_subtest subtests[] = {
 	},
 };
 
-static const struct igt_test test = {
-	.description = "DRM_IOCTL_VERSION (upstream core_getversion).",
-	.subtests = subtests,
-	.num_subtests = IGT_ARRAY_SIZE(subtests),
-	.setup = setup,
-	.teardown = teardown,
-	.data = &dev,
-};
-
-int main(int argc, char **argv)
-{
-	return igt_main(&test, argc, argv);
-}
+IGT_TEST_MAIN("DRM_IOCTL_VERSION (upstream core_getversion).", subtests,
+	      .setup = setup, .teardown = teardown, .data = &dev);

@@ -217,16 +217,5 @@ static const struct igt_subtest subtests[] = {
 	},
 };
 
-static const struct igt_test test = {
-	.description = "fbdev emulation (upstream fbdev).",
-	.subtests = subtests,
-	.num_subtests = IGT_ARRAY_SIZE(subtests),
-	.setup = setup,
-	.teardown = teardown,
-	.data = &fbd,
-};
-
-int main(int argc, char **argv)
-{
-	return igt_main(&test, argc, argv);
-}
+IGT_TEST_MAIN("fbdev emulation (upstream fbdev).", subtests, .setup = setup,
+	      .teardown = teardown, .data = &fbd);

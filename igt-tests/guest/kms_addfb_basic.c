@@ -579,17 +579,5 @@ static const struct igt_subtest subtests[] = {
 	},
 };
 
-static const struct igt_test test = {
-	.description =
-		"ADDFB/ADDFB2/RMFB rules and refusals (upstream kms_addfb_basic).",
-	.subtests = subtests,
-	.num_subtests = IGT_ARRAY_SIZE(subtests),
-	.setup = setup,
-	.teardown = teardown,
-	.data = &ad,
-};
-
-int main(int argc, char **argv)
-{
-	return igt_main(&test, argc, argv);
-}
+IGT_TEST_MAIN("ADDFB/ADDFB2/RMFB rules and refusals (upstream kms_addfb_basic).",
+	      subtests, .setup = setup, .teardown = teardown, .data = &ad);

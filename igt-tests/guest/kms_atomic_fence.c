@@ -690,16 +690,5 @@ static const struct igt_subtest subtests[] = {
 	},
 };
 
-static const struct igt_test test = {
-	.description = "Explicit fences of atomic flips (sw_sync in-fences, out-fences).",
-	.subtests = subtests,
-	.num_subtests = IGT_ARRAY_SIZE(subtests),
-	.setup = setup,
-	.teardown = teardown,
-	.data = &ft,
-};
-
-int main(int argc, char **argv)
-{
-	return igt_main(&test, argc, argv);
-}
+IGT_TEST_MAIN("Explicit fences of atomic flips (sw_sync in-fences, out-fences).",
+	      subtests, .setup = setup, .teardown = teardown, .data = &ft);

@@ -249,17 +249,5 @@ static const struct igt_subtest subtests[] = {
 	},
 };
 
-static const struct igt_test test = {
-	.description =
-		"Cursor plane CRCs against software-drawn references (upstream kms_cursor_crc).",
-	.subtests = subtests,
-	.num_subtests = IGT_ARRAY_SIZE(subtests),
-	.setup = setup,
-	.teardown = teardown,
-	.data = &cc,
-};
-
-int main(int argc, char **argv)
-{
-	return igt_main(&test, argc, argv);
-}
+IGT_TEST_MAIN("Cursor plane CRCs against software-drawn references (upstream kms_cursor_crc).",
+	      subtests, .setup = setup, .teardown = teardown, .data = &cc);

@@ -284,17 +284,5 @@ static const struct igt_subtest subtests[] = {
 	},
 };
 
-static const struct igt_test test = {
-	.description =
-		"Legacy cursor ioctls, alone and with flips (upstream kms_cursor_legacy).",
-	.subtests = subtests,
-	.num_subtests = IGT_ARRAY_SIZE(subtests),
-	.setup = setup,
-	.teardown = teardown,
-	.data = &cs,
-};
-
-int main(int argc, char **argv)
-{
-	return igt_main(&test, argc, argv);
-}
+IGT_TEST_MAIN("Legacy cursor ioctls, alone and with flips (upstream kms_cursor_legacy).",
+	      subtests, .setup = setup, .teardown = teardown, .data = &cs);

@@ -111,16 +111,5 @@ static const struct igt_subtest subtests[] = {
 	},
 };
 
-static const struct igt_test test = {
-	.description = "Two displays at once (upstream kms_display_modes).",
-	.subtests = subtests,
-	.num_subtests = IGT_ARRAY_SIZE(subtests),
-	.setup = setup,
-	.teardown = teardown,
-	.data = &md,
-};
-
-int main(int argc, char **argv)
-{
-	return igt_main(&test, argc, argv);
-}
+IGT_TEST_MAIN("Two displays at once (upstream kms_display_modes).", subtests,
+	      .setup = setup, .teardown = teardown, .data = &md);

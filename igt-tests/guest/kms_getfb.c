@@ -259,16 +259,5 @@ static const struct igt_subtest subtests[] = {
 	},
 };
 
-static const struct igt_test test = {
-	.description = "GETFB and GETFB2 (upstream kms_getfb).",
-	.subtests = subtests,
-	.num_subtests = IGT_ARRAY_SIZE(subtests),
-	.setup = setup,
-	.teardown = teardown,
-	.data = &gd,
-};
-
-int main(int argc, char **argv)
-{
-	return igt_main(&test, argc, argv);
-}
+IGT_TEST_MAIN("GETFB and GETFB2 (upstream kms_getfb).", subtests,
+	      .setup = setup, .teardown = teardown, .data = &gd);

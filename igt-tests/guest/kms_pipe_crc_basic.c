@@ -289,16 +289,5 @@ static const struct igt_subtest subtests[] = {
 	},
 };
 
-static const struct igt_test test = {
-	.description = "Pipe CRCs (upstream kms_pipe_crc_basic).",
-	.subtests = subtests,
-	.num_subtests = IGT_ARRAY_SIZE(subtests),
-	.setup = setup,
-	.teardown = teardown,
-	.data = &pc,
-};
-
-int main(int argc, char **argv)
-{
-	return igt_main(&test, argc, argv);
-}
+IGT_TEST_MAIN("Pipe CRCs (upstream kms_pipe_crc_basic).", subtests,
+	      .setup = setup, .teardown = teardown, .data = &pc);

@@ -161,17 +161,5 @@ static const struct igt_subtest subtests[] = {
 	},
 };
 
-static const struct igt_test test = {
-	.description =
-		"PRIME import from vgem into the KMS device (upstream kms_prime).",
-	.subtests = subtests,
-	.num_subtests = IGT_ARRAY_SIZE(subtests),
-	.setup = setup,
-	.teardown = teardown,
-	.data = &pr,
-};
-
-int main(int argc, char **argv)
-{
-	return igt_main(&test, argc, argv);
-}
+IGT_TEST_MAIN("PRIME import from vgem into the KMS device (upstream kms_prime).",
+	      subtests, .setup = setup, .teardown = teardown, .data = &pr);

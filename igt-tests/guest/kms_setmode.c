@@ -186,17 +186,5 @@ static const struct igt_subtest subtests[] = {
 	},
 };
 
-static const struct igt_test test = {
-	.description =
-		"Modesets with every mode offered (upstream kms_setmode, testdisplay -a).",
-	.subtests = subtests,
-	.num_subtests = IGT_ARRAY_SIZE(subtests),
-	.setup = setup,
-	.teardown = teardown,
-	.data = &sm,
-};
-
-int main(int argc, char **argv)
-{
-	return igt_main(&test, argc, argv);
-}
+IGT_TEST_MAIN("Modesets with every mode offered (upstream kms_setmode, testdisplay -a).",
+	      subtests, .setup = setup, .teardown = teardown, .data = &sm);

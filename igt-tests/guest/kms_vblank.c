@@ -472,17 +472,5 @@ static const struct igt_subtest subtests[] = {
 	},
 };
 
-static const struct igt_test test = {
-	.description =
-		"Vblank queries, waits and events (upstream kms_vblank).",
-	.subtests = subtests,
-	.num_subtests = IGT_ARRAY_SIZE(subtests),
-	.setup = setup,
-	.teardown = teardown,
-	.data = &vb,
-};
-
-int main(int argc, char **argv)
-{
-	return igt_main(&test, argc, argv);
-}
+IGT_TEST_MAIN("Vblank queries, waits and events (upstream kms_vblank).",
+	      subtests, .setup = setup, .teardown = teardown, .data = &vb);

@@ -437,16 +437,5 @@ static const struct igt_subtest subtests[] = {
 	  "On a vGPU without an engine, SUBMIT on it is EINVAL." },
 };
 
-static const struct igt_test test = {
-	.description = "vgpu_drm render uAPI: objects, contexts, parameters and refusals.",
-	.subtests = subtests,
-	.num_subtests = IGT_ARRAY_SIZE(subtests),
-	.setup = setup,
-	.teardown = teardown,
-	.data = &device,
-};
-
-int main(int argc, char **argv)
-{
-	return igt_main(&test, argc, argv);
-}
+IGT_TEST_MAIN("vgpu_drm render uAPI: objects, contexts, parameters and refusals.",
+	      subtests, .setup = setup, .teardown = teardown, .data = &device);

@@ -1128,16 +1128,5 @@ static const struct igt_subtest subtests[] = {
 	  "Clients exit, close or die with work in flight; later ones work." },
 };
 
-static const struct igt_test test = {
-	.description = "GPU work through vgpu_drm, checked pixel by pixel.",
-	.subtests = subtests,
-	.num_subtests = IGT_ARRAY_SIZE(subtests),
-	.setup = setup,
-	.teardown = teardown,
-	.data = &device,
-};
-
-int main(int argc, char **argv)
-{
-	return igt_main(&test, argc, argv);
-}
+IGT_TEST_MAIN("GPU work through vgpu_drm, checked pixel by pixel.", subtests,
+	      .setup = setup, .teardown = teardown, .data = &device);

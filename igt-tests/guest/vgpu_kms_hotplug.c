@@ -169,17 +169,8 @@ static const struct igt_subtest subtests[] = {
 	},
 };
 
-static const struct igt_test test = {
-	.description =
-		"Hotplug after an EDID change made from the host (vGPU only; needs VGPU_HOST_CHANNEL).",
-	.subtests = subtests,
-	.num_subtests = IGT_ARRAY_SIZE(subtests),
-	.setup = setup,
-	.teardown = teardown,
-	.data = &hp,
-};
+static const char description[] =
+	"Hotplug after an EDID change made from the host (vGPU only; needs VGPU_HOST_CHANNEL).";
 
-int main(int argc, char **argv)
-{
-	return igt_main(&test, argc, argv);
-}
+IGT_TEST_MAIN(description, subtests,
+	      .setup = setup, .teardown = teardown, .data = &hp);

@@ -132,16 +132,5 @@ static const struct igt_subtest subtests[] = {
 	},
 };
 
-static const struct igt_test test = {
-	.description = "A vGPU type without heads: a render-only DRM device.",
-	.subtests = subtests,
-	.num_subtests = IGT_ARRAY_SIZE(subtests),
-	.setup = setup,
-	.teardown = teardown,
-	.data = &dev,
-};
-
-int main(int argc, char **argv)
-{
-	return igt_main(&test, argc, argv);
-}
+IGT_TEST_MAIN("A vGPU type without heads: a render-only DRM device.", subtests,
+	      .setup = setup, .teardown = teardown, .data = &dev);

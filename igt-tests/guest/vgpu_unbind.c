@@ -155,16 +155,5 @@ static const struct igt_subtest subtests[] = {
 	},
 };
 
-static const struct igt_test test = {
-	.description =
-		"Driver unbind and rebind through sysfs (upstream core_hotunplug).",
-	.subtests = subtests,
-	.num_subtests = IGT_ARRAY_SIZE(subtests),
-	.setup = setup,
-	.data = &ub,
-};
-
-int main(int argc, char **argv)
-{
-	return igt_main(&test, argc, argv);
-}
+IGT_TEST_MAIN("Driver unbind and rebind through sysfs (upstream core_hotunplug).",
+	      subtests, .setup = setup, .data = &ub);

@@ -26,6 +26,7 @@
 #define IGT_CORE_H
 
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include <linux/types.h>
 
@@ -84,6 +85,38 @@ struct igt_test {
  * bad usage or a pattern that matches no subtest.
  */
 int igt_main(const struct igt_test *test, int argc, char **argv);
+
+/**
+ * IGT_TEST_MAIN() - define a test binary's main()
+ * @description_: what the binary as a whole covers (struct igt_test's
+ *	@description)
+ * @subtests_: the subtest table, an array: its size is taken here, so the
+ *	count cannot drift from the table
+ * @...: optional further members of struct igt_test, as designated
+ *	initializers: .setup = fn, .teardown = fn, .data = &state
+ *
+ * Every binary whose main() has nothing to do but igt_main() ends with
+ *
+ *	IGT_TEST_MAIN("What a guest sees first of a vGPU.", subtests,
+ *		      .setup = setup, .teardown = teardown, .data = &state);
+ *
+ * A binary that must act before igt_main() parses its command line (set
+ * the environment, check something first) writes its main() by hand.
+ * The expansion ends with the struct igt_test initializer, which takes the
+ * semicolon after the macro.
+ */
+#define IGT_TEST_MAIN(description_, subtests_, ...)			\
+static const struct igt_test igt_test_main__;				\
+int main(int argc, char **argv)						\
+{									\
+	exit(igt_main(&igt_test_main__, argc, argv));			\
+}									\
+static const struct igt_test igt_test_main__ = {			\
+	.description = (description_),					\
+	.subtests = (subtests_),					\
+	.num_subtests = sizeof(subtests_) / sizeof((subtests_)[0]),	\
+	__VA_ARGS__							\
+}
 
 /**
  * igt_subtest_name() - the name of the subtest running in this process

@@ -263,16 +263,5 @@ static void teardown(void *data)
 	igt_fail_on_f(mode && !strcmp(mode, "fail"), "teardown asked to fail\n");
 }
 
-static const struct igt_test test = {
-	.description = "Subjects for the igt_core and igt-run self tests.",
-	.subtests = subtests,
-	.num_subtests = IGT_ARRAY_SIZE(subtests),
-	.setup = setup,
-	.teardown = teardown,
-	.data = &subjects,
-};
-
-int main(int argc, char **argv)
-{
-	return igt_main(&test, argc, argv);
-}
+IGT_TEST_MAIN("Subjects for the igt_core and igt-run self tests.", subtests,
+	      .setup = setup, .teardown = teardown, .data = &subjects);

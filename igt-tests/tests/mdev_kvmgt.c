@@ -353,15 +353,5 @@ static const struct igt_subtest subtests[] = {
 	  "rmmod kvmgt removes its driver, our core keeps working, kvmgt loads again" },
 };
 
-static const struct igt_test test = {
-	.description = "Debian's kvmgt.ko on our mdev.ko",
-	.subtests = subtests,
-	.num_subtests = IGT_ARRAY_SIZE(subtests),
-	.setup = setup,
-	.teardown = teardown,
-};
-
-int main(int argc, char **argv)
-{
-	return igt_main(&test, argc, argv);
-}
+IGT_TEST_MAIN("Debian's kvmgt.ko on our mdev.ko", subtests, .setup = setup,
+	      .teardown = teardown);

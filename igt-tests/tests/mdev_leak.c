@@ -258,14 +258,5 @@ static const struct igt_subtest subtests[] = {
 	  "1000 create/remove cycles leave no slab object behind" },
 };
 
-int main(int argc, char **argv)
-{
-	const struct igt_test test = {
-		.description = "mdev create/remove leaks no slab objects",
-		.subtests = subtests,
-		.num_subtests = IGT_ARRAY_SIZE(subtests),
-		.setup = leak_setup,
-	};
-
-	return igt_main(&test, argc, argv);
-}
+IGT_TEST_MAIN("mdev create/remove leaks no slab objects", subtests,
+	      .setup = leak_setup);

@@ -377,15 +377,5 @@ static const struct igt_subtest subtests[] = {
 	  "callout scripts run before and after start and stop, with success reported" },
 };
 
-static const struct igt_test test = {
-	.description = "mdevctl manages mtty devices on our mdev core",
-	.subtests = subtests,
-	.num_subtests = IGT_ARRAY_SIZE(subtests),
-	.setup = setup,
-	.teardown = teardown,
-};
-
-int main(int argc, char **argv)
-{
-	return igt_main(&test, argc, argv);
-}
+IGT_TEST_MAIN("mdevctl manages mtty devices on our mdev core", subtests,
+	      .setup = setup, .teardown = teardown);

@@ -232,13 +232,5 @@ static const struct igt_subtest subtests[] = {
 	  "the nested QEMU reports no error beyond the samples' known limits" },
 };
 
-static const struct igt_test test = {
-	.description = "The mdev documentation's nested-guest workflow with mtty",
-	.subtests = subtests,
-	.num_subtests = IGT_ARRAY_SIZE(subtests),
-};
-
-int main(int argc, char **argv)
-{
-	return igt_main(&test, argc, argv);
-}
+IGT_TEST_MAIN("The mdev documentation's nested-guest workflow with mtty",
+	      subtests);

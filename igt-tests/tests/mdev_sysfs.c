@@ -1360,15 +1360,5 @@ static const struct igt_subtest subtests[] = {
 	  "the guest-side mdpy-fb loads without mdev, registers its PCI driver, has no exit" },
 };
 
-static const struct igt_test test = {
-	.description = "The sample mdev drivers on our mdev core: sysfs, lifecycle, uevents",
-	.subtests = subtests,
-	.num_subtests = IGT_ARRAY_SIZE(subtests),
-	.setup = setup,
-	.teardown = teardown,
-};
-
-int main(int argc, char **argv)
-{
-	return igt_main(&test, argc, argv);
-}
+IGT_TEST_MAIN("The sample mdev drivers on our mdev core: sysfs, lifecycle, uevents",
+	      subtests, .setup = setup, .teardown = teardown);

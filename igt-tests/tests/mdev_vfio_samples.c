@@ -908,15 +908,5 @@ static const struct igt_subtest subtests[] = {
 	  "the dma-buf's mmap shows the framebuffer (6.1 mbochs forbids: skips)" },
 };
 
-static const struct igt_test test = {
-	.description = "The sample mdev devices opened through VFIO on our mdev core",
-	.subtests = subtests,
-	.num_subtests = IGT_ARRAY_SIZE(subtests),
-	.setup = setup,
-	.teardown = teardown,
-};
-
-int main(int argc, char **argv)
-{
-	return igt_main(&test, argc, argv);
-}
+IGT_TEST_MAIN("The sample mdev devices opened through VFIO on our mdev core",
+	      subtests, .setup = setup, .teardown = teardown);

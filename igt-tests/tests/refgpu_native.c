@@ -1476,14 +1476,5 @@ static const struct igt_subtest subtests[] = {
 	  "five clients submit, preempt, kill and reset concurrently" },
 };
 
-int main(int argc, char **argv)
-{
-	const struct igt_test test = {
-		.description = "The reference GPU through its native path",
-		.subtests = subtests,
-		.num_subtests = IGT_ARRAY_SIZE(subtests),
-		.setup = fixture,
-	};
-
-	return igt_main(&test, argc, argv);
-}
+IGT_TEST_MAIN("The reference GPU through its native path", subtests,
+	      .setup = fixture);

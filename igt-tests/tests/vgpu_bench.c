@@ -316,14 +316,4 @@ static const struct igt_subtest subtests[] = {
 	{ "tiny-submit", fig_tiny_submit, "vm.host_tiny_submit_us" },
 };
 
-int main(int argc, char **argv)
-{
-	const struct igt_test test = {
-		.description = "vGPU figures for make bench",
-		.subtests = subtests,
-		.num_subtests = IGT_ARRAY_SIZE(subtests),
-	};
-
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	return igt_main(&test, argc, argv);
-}
+IGT_TEST_MAIN("vGPU figures for make bench", subtests);

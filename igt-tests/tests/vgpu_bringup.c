@@ -310,13 +310,5 @@ static const struct igt_subtest subtests[] = {
 	  "unmapping guest memory under live GGTT entries drops every pin" },
 };
 
-int main(int argc, char **argv)
-{
-	const struct igt_test test = {
-		.description = "vGPU bring-up: types, VFIO device, config space, PV page, GGTT",
-		.subtests = subtests,
-		.num_subtests = IGT_ARRAY_SIZE(subtests),
-	};
-
-	return igt_main(&test, argc, argv);
-}
+IGT_TEST_MAIN("vGPU bring-up: types, VFIO device, config space, PV page, GGTT",
+	      subtests);

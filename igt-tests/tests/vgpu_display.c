@@ -2749,13 +2749,4 @@ static const struct igt_subtest subtests[] = {
 	  "exports racing the last close of the same dma-buf" },
 };
 
-int main(int argc, char **argv)
-{
-	const struct igt_test test = {
-		.description = "vGPU display: planes, cursor, vblank, EDID, dma-buf",
-		.subtests = subtests,
-		.num_subtests = IGT_ARRAY_SIZE(subtests),
-	};
-
-	return igt_main(&test, argc, argv);
-}
+IGT_TEST_MAIN("vGPU display: planes, cursor, vblank, EDID, dma-buf", subtests);

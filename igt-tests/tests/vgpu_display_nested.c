@@ -727,14 +727,5 @@ static const struct igt_subtest subtests[] = {
 	  "the host pinned the shown surface and released every page at the end" },
 };
 
-int main(int argc, char **argv)
-{
-	const struct igt_test test = {
-		.description = "A nested guest's vGPU picture in QEMU's VNC display",
-		.subtests = subtests,
-		.num_subtests = IGT_ARRAY_SIZE(subtests),
-		.setup = setup,
-	};
-
-	return igt_main(&test, argc, argv);
-}
+IGT_TEST_MAIN("A nested guest's vGPU picture in QEMU's VNC display", subtests,
+	      .setup = setup);

@@ -558,13 +558,5 @@ static const struct igt_subtest subtests[] = {
 	  "render and copy work of one vGPU run side by side" },
 };
 
-int main(int argc, char **argv)
-{
-	const struct igt_test test = {
-		.description = "vGPU execution: commands through a vGPU, exact results",
-		.subtests = subtests,
-		.num_subtests = IGT_ARRAY_SIZE(subtests),
-	};
-
-	return igt_main(&test, argc, argv);
-}
+IGT_TEST_MAIN("vGPU execution: commands through a vGPU, exact results",
+	      subtests);

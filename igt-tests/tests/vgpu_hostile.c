@@ -300,13 +300,4 @@ static const struct igt_subtest subtests[] = {
 	  "a vGPU beside a hostile one never stalls or errs" },
 };
 
-int main(int argc, char **argv)
-{
-	const struct igt_test test = {
-		.description = "vGPU hostile command streams through the audit",
-		.subtests = subtests,
-		.num_subtests = IGT_ARRAY_SIZE(subtests),
-	};
-
-	return igt_main(&test, argc, argv);
-}
+IGT_TEST_MAIN("vGPU hostile command streams through the audit", subtests);

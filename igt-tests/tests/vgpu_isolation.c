@@ -173,13 +173,4 @@ static const struct igt_subtest subtests[] = {
 	  "a batch rewritten after submission runs as audited" },
 };
 
-int main(int argc, char **argv)
-{
-	const struct igt_test test = {
-		.description = "vGPU isolation between vGPUs",
-		.subtests = subtests,
-		.num_subtests = IGT_ARRAY_SIZE(subtests),
-	};
-
-	return igt_main(&test, argc, argv);
-}
+IGT_TEST_MAIN("vGPU isolation between vGPUs", subtests);

@@ -214,13 +214,4 @@ static const struct igt_subtest subtests[] = {
 	  "32 vGPUs on one GPU created and running workloads at once" },
 };
 
-int main(int argc, char **argv)
-{
-	const struct igt_test test = {
-		.description = "vGPU lifecycle: loops, removal while open, scale",
-		.subtests = subtests,
-		.num_subtests = IGT_ARRAY_SIZE(subtests),
-	};
-
-	return igt_main(&test, argc, argv);
-}
+IGT_TEST_MAIN("vGPU lifecycle: loops, removal while open, scale", subtests);

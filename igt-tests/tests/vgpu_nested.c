@@ -104,14 +104,5 @@ static const struct igt_subtest subtests[] = {
 	  "an L2 read of BAR0 reaches the PV info page" },
 };
 
-int main(int argc, char **argv)
-{
-	const struct igt_test test = {
-		.description = "A nested guest sees a vGPU through QEMU vfio-pci",
-		.subtests = subtests,
-		.num_subtests = IGT_ARRAY_SIZE(subtests),
-		.setup = setup,
-	};
-
-	return igt_main(&test, argc, argv);
-}
+IGT_TEST_MAIN("A nested guest sees a vGPU through QEMU vfio-pci", subtests,
+	      .setup = setup);

@@ -247,13 +247,4 @@ static const struct igt_subtest subtests[] = {
 	  "a preempted run resumes as it was: queued work never overruns its budget" },
 };
 
-int main(int argc, char **argv)
-{
-	const struct igt_test test = {
-		.description = "vGPU scheduling: shares, knobs and the watchdog",
-		.subtests = subtests,
-		.num_subtests = IGT_ARRAY_SIZE(subtests),
-	};
-
-	return igt_main(&test, argc, argv);
-}
+IGT_TEST_MAIN("vGPU scheduling: shares, knobs and the watchdog", subtests);

@@ -159,15 +159,5 @@ static const struct igt_subtest subtests[] = {
 	  "A fill, a refusal and a close leave each tracepoint's event" },
 };
 
-int main(int argc, char **argv)
-{
-	const struct igt_test test = {
-		.description = "vgpu.ko's tracepoints",
-		.setup = setup,
-		.teardown = teardown,
-		.subtests = subtests,
-		.num_subtests = IGT_ARRAY_SIZE(subtests),
-	};
-
-	return igt_main(&test, argc, argv);
-}
+IGT_TEST_MAIN("vgpu.ko's tracepoints", subtests, .setup = setup,
+	      .teardown = teardown);
