@@ -61,6 +61,7 @@ CP_FUZZ_SRCS	:= $(addprefix $(CP_DIR)/,$(CMDPARSER_SRCS)) \
 		   $(CP_DIR)/tests/cmdparser_fuzz.c
 
 $(CP_FUZZER): $(CP_FUZZ_SRCS) $(wildcard $(CP_DIR)/*.h $(CP_DIR)/tests/*.h) \
+		$(wildcard $(ROOT)/include/vgpu/*.h) \
 		$(ROOT)/include/uapi/linux/vgpu_if.h
 	@mkdir -p $(dir $@)
 	$(CP_FUZZ_CC) $(CP_FUZZ_CFLAGS) -o $@ $(CP_FUZZ_SRCS)

@@ -8,6 +8,7 @@
 #define _VGPU_CMDPARSER_CMD_DESC_H
 
 #include "cmdparser.h"
+#include "vgpu/cmd_subset.h"
 
 struct cmd_desc;
 
@@ -66,8 +67,15 @@ struct cmd_blt_info {
 	u8 rop;
 };
 
+/* The blt column of vgpu/cmd_subset_rows.h. */
+#define CMD_BLT_NONE		{ }
+#define CMD_BLT_FILL(rop_)	{ .rop = (rop_) }
+#define CMD_BLT_COPY(rop_)	{ .src = true, .rop = (rop_) }
+#define CMD_BLT_FAST_COPY	{ .fast = true, .src = true }
+
 /**
- * struct cmd_desc - one command of the subset
+ * struct cmd_desc - one command of the subset, derived from its row of
+ *	vgpu/cmd_subset_rows.h by cmd_table.c
  * @name: for logs only; never compared
  * @match_mask: header bits that identify the command
  * @match_value: their value
@@ -92,11 +100,11 @@ struct cmd_blt_info {
  * @len_max: longest length in dwords (@len_min + @len_span)
  *
  * A header found in the command's bucket for which, with the scanned
- * engine's bit above it, (key & @check_mask) == @check_value and whose length
- * (cmd_header_len()) is at most @len_max passes all the header checks; any
- * other header takes the full decode, which finds the reason in the
- * documented order. The table-consistency test proves the first implies the
- * second.
+ * engine's bit above it, (key & @check_mask) == @check_value and whose
+ * length (vgpu_cmd_header_len()) is at most @len_max passes all the header
+ * checks; any other header takes the full decode, which finds the reason
+ * in the documented order. The table-consistency test proves the first
+ * implies the second.
  */
 struct cmd_desc {
 	const char *name;
@@ -119,23 +127,11 @@ struct cmd_desc {
 };
 
 /*
- * Which headers have a length field: every client but MI, and MI opcodes
- * from 0x20 up; that is, headers with any of bits 31:28 set. The fast
- * decode computes the length from the header alone with this rule, off the
- * descriptor load; the table-consistency test checks every row follows it.
+ * Descriptors are found by the top ten bits of a header (see
+ * VGPU_CMD_ROW_BUCKETS()).
  */
-#define CMD_HAS_LEN_BITS	0xf0000000
-static inline u32 cmd_header_len(u32 header)
-{
-	return header & CMD_HAS_LEN_BITS ? VGPU_CMD_LEN(header) : 1;
-}
-
-/* Descriptors are found by the top ten bits of a header. */
-#define CMD_BUCKET_SHIFT	22
-#define CMD_BUCKETS		(1U << (32 - CMD_BUCKET_SHIFT))
-
 extern const struct cmd_desc cmd_descs[];
-extern const struct cmd_desc *const cmd_buckets[CMD_BUCKETS];
+extern const struct cmd_desc *const cmd_buckets[VGPU_CMD_BUCKETS];
 extern const u32 cmd_nr_descs;
 
 /**
@@ -146,7 +142,7 @@ extern const u32 cmd_nr_descs;
  */
 static inline const struct cmd_desc *cmd_lookup(u32 header)
 {
-	const struct cmd_desc *d = cmd_buckets[header >> CMD_BUCKET_SHIFT];
+	const struct cmd_desc *d = cmd_buckets[header >> VGPU_CMD_BUCKET_SHIFT];
 
 	if (!d || (header & d->match_mask) != d->match_value)
 		return NULL;

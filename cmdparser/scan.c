@@ -72,15 +72,15 @@ static u32 cmd_decode_slow(const struct cmd_scan *s, u32 hdr,
  * Decode a header: the descriptor and the length in dwords. A header that
  * passes the descriptor's one combined test (match, reserved, unsupported
  * and fixed length bits, and the engine above them) and its longest length
- * passes every check, with the length cmd_header_len() gives; anything
- * else, accepted or not, takes the slow path.
+ * passes every check, with the length vgpu_cmd_header_len() gives;
+ * anything else, accepted or not, takes the slow path.
  */
 static __always_inline u32 cmd_decode(const struct cmd_scan *s, u32 hdr,
 				      const struct cmd_desc **pd, u32 *plen)
 {
-	const struct cmd_desc *d = cmd_buckets[hdr >> CMD_BUCKET_SHIFT];
+	const struct cmd_desc *d = cmd_buckets[hdr >> VGPU_CMD_BUCKET_SHIFT];
 	const struct cmd_desc *slow_d = NULL;
-	u32 len = cmd_header_len(hdr), slow_len = 0, r;
+	u32 len = vgpu_cmd_header_len(hdr), slow_len = 0, r;
 
 	if (likely(d && ((hdr | s->engine_key) & d->check_mask) ==
 		   d->check_value && len <= d->len_max)) {

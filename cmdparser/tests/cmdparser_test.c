@@ -1096,14 +1096,14 @@ static void range_check(void *data)
 /*
  * The fast decode (scan.c) accepts a header found in @d's bucket when, with
  * the engine's bit above it, (key & check_mask) == check_value and
- * cmd_header_len(hdr) <= len_max. Prove that such a header passes every
+ * vgpu_cmd_header_len(hdr) <= len_max. Prove that such a header passes every
  * check of the full decode (match, engine, reserved, length, unsupported)
  * with the same length.
  */
 static void fast_decode_consistent(const struct cmd_desc *d)
 {
 	const u32 must = d->match_mask | d->reserved | d->unsupported |
-			 CMD_HAS_LEN_BITS;
+			 VGPU_CMD_HAS_LEN_BITS;
 	const u32 all = VGPU_ENGINE_MASK(VGPU_ENGINE_COUNT) - 1;
 	u32 mask = (u32)d->check_mask, v = (u32)d->check_value, f, hdr, len;
 
@@ -1117,10 +1117,10 @@ static void fast_decode_consistent(const struct cmd_desc *d)
 	/* Every length field the test lets through. */
 	for (f = 0; f <= VGPU_CMD_LEN_MASK; f++) {
 		hdr = (v & ~VGPU_CMD_LEN_MASK) | f;
-		if ((hdr & mask) != v || cmd_header_len(hdr) > d->len_max)
+		if ((hdr & mask) != v || vgpu_cmd_header_len(hdr) > d->len_max)
 			continue;
 		len = (hdr & d->len_mask) + d->len_bias;
-		igt_assert_eq_u32(cmd_header_len(hdr), len);
+		igt_assert_eq_u32(vgpu_cmd_header_len(hdr), len);
 		igt_assert_f(len - d->len_min <= d->len_span,
 			     "%s: length %u\n", d->name, len);
 	}
@@ -1131,12 +1131,39 @@ static void fast_decode_consistent(const struct cmd_desc *d)
 	igt_assert_eq_u32(hdr & mask, v);
 }
 
+/*
+ * The bucket index holds, at each key, the one row whose match bits in the
+ * top ten header bits the key has (both keys of an MI opcode), or nothing.
+ */
+static void buckets_consistent(void)
+{
+	const u32 top = ~0u << VGPU_CMD_BUCKET_SHIFT;
+	const struct cmd_desc *d, *want;
+	u32 i, key, hdr, m;
+
+	for (key = 0; key < VGPU_CMD_BUCKETS; key++) {
+		hdr = key << VGPU_CMD_BUCKET_SHIFT;
+		want = NULL;
+		for (i = 0; i < cmd_nr_descs; i++) {
+			d = &cmd_descs[i];
+			m = d->match_mask & top;
+			if ((hdr & m) != (d->match_value & m))
+				continue;
+			igt_assert_f(!want, "%s and %s share key %#x\n",
+				     want ? want->name : "", d->name, key);
+			want = d;
+		}
+		igt_assert_f(cmd_buckets[key] == want, "key %#x\n", key);
+	}
+}
+
 static void table_consistency(void *data)
 {
 	const struct cmd_desc *d;
-	u32 i, key, hdr, count;
+	u32 i, hdr, count;
 	const struct cmdparser_reg *wl;
 
+	igt_assert_eq_u32(cmd_nr_descs, VGPU_CMD_ID_COUNT);
 	for (i = 0; i < cmd_nr_descs; i++) {
 		d = &cmd_descs[i];
 		igt_assert(d->name && d->engines && d->len_min);
@@ -1147,6 +1174,9 @@ static void table_consistency(void *data)
 		igt_assert(!d->len_mask || !(d->reserved & d->len_mask));
 		igt_assert(d->len_mask || d->len_bias == d->len_min);
 		igt_assert(d->len_mask || !d->len_span);
+		/* The header rule of vgpu_cmd_header_len() holds. */
+		igt_assert_eq(!!d->len_mask,
+			      !!(d->match_value & VGPU_CMD_HAS_LEN_BITS));
 		hdr = d->match_value;
 		if (d->len_mask)
 			hdr |= d->len_min - d->len_bias;
@@ -1154,13 +1184,7 @@ static void table_consistency(void *data)
 		igt_assert_eq_str(cmdparser_cmd_name(hdr), d->name);
 		fast_decode_consistent(d);
 	}
-	for (key = 0; key < CMD_BUCKETS; key++) {
-		d = cmd_buckets[key];
-		if (!d)
-			continue;
-		igt_assert_eq_u32(key & ~1u,
-				  (d->match_value >> CMD_BUCKET_SHIFT) & ~1u);
-	}
+	buckets_consistent();
 	igt_assert_eq_str(cmdparser_cmd_name(0xffffffff), "unknown");
 	for (i = 0; i < VGPU_AUDIT_REASON_COUNT; i++)
 		igt_assert(strcmp(cmdparser_reason_name(i), "unknown"));
