@@ -46,6 +46,7 @@ RG_FUZZ_SRCS	:= $(addprefix $(RG_DIR)/exec/,$(REFGPU_EXEC_SRCS)) \
 		   $(RG_DIR)/tests/refgpu_exec_fuzz.c
 
 $(RG_FUZZER): $(RG_FUZZ_SRCS) $(wildcard $(RG_DIR)/exec/*.h) \
+		$(wildcard $(ROOT)/include/vgpu/*.h) \
 		$(ROOT)/include/uapi/linux/vgpu_if.h
 	@mkdir -p $(dir $@)
 	$(RG_FUZZ_CC) $(RG_FUZZ_CFLAGS) -o $@ $(RG_FUZZ_SRCS)

@@ -1,128 +1,76 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
  * The executor's main loop body: fetch the next command from the ring or
- * the current batch, decode it against the command table, run its handler
- * and move the context past it.
+ * the current batch, decode it against the command subset the parser
+ * audits with (vgpu/cmd_subset_rows.h), run its handler and move the
+ * context past it.
  */
 #include "exec_internal.h"
+#include "vgpu/cmd_subset.h"
 
-/**
- * struct ex_desc - one command of the subset, as the executor sees it
- * @run: the handler
- * @engines: VGPU_ENGINE_MASK() bits of the engines that execute it
- * @len_min: shortest length in dwords
- * @len_max: longest length in dwords; 1 means the header has no length field
+/*
+ * What the executor takes from the command subset (vgpu/cmd_subset.h):
+ * how a header selects a command, the engines that execute it and its
+ * length bounds.
  */
-struct ex_desc {
-	ex_handler_fn run;
+struct ex_cmd {
+	u32 match_mask;
+	u32 match_value;
 	u8 engines;
-	u8 len_min;
-	u8 len_max;
+	u16 len_min;
+	u16 len_max;
 };
 
-#define EX_RENDER	VGPU_ENGINE_MASK(VGPU_ENGINE_RENDER)
-#define EX_COPY		VGPU_ENGINE_MASK(VGPU_ENGINE_COPY)
-#define EX_BOTH		(EX_RENDER | EX_COPY)
-
-enum ex_cmd_id {
-	EX_NOOP,
-	EX_USER_INTERRUPT,
-	EX_ARB_CHECK,
-	EX_BB_END,
-	EX_SDI,
-	EX_LRI,
-	EX_SRM,
-	EX_FLUSH_DW,
-	EX_BB_START,
-	EX_PIPE_CONTROL,
-	EX_XY_COLOR_BLT,
-	EX_XY_SRC_COPY_BLT,
-	EX_XY_FAST_COPY_BLT,
-	EX_CMD_COUNT
+static const struct ex_cmd ex_cmds[VGPU_CMD_ID_COUNT] = {
+#define VGPU_CMD(...)							\
+	[VGPU_CMD_ROW_ID(__VA_ARGS__)] = {				\
+		.match_mask = VGPU_CMD_ROW_MATCH_MASK(__VA_ARGS__),	\
+		.match_value = VGPU_CMD_ROW_MATCH_VALUE(__VA_ARGS__),	\
+		.engines = VGPU_CMD_ROW_ENGINES(__VA_ARGS__),		\
+		.len_min = VGPU_CMD_ROW_LEN_MIN(__VA_ARGS__),		\
+		.len_max = VGPU_CMD_ROW_LEN_MAX(__VA_ARGS__),		\
+	},
+#include "vgpu/cmd_subset_rows.h"
 };
 
-static const struct ex_desc ex_descs[EX_CMD_COUNT] = {
-	[EX_NOOP] = { ex_mi_noop, EX_BOTH, 1, 1 },
-	[EX_USER_INTERRUPT] = { ex_mi_user_interrupt, EX_BOTH, 1, 1 },
+/* Commands by the top ten header bits, as the parser finds them. */
+static const struct ex_cmd *const ex_buckets[VGPU_CMD_BUCKETS] = {
+#define VGPU_CMD(...)							\
+	VGPU_CMD_ROW_BUCKETS(&ex_cmds[VGPU_CMD_ROW_ID(__VA_ARGS__)],	\
+			     __VA_ARGS__),
+#include "vgpu/cmd_subset_rows.h"
+};
+
+/*
+ * The executor's own part of each command: what it does. The rows leave
+ * it out (they hold facts, not code); every id needs one, and the
+ * subset-decode test runs them all.
+ */
+static const ex_handler_fn ex_handlers[VGPU_CMD_ID_COUNT] = {
+	[VGPU_CMD_ID_NOOP] = ex_mi_noop,
+	[VGPU_CMD_ID_USER_INTERRUPT] = ex_mi_user_interrupt,
 	/* Every command boundary is a preemption point: nothing to do. */
-	[EX_ARB_CHECK] = { ex_mi_noop, EX_BOTH, 1, 1 },
-	[EX_BB_END] = { ex_mi_bb_end, EX_BOTH, 1, 1 },
-	[EX_SDI] = { ex_mi_store_data_imm, EX_BOTH, 4, 5 },
-	[EX_LRI] = { ex_mi_load_register_imm, EX_BOTH, 3, VGPU_CMD_MAX_DWORDS },
-	[EX_SRM] = { ex_mi_store_register_mem, EX_BOTH, 4, 4 },
-	[EX_FLUSH_DW] = { ex_mi_flush_dw, EX_COPY, 4, 5 },
-	[EX_BB_START] = { ex_mi_bb_start, EX_BOTH, 3, 3 },
-	[EX_PIPE_CONTROL] = { ex_pipe_control, EX_RENDER,
-			      VGPU_PIPE_CONTROL_LEN, VGPU_PIPE_CONTROL_LEN },
-	[EX_XY_COLOR_BLT] = { ex_xy_color_blt, EX_COPY,
-			      VGPU_XY_COLOR_BLT_LEN, VGPU_XY_COLOR_BLT_LEN },
-	[EX_XY_SRC_COPY_BLT] = { ex_xy_src_copy_blt, EX_COPY,
-				 VGPU_XY_SRC_COPY_BLT_LEN,
-				 VGPU_XY_SRC_COPY_BLT_LEN },
-	[EX_XY_FAST_COPY_BLT] = { ex_xy_fast_copy_blt, EX_COPY,
-				  VGPU_XY_FAST_COPY_BLT_LEN,
-				  VGPU_XY_FAST_COPY_BLT_LEN },
+	[VGPU_CMD_ID_ARB_CHECK] = ex_mi_noop,
+	[VGPU_CMD_ID_BB_END] = ex_mi_bb_end,
+	[VGPU_CMD_ID_SDI] = ex_mi_store_data_imm,
+	[VGPU_CMD_ID_LRI] = ex_mi_load_register_imm,
+	[VGPU_CMD_ID_SRM] = ex_mi_store_register_mem,
+	[VGPU_CMD_ID_FLUSH_DW] = ex_mi_flush_dw,
+	[VGPU_CMD_ID_BB_START] = ex_mi_bb_start,
+	[VGPU_CMD_ID_PIPE_CONTROL] = ex_pipe_control,
+	[VGPU_CMD_ID_XY_COLOR_BLT] = ex_xy_color_blt,
+	[VGPU_CMD_ID_XY_SRC_COPY_BLT] = ex_xy_src_copy_blt,
+	[VGPU_CMD_ID_XY_FAST_COPY_BLT] = ex_xy_fast_copy_blt,
 };
 
-/* The descriptor of the command a header starts, or NULL. */
-static const struct ex_desc *ex_decode(u32 hdr)
+/* The command a header starts, or NULL. */
+static const struct ex_cmd *ex_decode(u32 hdr)
 {
-	int id = -1;
+	const struct ex_cmd *d = ex_buckets[hdr >> VGPU_CMD_BUCKET_SHIFT];
 
-	switch (hdr >> VGPU_CMD_CLIENT_SHIFT) {
-	case VGPU_CMD_CLIENT_MI:
-		switch ((hdr & VGPU_CMD_MI_OPCODE_MASK) >>
-			VGPU_CMD_MI_OPCODE_SHIFT) {
-		case VGPU_MI_OP_NOOP:
-			id = EX_NOOP;
-			break;
-		case VGPU_MI_OP_USER_INTERRUPT:
-			id = EX_USER_INTERRUPT;
-			break;
-		case VGPU_MI_OP_ARB_CHECK:
-			id = EX_ARB_CHECK;
-			break;
-		case VGPU_MI_OP_BATCH_BUFFER_END:
-			id = EX_BB_END;
-			break;
-		case VGPU_MI_OP_STORE_DATA_IMM:
-			id = EX_SDI;
-			break;
-		case VGPU_MI_OP_LOAD_REGISTER_IMM:
-			id = EX_LRI;
-			break;
-		case VGPU_MI_OP_STORE_REGISTER_MEM:
-			id = EX_SRM;
-			break;
-		case VGPU_MI_OP_FLUSH_DW:
-			id = EX_FLUSH_DW;
-			break;
-		case VGPU_MI_OP_BATCH_BUFFER_START:
-			id = EX_BB_START;
-			break;
-		}
-		break;
-	case VGPU_CMD_CLIENT_BLT:
-		switch ((hdr & VGPU_CMD_BLT_OPCODE_MASK) >>
-			VGPU_CMD_BLT_OPCODE_SHIFT) {
-		case VGPU_BLT_OP_XY_COLOR:
-			id = EX_XY_COLOR_BLT;
-			break;
-		case VGPU_BLT_OP_XY_SRC_COPY:
-			id = EX_XY_SRC_COPY_BLT;
-			break;
-		case VGPU_BLT_OP_XY_FAST_COPY:
-			id = EX_XY_FAST_COPY_BLT;
-			break;
-		}
-		break;
-	case VGPU_CMD_CLIENT_GFX:
-		if ((hdr & VGPU_CMD_GFX_OPCODE_MASK) ==
-		    (VGPU_GFX_PIPE_CONTROL & VGPU_CMD_GFX_OPCODE_MASK))
-			id = EX_PIPE_CONTROL;
-		break;
-	}
-	return id < 0 ? NULL : &ex_descs[id];
+	if (!d || (hdr & d->match_mask) != d->match_value)
+		return NULL;
+	return d;
 }
 
 int refgpu_exec_init(struct refgpu_exec *ex, const struct refgpu_exec_env *env)
@@ -225,7 +173,8 @@ static void ex_advance(struct refgpu_exec_state *st,
 void refgpu_exec_step(struct refgpu_exec *ex, struct refgpu_exec_state *st,
 		      struct refgpu_exec_result *res)
 {
-	const struct ex_desc *d;
+	const struct ex_cmd *d;
+	ex_handler_fn run;
 	struct ex_cmd_ctx c;
 	u32 hdr, len, avail = 0;
 
@@ -256,7 +205,7 @@ void refgpu_exec_step(struct refgpu_exec *ex, struct refgpu_exec_state *st,
 		ex_refuse(res, VGPU_AUDIT_UNKNOWN_OPCODE);
 		return;
 	}
-	len = d->len_max == 1 ? 1 : VGPU_CMD_LEN(hdr);
+	len = vgpu_cmd_header_len(hdr);
 	res->dwords = len;
 	if (!(d->engines & VGPU_ENGINE_MASK(ex->env.engine))) {
 		ex_refuse(res, VGPU_AUDIT_WRONG_ENGINE);
@@ -277,7 +226,8 @@ void refgpu_exec_step(struct refgpu_exec *ex, struct refgpu_exec_state *st,
 	c = (struct ex_cmd_ctx) {
 		.ex = ex, .st = st, .res = res, .cmd = ex->cmd, .len = len,
 	};
-	if (!d->run(&c))
+	run = ex_handlers[d - ex_cmds];
+	if (!run(&c))
 		return;
 	ex_advance(st, &c);
 	res->status = REFGPU_EXEC_OK;

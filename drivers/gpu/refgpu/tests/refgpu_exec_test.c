@@ -12,6 +12,7 @@
 #include "igt_core.h"
 #include "exec_env.h"
 #include "exec_model.h"
+#include "vgpu/cmd_subset.h"
 
 #define RING		0x100000ULL
 #define RING_SIZE	0x1000u
@@ -797,6 +798,116 @@ static void unknown_and_wrong_engine(void *data)
 	TENV_EMIT(&t, VGPU_MI_BATCH_BUFFER_START + 1, 0, 0, 0);
 	tenv_expect_refused(&t, VGPU_AUDIT_BAD_LENGTH);
 	tenv_fini(&t);
+}
+
+/* ---- the command subset shared with the parser ---- */
+
+/*
+ * A row of vgpu/cmd_subset_rows.h, as far as the decode goes: a length is
+ * valid within the bounds when the length field bits the rule does not let
+ * vary have their fixed value (LRI: odd lengths only).
+ */
+struct subset_cmd {
+	const char *name;
+	u32 match;
+	u32 engines;
+	u32 len_min;
+	u32 len_max;
+	u32 len_field;
+	u32 len_vary;
+	u32 len_fixed;
+};
+
+static const struct subset_cmd subset[] = {
+#define VGPU_CMD(...)							\
+	{								\
+		.name = VGPU_CMD_ROW_NAME(__VA_ARGS__),			\
+		.match = VGPU_CMD_ROW_MATCH_VALUE(__VA_ARGS__),		\
+		.engines = VGPU_CMD_ROW_ENGINES(__VA_ARGS__),		\
+		.len_min = VGPU_CMD_ROW_LEN_MIN(__VA_ARGS__),		\
+		.len_max = VGPU_CMD_ROW_LEN_MAX(__VA_ARGS__),		\
+		.len_field = VGPU_CMD_ROW_LEN_FIELD(__VA_ARGS__),	\
+		.len_vary = VGPU_CMD_ROW_LEN_VARY(__VA_ARGS__),		\
+		.len_fixed = VGPU_CMD_ROW_LEN_FIXED_PART(__VA_ARGS__),	\
+	},
+#include "vgpu/cmd_subset_rows.h"
+};
+
+/* Does @c's rule allow @len dwords? */
+static bool subset_len_ok(const struct subset_cmd *c, u32 len)
+{
+	return len >= c->len_min && len <= c->len_max &&
+	       ((len - VGPU_CMD_LEN_BIAS) & c->len_field & ~c->len_vary) ==
+	       c->len_fixed;
+}
+
+/* Step @hdr followed by @len - 1 zero dwords from a fresh context. */
+static void subset_step(struct tenv *t, u32 hdr, u32 len,
+			struct refgpu_exec_result *res)
+{
+	static const u32 zero[VGPU_CMD_MAX_DWORDS + 1];
+
+	igt_assert_eq(refgpu_exec_state_init(&t->st, RING, RING_SIZE, 0), 0);
+	TENV_EMIT(t, hdr);
+	tenv_emit(t, zero, len - 1);
+	refgpu_exec_step(&t->ex, &t->st, res);
+}
+
+/* Was the command decoded (whatever its handler then made of it)? */
+static bool subset_decoded(const struct refgpu_exec_result *res)
+{
+	if (res->status != REFGPU_EXEC_ERROR ||
+	    res->error != REFGPU_EXEC_ERR_COMMAND)
+		return true;
+	return res->reason != VGPU_AUDIT_UNKNOWN_OPCODE &&
+	       res->reason != VGPU_AUDIT_WRONG_ENGINE &&
+	       res->reason != VGPU_AUDIT_BAD_LENGTH &&
+	       res->reason != VGPU_AUDIT_TRUNCATED;
+}
+
+/*
+ * Every command of the subset, at every length from one below its bounds
+ * to one above, on each engine, with zero operands: decoded and handed to
+ * its handler (which may refuse the operands; a missing handler crashes)
+ * at the lengths its rule allows on its engines, else refused.
+ */
+static void subset_decode(void *data)
+{
+	const struct subset_cmd *c;
+	struct refgpu_exec_result res;
+	u32 i, e, len, more, expect;
+	struct tenv t;
+
+	for (e = 0; e < VGPU_ENGINE_COUNT; e++) {
+		setup(&t, e);
+		for (i = 0; i < IGT_ARRAY_SIZE(subset); i++) {
+			c = &subset[i];
+			/* One below and above the bounds, if the field can. */
+			more = !!c->len_field;
+			for (len = c->len_min - more; len <= c->len_max + more;
+			     len++) {
+				subset_step(&t, c->match |
+					    ((len - VGPU_CMD_LEN_BIAS) &
+					     c->len_field), len, &res);
+				igt_assert_eq(res.dwords, len);
+				expect = VGPU_AUDIT_OK;
+				if (!(c->engines & VGPU_ENGINE_MASK(e)))
+					expect = VGPU_AUDIT_WRONG_ENGINE;
+				else if (!subset_len_ok(c, len))
+					expect = VGPU_AUDIT_BAD_LENGTH;
+				if (expect == VGPU_AUDIT_OK) {
+					igt_assert_f(subset_decoded(&res),
+						     "%s, %u dwords, engine %u: reason %u\n",
+						     c->name, len, e,
+						     res.reason);
+					continue;
+				}
+				igt_assert_eq(res.status, REFGPU_EXEC_ERROR);
+				igt_assert_eq(res.reason, expect);
+			}
+		}
+		tenv_fini(&t);
+	}
 }
 
 /* ---- blits: golden results ---- */
@@ -1624,6 +1735,8 @@ static const struct igt_subtest subtests[] = {
 	  "bad rings and corrupted states are refused" },
 	{ "unknown-and-wrong-engine", unknown_and_wrong_engine,
 	  "unknown opcodes, wrong engines and bad lengths are refused" },
+	{ "subset-decode", subset_decode,
+	  "each command of the shared subset: engines, length bounds, handler" },
 	{ "color-blt-8bpp", color_blt_8bpp,
 	  "XY_COLOR_BLT at 8 bpp against a golden surface" },
 	{ "color-blt-16bpp", color_blt_16bpp,
