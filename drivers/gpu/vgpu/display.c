@@ -40,7 +40,7 @@ static u32 vgpu_field_lo(u32 v)
 static u32 *vgpu_reg(struct vgpu *vgpu, unsigned int head,
 		     enum vgpu_disp_reg reg)
 {
-	return &vgpu->disp[head][reg];
+	return &vgpu->display.regs[head][reg];
 }
 
 /* Record a refused programming: guest-visible error, count, interrupt. */
@@ -76,7 +76,7 @@ static enum hrtimer_restart vgpu_vblank_timer(struct hrtimer *timer)
 	if (!READ_ONCE(head->timer_on))
 		return HRTIMER_NORESTART;
 	atomic_inc(&head->vblanks);
-	queue_work(vgpu_wq, &head->vgpu->vblank_work);
+	queue_work(vgpu_wq, &head->vgpu->display.vblank_work);
 	hrtimer_forward_now(timer, ns_to_ktime(head->period_ns));
 	return HRTIMER_RESTART;
 }
@@ -367,7 +367,7 @@ u32 vgpu_display_reg_read(struct vgpu *vgpu, const struct vgpu_reg *r, u32 h,
 			  u32 off)
 {
 	enum vgpu_disp_reg reg = r->arg;
-	struct vgpu_head *head = &vgpu->head[h];
+	struct vgpu_head *head = &vgpu->display.head[h];
 	struct vgpu_fb *live = head->plane[VGPU_PLANE_PRIMARY].shown;
 
 	switch (reg) {
@@ -377,7 +377,7 @@ u32 vgpu_display_reg_read(struct vgpu *vgpu, const struct vgpu_reg *r, u32 h,
 	case VGPU_DISP_FRMCOUNT:
 		return vgpu_head_frames(head);
 	case VGPU_DISP_SURFLIVE:
-		return live ? vgpu->disp[h][VGPU_DISP_LIVE_SURF] : 0;
+		return live ? *vgpu_reg(vgpu, h, VGPU_DISP_LIVE_SURF) : 0;
 	case VGPU_DISP_HEAD_STATUS:
 		return head->connected ? VGPU_HEAD_STATUS_CONNECTED : 0;
 	case VGPU_DISP_EDID_SIZE:
@@ -407,7 +407,7 @@ void vgpu_display_reg_write(struct vgpu *vgpu, const struct vgpu_reg *r, u32 h,
 			    u32 off, u32 val)
 {
 	enum vgpu_disp_reg reg = r->arg;
-	struct vgpu_head *head = &vgpu->head[h];
+	struct vgpu_head *head = &vgpu->display.head[h];
 	u32 err;
 
 	switch (reg) {
@@ -451,7 +451,7 @@ void vgpu_display_reg_write(struct vgpu *vgpu, const struct vgpu_reg *r, u32 h,
 void vgpu_display_irq_changed(struct vgpu *vgpu, unsigned int h)
 {
 	if (h < vgpu_heads(vgpu))
-		vgpu_head_update_timer(vgpu, &vgpu->head[h]);
+		vgpu_head_update_timer(vgpu, &vgpu->display.head[h]);
 }
 
 /* The pending update of @plane becomes the shown one (a vblank). */
@@ -466,8 +466,8 @@ static bool vgpu_plane_latch(struct vgpu *vgpu, struct vgpu_head *head,
 	plane->pending = NULL;
 	plane->update = false;
 	if (p == VGPU_PLANE_PRIMARY)
-		vgpu->disp[head->index][VGPU_DISP_LIVE_SURF] =
-			vgpu->disp[head->index][VGPU_DISP_PLANE_SURF];
+		*vgpu_reg(vgpu, head->index, VGPU_DISP_LIVE_SURF) =
+			*vgpu_reg(vgpu, head->index, VGPU_DISP_PLANE_SURF);
 	vgpu_plane_show(vgpu, head, p, fb);
 	return true;
 }
@@ -489,18 +489,19 @@ static void vgpu_plane_recommit(struct vgpu *vgpu, struct vgpu_head *head,
 
 /**
  * vgpu_display_vblank_work() - deliver the vblanks the timers counted
- * @work: vgpu->vblank_work
+ * @work: vgpu->display.vblank_work
  */
 void vgpu_display_vblank_work(struct work_struct *work)
 {
-	struct vgpu *vgpu = container_of(work, struct vgpu, vblank_work);
+	struct vgpu *vgpu = container_of(work, struct vgpu,
+					 display.vblank_work);
 	struct vgpu_head *head;
 	unsigned int h, p;
 	u32 events;
 
 	mutex_lock(&vgpu->lock);
 	for (h = 0; h < vgpu_heads(vgpu); h++) {
-		head = &vgpu->head[h];
+		head = &vgpu->display.head[h];
 		if (!atomic_xchg(&head->vblanks, 0) || !head->running)
 			continue;
 		for (p = 0; p < VGPU_PLANES; p++)
@@ -535,7 +536,7 @@ void vgpu_display_gtt_changed(struct vgpu *vgpu, u64 gfx)
 	unsigned int h, p;
 
 	for (h = 0; h < vgpu_heads(vgpu); h++) {
-		head = &vgpu->head[h];
+		head = &vgpu->display.head[h];
 		for (p = 0; p < VGPU_PLANES; p++) {
 			plane = &head->plane[p];
 			fb = plane->update ? plane->pending : plane->shown;
@@ -564,11 +565,11 @@ void vgpu_display_reap(struct vgpu *vgpu)
 
 	lockdep_assert_held(&vgpu->lock);
 	vgpu_dmabuf_reap(vgpu);
-	list_for_each_entry_safe(fb, tmp, &vgpu->fbs, node) {
+	list_for_each_entry_safe(fb, tmp, &vgpu->display.fbs, node) {
 		used = false;
 		for (h = 0; h < vgpu_heads(vgpu) && !used; h++) {
 			for (p = 0; p < VGPU_PLANES; p++) {
-				plane = &vgpu->head[h].plane[p];
+				plane = &vgpu->display.head[h].plane[p];
 				used |= plane->shown == fb ||
 					plane->pending == fb;
 			}
@@ -581,11 +582,11 @@ void vgpu_display_reap(struct vgpu *vgpu)
 
 /**
  * vgpu_display_reap_work() - reap after a dma-buf was released
- * @work: vgpu->reap_work
+ * @work: vgpu->display.reap_work
  */
 void vgpu_display_reap_work(struct work_struct *work)
 {
-	struct vgpu *vgpu = container_of(work, struct vgpu, reap_work);
+	struct vgpu *vgpu = container_of(work, struct vgpu, display.reap_work);
 
 	mutex_lock(&vgpu->lock);
 	vgpu_display_reap(vgpu);
@@ -600,7 +601,7 @@ static void vgpu_fb_revoke(struct vgpu *vgpu, struct vgpu_fb *fb)
 	unsigned int h, p;
 
 	for (h = 0; h < vgpu_heads(vgpu); h++) {
-		head = &vgpu->head[h];
+		head = &vgpu->display.head[h];
 		for (p = 0; p < VGPU_PLANES; p++) {
 			plane = &head->plane[p];
 			if (plane->shown == fb || plane->pending == fb)
@@ -625,7 +626,7 @@ void vgpu_display_unmap_iova(struct vgpu *vgpu, u64 iova, u64 length)
 	struct vgpu_fb *fb, *tmp;
 
 	lockdep_assert_held(&vgpu->lock);
-	list_for_each_entry_safe(fb, tmp, &vgpu->fbs, node)
+	list_for_each_entry_safe(fb, tmp, &vgpu->display.fbs, node)
 		if (vgpu_fb_uses_iova(fb, iova, length))
 			vgpu_fb_revoke(vgpu, fb);
 }
@@ -642,8 +643,8 @@ void vgpu_display_stop(struct vgpu *vgpu)
 
 	lockdep_assert_held(&vgpu->lock);
 	for (h = 0; h < vgpu_heads(vgpu); h++)
-		if (vgpu->head[h].running)
-			vgpu_pipe_stop(vgpu, &vgpu->head[h]);
+		if (vgpu->display.head[h].running)
+			vgpu_pipe_stop(vgpu, &vgpu->display.head[h]);
 }
 
 /**
@@ -660,13 +661,13 @@ void vgpu_display_reset(struct vgpu *vgpu)
 
 	lockdep_assert_held(&vgpu->lock);
 	vgpu_display_stop(vgpu);
-	list_for_each_entry_safe(fb, tmp, &vgpu->fbs, node)
+	list_for_each_entry_safe(fb, tmp, &vgpu->display.fbs, node)
 		vgpu_fb_revoke(vgpu, fb);
 	vgpu_dmabuf_reap(vgpu);
 	for (h = 0; h < vgpu_heads(vgpu); h++) {
-		vgpu_crc_reset(vgpu, &vgpu->head[h]);
-		vgpu->head[h].frames = 0;
-		vgpu->head[h].error = VGPU_DISPLAY_OK;
+		vgpu_crc_reset(vgpu, &vgpu->display.head[h]);
+		vgpu->display.head[h].frames = 0;
+		vgpu->display.head[h].error = VGPU_DISPLAY_OK;
 	}
 }
 
@@ -676,7 +677,7 @@ void vgpu_display_reset(struct vgpu *vgpu)
  */
 void vgpu_display_regs_reset(struct vgpu *vgpu)
 {
-	memset(vgpu->disp, 0, sizeof(vgpu->disp));
+	memset(vgpu->display.regs, 0, sizeof(vgpu->display.regs));
 }
 
 /**
@@ -689,7 +690,7 @@ void vgpu_display_close(struct vgpu *vgpu)
 	mutex_lock(&vgpu->lock);
 	vgpu_display_stop(vgpu);
 	mutex_unlock(&vgpu->lock);
-	cancel_work_sync(&vgpu->vblank_work);
+	cancel_work_sync(&vgpu->display.vblank_work);
 
 	mutex_lock(&vgpu->lock);
 	vgpu_display_reset(vgpu);
@@ -697,7 +698,7 @@ void vgpu_display_close(struct vgpu *vgpu)
 	mutex_unlock(&vgpu->lock);
 	/* Every CRC is off; the work items only drop their references. */
 	vgpu_crc_flush(vgpu);
-	cancel_work_sync(&vgpu->reap_work);
+	cancel_work_sync(&vgpu->display.reap_work);
 }
 
 /**
@@ -708,19 +709,20 @@ void vgpu_display_close(struct vgpu *vgpu)
  */
 int vgpu_display_init(struct vgpu *vgpu)
 {
+	struct vgpu_display *display = &vgpu->display;
 	struct vgpu_head *head;
 	unsigned int h;
 
-	vgpu->live_dmabufs = vgpu_dmabuf_count_alloc();
-	if (!vgpu->live_dmabufs)
+	display->live_dmabufs = vgpu_dmabuf_count_alloc();
+	if (!display->live_dmabufs)
 		return -ENOMEM;
-	INIT_LIST_HEAD(&vgpu->fbs);
-	INIT_LIST_HEAD(&vgpu->dmabufs);
-	INIT_WORK(&vgpu->vblank_work, vgpu_display_vblank_work);
-	INIT_WORK(&vgpu->reap_work, vgpu_display_reap_work);
-	vgpu->next_dmabuf_id = 1;
+	INIT_LIST_HEAD(&display->fbs);
+	INIT_LIST_HEAD(&display->dmabufs);
+	INIT_WORK(&display->vblank_work, vgpu_display_vblank_work);
+	INIT_WORK(&display->reap_work, vgpu_display_reap_work);
+	display->next_dmabuf_id = 1;
 	for (h = 0; h < VGPU_MAX_PIPES; h++) {
-		head = &vgpu->head[h];
+		head = &display->head[h];
 		head->vgpu = vgpu;
 		head->index = h;
 		hrtimer_init(&head->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
@@ -738,9 +740,9 @@ int vgpu_display_init(struct vgpu *vgpu)
  */
 void vgpu_display_fini(struct vgpu *vgpu)
 {
-	if (vgpu->live_dmabufs)
-		vgpu_dmabuf_count_put(vgpu->live_dmabufs);
-	vgpu->live_dmabufs = NULL;
+	if (vgpu->display.live_dmabufs)
+		vgpu_dmabuf_count_put(vgpu->display.live_dmabufs);
+	vgpu->display.live_dmabufs = NULL;
 }
 
 /**

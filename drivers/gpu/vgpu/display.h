@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The display of a vGPU (docs/display.md): the types of its registers,
- * heads, planes, pinned framebuffers, pipe CRCs, dma-bufs and plane
- * regions, and the functions of display.c, display_fb.c, display_crc.c,
- * display_region.c, dmabuf.c and edid.c. vgpu_drv.h includes this file
- * before struct vgpu, which holds these types; the locking rules are at
- * the top of vgpu_drv.h.
+ * The display of a vGPU (docs/display.md): its registers, heads, planes,
+ * pinned framebuffers, pipe CRCs, dma-bufs and plane regions, gathered in
+ * struct vgpu_display (vgpu->display), and the functions of display.c,
+ * display_fb.c, display_crc.c, display_region.c, dmabuf.c and edid.c.
+ * vgpu_drv.h includes this file before struct vgpu, which embeds struct
+ * vgpu_display; the locking rules are at the top of vgpu_drv.h.
  */
 #ifndef _VGPU_DISPLAY_H
 #define _VGPU_DISPLAY_H
@@ -77,12 +77,12 @@ struct vgpu_plane_desc {
 /**
  * struct vgpu_fb - a framebuffer whose guest pages are pinned
  * @ref: plane slots and dma-buf objects; @node holds one while pinned
- * @node: in vgpu->fbs while pinned
+ * @node: in vgpu->display.fbs while pinned
  * @desc: the plane it shows
  * @npages: pages in @pages
  * @iova: guest IOVA of each page (pinned with vfio_pin_pages())
  * @pages: the pages, each with a page reference until the fb is freed
- * @pinned: the vfio pins are held (only while on vgpu->fbs)
+ * @pinned: the vfio pins are held (only while on vgpu->display.fbs)
  */
 struct vgpu_fb {
 	struct kref ref;
@@ -235,6 +235,33 @@ struct vgpu_display_map {
 	struct mutex lock;		/* see above */
 	struct vgpu *vgpu;
 	struct file *file;
+};
+
+/**
+ * struct vgpu_display - the display of a vGPU (vgpu->display)
+ * @regs: display registers per pipe, indexed by enum vgpu_disp_reg
+ * @head: display heads (the type's heads of VGPU_MAX_PIPES)
+ * @fbs: pinned framebuffers (struct vgpu_fb.node)
+ * @dmabufs: dma-buf objects of QUERY_GFX_PLANE (struct vgpu_dmabuf.node)
+ * @next_dmabuf_id: id of the next dma-buf object
+ * @live_dmabufs: exported dma-bufs not yet released; shared with them,
+ *	since they may outlive the vGPU
+ * @protocol: enum vgpu_display_protocol
+ * @map: the plane regions' mapping file
+ * @vblank_work: hands vblanks of the timers to the guest
+ * @reap_work: unpins framebuffers nobody uses after a dma-buf release
+ */
+struct vgpu_display {
+	u32 regs[VGPU_MAX_PIPES][VGPU_DISP_NR_REGS];
+	struct vgpu_head head[VGPU_MAX_PIPES];
+	struct list_head fbs;
+	struct list_head dmabufs;
+	u32 next_dmabuf_id;
+	struct vgpu_dmabuf_count *live_dmabufs;
+	enum vgpu_display_protocol protocol;
+	struct vgpu_display_map *map;
+	struct work_struct vblank_work;
+	struct work_struct reap_work;
 };
 
 /* Whose EDID a head shows (sysfs display_edid_mode). */

@@ -302,12 +302,12 @@ static void vgpu_crc_plane_pos(struct vgpu *vgpu, unsigned int h,
 
 	lockdep_assert_held(&vgpu->lock);
 	if (p == VGPU_PLANE_PRIMARY) {
-		pos = vgpu->disp[h][VGPU_DISP_PLANE_POS];
+		pos = vgpu->display.regs[h][VGPU_DISP_PLANE_POS];
 		*x = pos & VGPU_PLANE_XY_X_MASK;
 		*y = (pos & VGPU_PLANE_XY_Y_MASK) >> VGPU_PLANE_XY_Y_SHIFT;
 		return;
 	}
-	pos = vgpu->disp[h][VGPU_DISP_CURPOS];
+	pos = vgpu->display.regs[h][VGPU_DISP_CURPOS];
 	*x = pos & VGPU_CURPOS_X_MASK;
 	*y = (pos & VGPU_CURPOS_Y_MASK) >> VGPU_CURPOS_Y_SHIFT;
 	if (pos & VGPU_CURPOS_X_SIGN)
@@ -331,7 +331,7 @@ void vgpu_crc_vblank(struct vgpu *vgpu, struct vgpu_head *head, u32 frame)
 	struct vgpu_crc *crc = &head->crc;
 	struct vgpu_crc_frame *f = &crc->job;
 	unsigned int h = head->index, p;
-	u32 src = vgpu->disp[h][VGPU_DISP_PIPESRC];
+	u32 src = vgpu->display.regs[h][VGPU_DISP_PIPESRC];
 
 	lockdep_assert_held(&vgpu->lock);
 	if (!vgpu_crc_enabled(head) || crc->busy ||
@@ -373,7 +373,7 @@ bool vgpu_crc_uses_fb(struct vgpu *vgpu, const struct vgpu_fb *fb)
 
 	lockdep_assert_held(&vgpu->lock);
 	for (h = 0; h < vgpu_heads(vgpu); h++) {
-		crc = &vgpu->head[h].crc;
+		crc = &vgpu->display.head[h].crc;
 		if (!crc->busy || crc->abort)
 			continue;
 		for (p = 0; p < VGPU_PLANES; p++)
@@ -398,7 +398,7 @@ void vgpu_crc_fb_unpin(struct vgpu *vgpu, const struct vgpu_fb *fb)
 
 	lockdep_assert_held(&vgpu->lock);
 	for (h = 0; h < vgpu_heads(vgpu); h++) {
-		crc = &vgpu->head[h].crc;
+		crc = &vgpu->display.head[h].crc;
 		for (p = 0; p < VGPU_PLANES; p++)
 			if (crc->busy && crc->job.fb[p] == fb)
 				vgpu_crc_abort(vgpu, crc);
@@ -417,7 +417,7 @@ void vgpu_crc_flush(struct vgpu *vgpu)
 
 	lockdep_assert_not_held(&vgpu->lock);
 	for (h = 0; h < vgpu_heads(vgpu); h++)
-		flush_work(&vgpu->head[h].crc.work);
+		flush_work(&vgpu->display.head[h].crc.work);
 }
 
 /**

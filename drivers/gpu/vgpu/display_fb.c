@@ -68,7 +68,8 @@ static void vgpu_fb_unpin_range(struct vgpu *vgpu, struct vgpu_fb *fb,
  * @desc: the plane; its bytes lie inside the slice
  * @error: set to the enum vgpu_display_error on failure
  *
- * Return: the fb, on vgpu->fbs with one reference for the caller, or NULL.
+ * Return: the fb, on vgpu->display.fbs with one reference for the caller,
+ * or NULL.
  */
 struct vgpu_fb *vgpu_fb_pin(struct vgpu *vgpu,
 			    const struct vgpu_plane_desc *desc, u32 *error)
@@ -116,7 +117,7 @@ struct vgpu_fb *vgpu_fb_pin(struct vgpu *vgpu,
 	fb->pinned = true;
 	/* The list's reference; dropped by vgpu_fb_unpin(). */
 	kref_get(&fb->ref);
-	list_add_tail(&fb->node, &vgpu->fbs);
+	list_add_tail(&fb->node, &vgpu->display.fbs);
 	*error = VGPU_DISPLAY_OK;
 	return fb;
 
@@ -126,7 +127,7 @@ err_free:
 }
 
 /**
- * vgpu_fb_unpin() - drop the pins of @fb and take it off vgpu->fbs
+ * vgpu_fb_unpin() - drop the pins of @fb and take it off vgpu->display.fbs
  * @vgpu: the vGPU (vgpu->lock held)
  * @fb: a pinned fb; nothing may map its pages through the plane regions
  *	or its dma-bufs any more (vgpu_display_map_set(),

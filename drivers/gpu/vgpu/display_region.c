@@ -92,7 +92,7 @@ int vgpu_display_map_init(struct vgpu *vgpu)
 	}
 	file->private_data = map;
 	map->file = file;
-	vgpu->map = map;
+	vgpu->display.map = map;
 	return 0;
 
 err_fs:
@@ -114,7 +114,7 @@ err_free:
  */
 void vgpu_display_map_fini(struct vgpu *vgpu)
 {
-	struct vgpu_display_map *map = vgpu->map;
+	struct vgpu_display_map *map = vgpu->display.map;
 
 	if (!map)
 		return;
@@ -123,7 +123,7 @@ void vgpu_display_map_fini(struct vgpu *vgpu)
 	unmap_mapping_range(map->file->f_mapping, 0, 0, 1);
 	mutex_unlock(&map->lock);
 	fput(map->file);
-	vgpu->map = NULL;
+	vgpu->display.map = NULL;
 }
 
 static bool vgpu_region_is_plane(const struct vgpu *vgpu, u32 index,
@@ -160,17 +160,17 @@ static bool vgpu_region_is_plane(const struct vgpu *vgpu, u32 index,
 void vgpu_display_map_set(struct vgpu *vgpu, unsigned int head,
 			  enum vgpu_plane_id p, struct vgpu_fb *fb)
 {
-	struct vgpu_display_map *map = vgpu->map;
+	struct vgpu_display_map *map = vgpu->display.map;
 	u32 index = p == VGPU_PLANE_PRIMARY ? VGPU_VFIO_REGION_PRIMARY(head) :
 					      VGPU_VFIO_REGION_CURSOR(head);
 
 	lockdep_assert_held(&vgpu->lock);
 	if (!map) {
-		vgpu->head[head].plane[p].shown = fb;
+		vgpu->display.head[head].plane[p].shown = fb;
 		return;
 	}
 	mutex_lock(&map->lock);
-	vgpu->head[head].plane[p].shown = fb;
+	vgpu->display.head[head].plane[p].shown = fb;
 	unmap_mapping_range(map->file->f_mapping, VGPU_REGION_OFFSET(index),
 			    vgpu_display_region_size(vgpu, p), 1);
 	mutex_unlock(&map->lock);
@@ -180,9 +180,9 @@ void vgpu_display_map_set(struct vgpu *vgpu, unsigned int head,
 static struct page *vgpu_region_page(struct vgpu *vgpu, unsigned int head,
 				     enum vgpu_plane_id p, u64 pgoff)
 {
-	struct vgpu_fb *fb = vgpu->head[head].plane[p].shown;
+	struct vgpu_fb *fb = vgpu->display.head[head].plane[p].shown;
 
-	lockdep_assert_held(&vgpu->map->lock);
+	lockdep_assert_held(&vgpu->display.map->lock);
 	if (fb && pgoff < fb->npages)
 		return fb->pages[pgoff];
 	return ZERO_PAGE(0);
@@ -240,7 +240,7 @@ int vgpu_display_region_mmap(struct vgpu *vgpu, struct vm_area_struct *vma)
 	vma->vm_flags |= VM_PFNMAP | VM_IO | VM_DONTEXPAND | VM_DONTDUMP |
 			 VM_DONTCOPY;
 	vma->vm_ops = &vgpu_region_vm_ops;
-	vma_set_file(vma, vgpu->map->file);
+	vma_set_file(vma, vgpu->display.map->file);
 	return 0;
 }
 
@@ -260,7 +260,7 @@ int vgpu_display_region_mmap(struct vgpu *vgpu, struct vm_area_struct *vma)
 ssize_t vgpu_display_region_read(struct vgpu *vgpu, u32 index, u64 off,
 				 char __user *buf, size_t count)
 {
-	struct vgpu_display_map *map = vgpu->map;
+	struct vgpu_display_map *map = vgpu->display.map;
 	enum vgpu_plane_id p;
 	unsigned int head;
 	size_t done = 0, n;

@@ -30,8 +30,8 @@ MODULE_IMPORT_NS(DMA_BUF);
 
 /**
  * struct vgpu_dmabuf - a framebuffer as a dma-buf (one per shown fb)
- * @ref: one for vgpu->dmabufs, one for the dma-buf while exported
- * @node: in vgpu->dmabufs until reaped (revoked and released, or no
+ * @ref: one for vgpu->display.dmabufs, one for the dma-buf while exported
+ * @node: in vgpu->display.dmabufs until reaped (revoked and released, or no
  *	longer shown and not exported) or the vGPU closes; while on it,
  *	@vgpu is set
  * @id: the dmabuf_id QUERY_GFX_PLANE returned
@@ -225,7 +225,7 @@ static void vgpu_dmabuf_release(struct dma_buf *buf)
 	atomic_dec(&obj->count->live);
 	/* The framebuffer may be unused now: unpin it. */
 	if (obj->vgpu)
-		queue_work(vgpu_wq, &obj->vgpu->reap_work);
+		queue_work(vgpu_wq, &obj->vgpu->display.reap_work);
 	mutex_unlock(&obj->lock);
 	vgpu_dmabuf_put(obj);
 }
@@ -265,7 +265,7 @@ bool vgpu_dmabuf_fb_exported(struct vgpu *vgpu, struct vgpu_fb *fb)
 	bool exported = false;
 
 	lockdep_assert_held(&vgpu->lock);
-	list_for_each_entry(obj, &vgpu->dmabufs, node) {
+	list_for_each_entry(obj, &vgpu->display.dmabufs, node) {
 		if (obj->fb != fb)
 			continue;
 		mutex_lock(&obj->lock);
@@ -285,11 +285,11 @@ bool vgpu_dmabuf_fb_exported(struct vgpu *vgpu, struct vgpu_fb *fb)
 void vgpu_dmabuf_reap(struct vgpu *vgpu)
 {
 	struct vgpu_dmabuf *obj, *tmp;
-	struct vgpu_head *head = &vgpu->head[0];
+	struct vgpu_head *head = &vgpu->display.head[0];
 	bool keep;
 
 	lockdep_assert_held(&vgpu->lock);
-	list_for_each_entry_safe(obj, tmp, &vgpu->dmabufs, node) {
+	list_for_each_entry_safe(obj, tmp, &vgpu->display.dmabufs, node) {
 		mutex_lock(&obj->lock);
 		keep = obj->buf ||
 		       (!obj->revoked &&
@@ -317,7 +317,7 @@ void vgpu_dmabuf_revoke_fb(struct vgpu *vgpu, struct vgpu_fb *fb)
 	struct file *file;
 
 	lockdep_assert_held(&vgpu->lock);
-	list_for_each_entry(obj, &vgpu->dmabufs, node) {
+	list_for_each_entry(obj, &vgpu->display.dmabufs, node) {
 		if (obj->fb != fb)
 			continue;
 		mutex_lock(&obj->lock);
@@ -343,7 +343,7 @@ void vgpu_dmabuf_detach_all(struct vgpu *vgpu)
 	struct vgpu_dmabuf *obj, *tmp;
 
 	lockdep_assert_held(&vgpu->lock);
-	list_for_each_entry_safe(obj, tmp, &vgpu->dmabufs, node)
+	list_for_each_entry_safe(obj, tmp, &vgpu->display.dmabufs, node)
 		vgpu_dmabuf_unlist(obj);
 }
 
@@ -352,7 +352,7 @@ static struct vgpu_dmabuf *vgpu_dmabuf_find(struct vgpu *vgpu, u32 id)
 {
 	struct vgpu_dmabuf *obj;
 
-	list_for_each_entry(obj, &vgpu->dmabufs, node)
+	list_for_each_entry(obj, &vgpu->display.dmabufs, node)
 		if (obj->id == id && !obj->revoked)
 			return obj;
 	return NULL;
@@ -364,7 +364,7 @@ static struct vgpu_dmabuf *vgpu_dmabuf_of(struct vgpu *vgpu,
 {
 	struct vgpu_dmabuf *obj;
 
-	list_for_each_entry(obj, &vgpu->dmabufs, node)
+	list_for_each_entry(obj, &vgpu->display.dmabufs, node)
 		if (obj->fb == fb && !obj->revoked)
 			return obj;
 	obj = kzalloc(sizeof(*obj), GFP_KERNEL);
@@ -379,12 +379,12 @@ static struct vgpu_dmabuf *vgpu_dmabuf_of(struct vgpu *vgpu,
 	mutex_init(&obj->lock);
 	obj->fb = vgpu_fb_get(fb);
 	obj->vgpu = vgpu;
-	obj->count = vgpu->live_dmabufs;
+	obj->count = vgpu->display.live_dmabufs;
 	kref_get(&obj->count->ref);
-	obj->id = vgpu->next_dmabuf_id++;
-	if (!vgpu->next_dmabuf_id)
-		vgpu->next_dmabuf_id = 1;
-	list_add_tail(&obj->node, &vgpu->dmabufs);
+	obj->id = vgpu->display.next_dmabuf_id++;
+	if (!vgpu->display.next_dmabuf_id)
+		vgpu->display.next_dmabuf_id = 1;
+	list_add_tail(&obj->node, &vgpu->display.dmabufs);
 	return obj;
 }
 
@@ -399,8 +399,8 @@ static int vgpu_query_fill(struct vgpu *vgpu, u32 flags,
 {
 	enum vgpu_plane_id p = info->drm_plane_type == DRM_PLANE_TYPE_CURSOR ?
 			       VGPU_PLANE_CURSOR : VGPU_PLANE_PRIMARY;
-	struct vgpu_fb *fb = vgpu->head[0].plane[p].shown;
-	u32 pos, hot, *regs = vgpu->disp[0];
+	struct vgpu_fb *fb = vgpu->display.head[0].plane[p].shown;
+	u32 pos, hot, *regs = vgpu->display.regs[0];
 	struct vgpu_dmabuf *obj;
 
 	/* The request as given, nothing shown, no hotspot (VFIO's U32_MAX). */
@@ -467,7 +467,7 @@ long vgpu_ioctl_query_plane(struct vgpu *vgpu, unsigned long arg)
 	if (info.argsz < minsz)
 		return -EINVAL;
 	type = info.flags & VGPU_GFX_PLANE_TYPES;
-	want = vgpu->protocol == VGPU_PROTOCOL_DMABUF ?
+	want = vgpu->display.protocol == VGPU_PROTOCOL_DMABUF ?
 	       VFIO_GFX_PLANE_TYPE_DMABUF : VFIO_GFX_PLANE_TYPE_REGION;
 	if ((info.flags & ~(VGPU_GFX_PLANE_TYPES |
 			    VFIO_GFX_PLANE_TYPE_PROBE)) ||
@@ -525,7 +525,7 @@ long vgpu_ioctl_get_dmabuf(struct vgpu *vgpu, unsigned long arg)
 
 	if (get_user(id, (u32 __user *)arg))
 		return -EFAULT;
-	if (vgpu->protocol != VGPU_PROTOCOL_DMABUF)
+	if (vgpu->display.protocol != VGPU_PROTOCOL_DMABUF)
 		return -EINVAL;
 	mutex_lock(&vgpu->lock);
 	obj = vgpu_dmabuf_find(vgpu, id);
@@ -551,7 +551,7 @@ long vgpu_ioctl_get_dmabuf(struct vgpu *vgpu, unsigned long arg)
 		mutex_lock(&obj->lock);
 		obj->buf = buf;
 		mutex_unlock(&obj->lock);
-		atomic_inc(&vgpu->live_dmabufs->live);
+		atomic_inc(&vgpu->display.live_dmabufs->live);
 	}
 	fd = dma_buf_fd(buf, O_CLOEXEC);
 	if (fd < 0)

@@ -299,7 +299,7 @@ int vgpu_edid_set_mode(struct vgpu *vgpu, unsigned int h, u32 width,
 	lockdep_assert_held(&vgpu->lock);
 	if (h >= vgpu_heads(vgpu) || !vgpu_edid_mode_ok(vgpu, width, height))
 		return -EINVAL;
-	head = &vgpu->head[h];
+	head = &vgpu->display.head[h];
 	if (!head->link_up)
 		return -EBUSY;
 	vgpu_edid_set_link(vgpu, head, VFIO_DEVICE_GFX_LINK_STATE_DOWN);
@@ -324,7 +324,7 @@ int vgpu_edid_set_mode(struct vgpu *vgpu, unsigned int h, u32 width,
 enum vgpu_edid_source vgpu_edid_mode(struct vgpu *vgpu, unsigned int h,
 				     u32 *width, u32 *height)
 {
-	struct vgpu_head *head = &vgpu->head[h];
+	struct vgpu_head *head = &vgpu->display.head[h];
 	u8 generated[EDID_BLOCK];
 
 	lockdep_assert_held(&vgpu->lock);
@@ -358,7 +358,7 @@ enum vgpu_edid_source vgpu_edid_mode(struct vgpu *vgpu, unsigned int h,
 int vgpu_edid_region_access(struct vgpu *vgpu, unsigned int h, u64 off,
 			    u32 size, u64 *val, bool write)
 {
-	struct vgpu_head *head = &vgpu->head[h];
+	struct vgpu_head *head = &vgpu->display.head[h];
 	u64 blob = off - VGPU_EDID_BLOB_OFFSET;
 
 	if (off >= VGPU_EDID_BLOB_OFFSET) {
@@ -429,8 +429,8 @@ u32 vgpu_edid_pv_read(struct vgpu *vgpu, const struct vgpu_reg *r, u32 idx,
 	const u8 *e;
 
 	rel %= VGPU_PV_EDID_MAX;
-	if (h >= vgpu_heads(vgpu) || rel >= vgpu->head[h].edid_size)
+	if (h >= vgpu_heads(vgpu) || rel >= vgpu->display.head[h].edid_size)
 		return 0;
-	e = vgpu->head[h].edid + rel;
+	e = vgpu->display.head[h].edid + rel;
 	return e[0] | e[1] << 8 | e[2] << 16 | (u32)e[3] << 24;
 }

@@ -169,7 +169,8 @@ static ssize_t display_protocol_show(struct device *dev,
 {
 	struct vgpu *vgpu = dev_to_vgpu(dev);
 
-	return sysfs_emit(buf, "%s\n", vgpu_protocol_names[vgpu->protocol]);
+	return sysfs_emit(buf, "%s\n",
+			  vgpu_protocol_names[vgpu->display.protocol]);
 }
 
 /* Chosen before the VMM opens the device: it probes once, at start. */
@@ -188,7 +189,7 @@ static ssize_t display_protocol_store(struct device *dev,
 		mutex_unlock(&vgpu->lock);
 		return -EBUSY;
 	}
-	vgpu->protocol = ret;
+	vgpu->display.protocol = ret;
 	mutex_unlock(&vgpu->lock);
 	return count;
 }
@@ -273,8 +274,10 @@ static DEVICE_ATTR_RW(display_edid_mode);
 static ssize_t dmabufs_show(struct device *dev, struct device_attribute *attr,
 			    char *buf)
 {
+	struct vgpu *vgpu = dev_to_vgpu(dev);
+
 	return sysfs_emit(buf, "%d\n",
-			  atomic_read(&dev_to_vgpu(dev)->live_dmabufs->live));
+			  atomic_read(&vgpu->display.live_dmabufs->live));
 }
 static DEVICE_ATTR_RO(dmabufs);
 

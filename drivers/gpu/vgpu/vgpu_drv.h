@@ -67,7 +67,7 @@
 
 #include "../../../cmdparser/cmdparser.h"
 #include "../../../scheduler/scheduler.h"
-/* Before struct vgpu, which holds display types by value. */
+/* Before struct vgpu, which embeds struct vgpu_display. */
 #include "display.h"
 
 #define VGPU_DRV_NAME			"vgpu"
@@ -401,7 +401,6 @@ struct vgpu_stats {
  * @gtt: GGTT shadow
  * @engine: per engine
  * @irq: virtual interrupts
- * @disp: display registers per pipe
  * @stats: counters
  * @entity: the vGPU in the GPU's scheduler
  * @attached: @entity is attached (sched_lock)
@@ -409,16 +408,7 @@ struct vgpu_stats {
  * @submit_failures: runs the reference GPU refused to start (sched_lock)
  * @uevent_rs: rate limit of the audit uevents
  * @complete_work: publishes completions and errors to the guest
- * @head: display heads (type's heads of VGPU_MAX_PIPES)
- * @fbs: pinned framebuffers (struct vgpu_fb.node)
- * @dmabufs: dma-buf objects of QUERY_GFX_PLANE (struct vgpu_dmabuf.node)
- * @next_dmabuf_id: id of the next dma-buf object
- * @live_dmabufs: exported dma-bufs not yet released; shared with them,
- *	since they may outlive the vGPU
- * @protocol: enum vgpu_display_protocol
- * @map: the plane regions' mapping file
- * @vblank_work: hands vblanks of the timers to the guest
- * @reap_work: unpins framebuffers nobody uses after a dma-buf release
+ * @display: heads, planes, framebuffers, dma-bufs (display.h)
  * @tail_waiter: the engine whose RING_TAIL write, just refused for now,
  *	is to be written again once @tail_wait holds (vgpu->lock)
  * @tail_wait: what it waits for (vgpu->lock)
@@ -437,7 +427,6 @@ struct vgpu {
 	struct vgpu_gtt gtt;
 	struct vgpu_vengine engine[VGPU_ENGINE_COUNT];
 	struct vgpu_irq_state irq;
-	u32 disp[VGPU_MAX_PIPES][VGPU_DISP_NR_REGS];
 	struct vgpu_stats stats;
 	struct vsched_entity entity;
 	bool attached;
@@ -445,15 +434,7 @@ struct vgpu {
 	u64 submit_failures;
 	struct ratelimit_state uevent_rs;
 	struct work_struct complete_work;
-	struct vgpu_head head[VGPU_MAX_PIPES];
-	struct list_head fbs;
-	struct list_head dmabufs;
-	u32 next_dmabuf_id;
-	struct vgpu_dmabuf_count *live_dmabufs;
-	enum vgpu_display_protocol protocol;
-	struct vgpu_display_map *map;
-	struct work_struct vblank_work;
-	struct work_struct reap_work;
+	struct vgpu_display display;
 	struct vgpu_vengine *tail_waiter;
 	enum vgpu_tail_wait tail_wait;
 	bool tail_expired;
