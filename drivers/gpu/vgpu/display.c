@@ -43,6 +43,65 @@ static u32 *vgpu_reg(struct vgpu *vgpu, unsigned int head,
 	return &vgpu->display.regs[head][reg];
 }
 
+/* ---- the steps of vgpu_for_each_head() and vgpu_for_each_plane() ---- */
+
+/**
+ * vgpu_head_first() - start a walk over the heads of the vGPU's type
+ * @vgpu: the vGPU
+ * @head: the walk's variable: set to head 0, or NULL without heads
+ *
+ * Return: @head, through which the walk moves on.
+ */
+struct vgpu_head **vgpu_head_first(struct vgpu *vgpu, struct vgpu_head **head)
+{
+	*head = vgpu_heads(vgpu) ? &vgpu->display.head[0] : NULL;
+	return head;
+}
+
+/**
+ * vgpu_head_next() - the head after @head
+ * @head: a head of the vGPU's type
+ *
+ * Return: the next head, NULL after the type's last.
+ */
+struct vgpu_head *vgpu_head_next(struct vgpu_head *head)
+{
+	return head->index + 1 < vgpu_heads(head->vgpu) ? head + 1 : NULL;
+}
+
+/**
+ * vgpu_plane_first() - start a walk over every plane of every head
+ * @vgpu: the vGPU
+ * @head: the walk's head variable: set to head 0, or NULL without heads
+ * @p: the walk's plane variable: set to the primary
+ *
+ * Return: the cursor through which the walk moves on.
+ */
+struct vgpu_plane_cursor vgpu_plane_first(struct vgpu *vgpu,
+					  struct vgpu_head **head,
+					  enum vgpu_plane_id *p)
+{
+	*p = VGPU_PLANE_PRIMARY;
+	return (struct vgpu_plane_cursor) {
+		.head_var = vgpu_head_first(vgpu, head),
+		.plane_var = p,
+	};
+}
+
+/**
+ * vgpu_plane_next() - move a walk to the next plane, or the next head
+ * @cursor: the walk; its head variable becomes NULL after the last head
+ */
+void vgpu_plane_next(struct vgpu_plane_cursor *cursor)
+{
+	enum vgpu_plane_id *p = cursor->plane_var;
+
+	if (++*p < VGPU_PLANES)
+		return;
+	*p = VGPU_PLANE_PRIMARY;
+	*cursor->head_var = vgpu_head_next(*cursor->head_var);
+}
+
 /* Record a refused programming: guest-visible error, count, interrupt. */
 static void vgpu_display_refuse(struct vgpu *vgpu, struct vgpu_head *head,
 				enum vgpu_display_plane plane, u32 reason)
@@ -496,12 +555,11 @@ void vgpu_display_vblank_work(struct work_struct *work)
 	struct vgpu *vgpu = container_of(work, struct vgpu,
 					 display.vblank_work);
 	struct vgpu_head *head;
-	unsigned int h, p;
+	enum vgpu_plane_id p;
 	u32 events;
 
 	mutex_lock(&vgpu->lock);
-	for (h = 0; h < vgpu_heads(vgpu); h++) {
-		head = &vgpu->display.head[h];
+	vgpu_for_each_head(vgpu, head) {
 		if (!atomic_xchg(&head->vblanks, 0) || !head->running)
 			continue;
 		for (p = 0; p < VGPU_PLANES; p++)
@@ -512,7 +570,7 @@ void vgpu_display_vblank_work(struct work_struct *work)
 		if (vgpu_plane_latch(vgpu, head, VGPU_PLANE_PRIMARY))
 			events |= VGPU_DE_PIPE_FLIP_DONE;
 		vgpu_plane_latch(vgpu, head, VGPU_PLANE_CURSOR);
-		vgpu_irq_raise_pipe(vgpu, h, events);
+		vgpu_irq_raise_pipe(vgpu, head->index, events);
 		vgpu_head_update_timer(vgpu, head);
 	}
 	vgpu_display_reap(vgpu);
@@ -532,21 +590,33 @@ void vgpu_display_gtt_changed(struct vgpu *vgpu, u64 gfx)
 {
 	struct vgpu_head *head;
 	struct vgpu_plane *plane;
+	enum vgpu_plane_id p;
 	struct vgpu_fb *fb;
-	unsigned int h, p;
 
-	for (h = 0; h < vgpu_heads(vgpu); h++) {
-		head = &vgpu->display.head[h];
-		for (p = 0; p < VGPU_PLANES; p++) {
-			plane = &head->plane[p];
-			fb = plane->update ? plane->pending : plane->shown;
-			if (fb && !plane->stale && gfx >= fb->desc.gfx &&
-			    gfx - fb->desc.gfx < fb->desc.size) {
-				plane->stale = true;
-				vgpu_head_update_timer(vgpu, head);
-			}
+	vgpu_for_each_plane(vgpu, head, p) {
+		plane = &head->plane[p];
+		fb = plane->update ? plane->pending : plane->shown;
+		if (fb && !plane->stale && gfx >= fb->desc.gfx &&
+		    gfx - fb->desc.gfx < fb->desc.size) {
+			plane->stale = true;
+			vgpu_head_update_timer(vgpu, head);
 		}
 	}
+}
+
+/* Does a plane show @fb or wait to show it? */
+static bool vgpu_fb_on_plane(struct vgpu *vgpu, const struct vgpu_fb *fb)
+{
+	struct vgpu_head *head;
+	struct vgpu_plane *plane;
+	enum vgpu_plane_id p;
+
+	vgpu_for_each_plane(vgpu, head, p) {
+		plane = &head->plane[p];
+		if (plane->shown == fb || plane->pending == fb)
+			return true;
+	}
+	return false;
 }
 
 /**
@@ -559,25 +629,14 @@ void vgpu_display_gtt_changed(struct vgpu *vgpu, u64 gfx)
 void vgpu_display_reap(struct vgpu *vgpu)
 {
 	struct vgpu_fb *fb, *tmp;
-	struct vgpu_plane *plane;
-	unsigned int h, p;
-	bool used;
 
 	lockdep_assert_held(&vgpu->lock);
 	vgpu_dmabuf_reap(vgpu);
-	list_for_each_entry_safe(fb, tmp, &vgpu->display.fbs, node) {
-		used = false;
-		for (h = 0; h < vgpu_heads(vgpu) && !used; h++) {
-			for (p = 0; p < VGPU_PLANES; p++) {
-				plane = &vgpu->display.head[h].plane[p];
-				used |= plane->shown == fb ||
-					plane->pending == fb;
-			}
-		}
-		if (!used && !vgpu_dmabuf_fb_exported(vgpu, fb) &&
+	list_for_each_entry_safe(fb, tmp, &vgpu->display.fbs, node)
+		if (!vgpu_fb_on_plane(vgpu, fb) &&
+		    !vgpu_dmabuf_fb_exported(vgpu, fb) &&
 		    !vgpu_crc_uses_fb(vgpu, fb))
 			vgpu_fb_unpin(vgpu, fb);
-	}
 }
 
 /**
@@ -598,15 +657,12 @@ static void vgpu_fb_revoke(struct vgpu *vgpu, struct vgpu_fb *fb)
 {
 	struct vgpu_head *head;
 	struct vgpu_plane *plane;
-	unsigned int h, p;
+	enum vgpu_plane_id p;
 
-	for (h = 0; h < vgpu_heads(vgpu); h++) {
-		head = &vgpu->display.head[h];
-		for (p = 0; p < VGPU_PLANES; p++) {
-			plane = &head->plane[p];
-			if (plane->shown == fb || plane->pending == fb)
-				vgpu_plane_off(vgpu, head, p);
-		}
+	vgpu_for_each_plane(vgpu, head, p) {
+		plane = &head->plane[p];
+		if (plane->shown == fb || plane->pending == fb)
+			vgpu_plane_off(vgpu, head, p);
 	}
 	vgpu_dmabuf_revoke_fb(vgpu, fb);
 	vgpu_fb_unpin(vgpu, fb);
@@ -639,12 +695,12 @@ void vgpu_display_unmap_iova(struct vgpu *vgpu, u64 iova, u64 length)
  */
 void vgpu_display_stop(struct vgpu *vgpu)
 {
-	unsigned int h;
+	struct vgpu_head *head;
 
 	lockdep_assert_held(&vgpu->lock);
-	for (h = 0; h < vgpu_heads(vgpu); h++)
-		if (vgpu->display.head[h].running)
-			vgpu_pipe_stop(vgpu, &vgpu->display.head[h]);
+	vgpu_for_each_head(vgpu, head)
+		if (head->running)
+			vgpu_pipe_stop(vgpu, head);
 }
 
 /**
@@ -657,17 +713,17 @@ void vgpu_display_stop(struct vgpu *vgpu)
 void vgpu_display_reset(struct vgpu *vgpu)
 {
 	struct vgpu_fb *fb, *tmp;
-	unsigned int h;
+	struct vgpu_head *head;
 
 	lockdep_assert_held(&vgpu->lock);
 	vgpu_display_stop(vgpu);
 	list_for_each_entry_safe(fb, tmp, &vgpu->display.fbs, node)
 		vgpu_fb_revoke(vgpu, fb);
 	vgpu_dmabuf_reap(vgpu);
-	for (h = 0; h < vgpu_heads(vgpu); h++) {
-		vgpu_crc_reset(vgpu, &vgpu->display.head[h]);
-		vgpu->display.head[h].frames = 0;
-		vgpu->display.head[h].error = VGPU_DISPLAY_OK;
+	vgpu_for_each_head(vgpu, head) {
+		vgpu_crc_reset(vgpu, head);
+		head->frames = 0;
+		head->error = VGPU_DISPLAY_OK;
 	}
 }
 

@@ -2,10 +2,11 @@
 /*
  * The display of a vGPU (docs/display.md): its registers, heads, planes,
  * pinned framebuffers, pipe CRCs, dma-bufs and plane regions, gathered in
- * struct vgpu_display (vgpu->display), and the functions of display.c,
- * display_fb.c, display_crc.c, display_region.c, dmabuf.c and edid.c.
- * vgpu_drv.h includes this file before struct vgpu, which embeds struct
- * vgpu_display; the locking rules are at the top of vgpu_drv.h.
+ * struct vgpu_display (vgpu->display), the iterators over heads and
+ * planes, and the functions of display.c, display_fb.c, display_crc.c,
+ * display_region.c, dmabuf.c and edid.c. vgpu_drv.h includes this file
+ * before struct vgpu, which embeds struct vgpu_display; the locking rules
+ * are at the top of vgpu_drv.h.
  */
 #ifndef _VGPU_DISPLAY_H
 #define _VGPU_DISPLAY_H
@@ -271,7 +272,41 @@ enum vgpu_edid_source {
 	VGPU_EDID_VMM,			/* the VMM's, from the EDID region */
 };
 
+/**
+ * struct vgpu_plane_cursor - where vgpu_for_each_plane() is
+ * @head_var: the loop's head variable
+ * @plane_var: the loop's plane variable
+ */
+struct vgpu_plane_cursor {
+	struct vgpu_head **head_var;
+	enum vgpu_plane_id *plane_var;
+};
+
+/*
+ * Walks over the heads of the vGPU's type and their planes. They reach
+ * the caller's variables through a pointer, so each argument appears (and
+ * is evaluated) once. break and return leave the whole walk; a walk that
+ * runs to its end leaves @head NULL.
+ */
+
+/* Each head of the vGPU's type, @head pointing at it. */
+#define vgpu_for_each_head(vgpu, head)					\
+	for (struct vgpu_head **__head = vgpu_head_first(vgpu, &(head));	\
+	     *__head; *__head = vgpu_head_next(*__head))
+
+/* Each plane of each head: @head and @p (enum vgpu_plane_id) name it. */
+#define vgpu_for_each_plane(vgpu, head, p)				\
+	for (struct vgpu_plane_cursor __plane =				\
+		vgpu_plane_first(vgpu, &(head), &(p));			\
+	     *__plane.head_var; vgpu_plane_next(&__plane))
+
 /* display.c */
+struct vgpu_head **vgpu_head_first(struct vgpu *vgpu, struct vgpu_head **head);
+struct vgpu_head *vgpu_head_next(struct vgpu_head *head);
+struct vgpu_plane_cursor vgpu_plane_first(struct vgpu *vgpu,
+					  struct vgpu_head **head,
+					  enum vgpu_plane_id *p);
+void vgpu_plane_next(struct vgpu_plane_cursor *cursor);
 int vgpu_display_init(struct vgpu *vgpu);
 void vgpu_display_fini(struct vgpu *vgpu);
 void vgpu_display_reset(struct vgpu *vgpu);

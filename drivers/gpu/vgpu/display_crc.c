@@ -368,12 +368,13 @@ void vgpu_crc_vblank(struct vgpu *vgpu, struct vgpu_head *head, u32 frame)
  */
 bool vgpu_crc_uses_fb(struct vgpu *vgpu, const struct vgpu_fb *fb)
 {
+	struct vgpu_head *head;
 	struct vgpu_crc *crc;
-	unsigned int h, p;
+	unsigned int p;
 
 	lockdep_assert_held(&vgpu->lock);
-	for (h = 0; h < vgpu_heads(vgpu); h++) {
-		crc = &vgpu->display.head[h].crc;
+	vgpu_for_each_head(vgpu, head) {
+		crc = &head->crc;
 		if (!crc->busy || crc->abort)
 			continue;
 		for (p = 0; p < VGPU_PLANES; p++)
@@ -393,12 +394,13 @@ bool vgpu_crc_uses_fb(struct vgpu *vgpu, const struct vgpu_fb *fb)
  */
 void vgpu_crc_fb_unpin(struct vgpu *vgpu, const struct vgpu_fb *fb)
 {
+	struct vgpu_head *head;
 	struct vgpu_crc *crc;
-	unsigned int h, p;
+	unsigned int p;
 
 	lockdep_assert_held(&vgpu->lock);
-	for (h = 0; h < vgpu_heads(vgpu); h++) {
-		crc = &vgpu->display.head[h].crc;
+	vgpu_for_each_head(vgpu, head) {
+		crc = &head->crc;
 		for (p = 0; p < VGPU_PLANES; p++)
 			if (crc->busy && crc->job.fb[p] == fb)
 				vgpu_crc_abort(vgpu, crc);
@@ -413,11 +415,11 @@ void vgpu_crc_fb_unpin(struct vgpu *vgpu, const struct vgpu_fb *fb)
  */
 void vgpu_crc_flush(struct vgpu *vgpu)
 {
-	unsigned int h;
+	struct vgpu_head *head;
 
 	lockdep_assert_not_held(&vgpu->lock);
-	for (h = 0; h < vgpu_heads(vgpu); h++)
-		flush_work(&vgpu->display.head[h].crc.work);
+	vgpu_for_each_head(vgpu, head)
+		flush_work(&head->crc.work);
 }
 
 /**

@@ -18,7 +18,7 @@
  *   interrupt.c  virtual interrupts, SET_IRQS and eventfds
  *   reset.c      engine, device and watchdog resets
  *   sysfs.c      per-vGPU attributes
- *   display.h    the display's types and functions
+ *   display.h    the display's types, iterators and functions
  *   display.c    pipes, planes, vblank (docs/display.md)
  *   display_fb.c framebuffers pinned for display and export
  *   display_crc.c  pipe CRCs of the frames the heads show
@@ -455,7 +455,7 @@ static inline u64 vgpu_slice_size(const struct vgpu *vgpu)
 	return vgpu->gtt.range->size;
 }
 
-/* Heads of the vGPU's type. */
+/* Heads of the vGPU's type; the display iterators walk these. */
 static inline unsigned int vgpu_heads(const struct vgpu *vgpu)
 {
 	return vgpu->type->desc->heads;
