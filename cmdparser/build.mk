@@ -89,7 +89,7 @@ cmdparser-kcheck:
 	mkdir -p $(CP_KCHECK)
 	for f in $(CMDPARSER_SRCS); do ln -s $(CP_DIR)/$$f $(CP_KCHECK)/$$f; done
 	printf '%s\n' '// SPDX-License-Identifier: GPL-2.0' \
-		'#include <linux/module.h>' '#include "cmdparser.h"' \
+		'#include <linux/module.h>' '#include "vgpu/cmdparser.h"' \
 		'static int __init kcheck_init(void)' '{' \
 		'	return cmdparser_reason_name(VGPU_AUDIT_OK) ? 0 : -EINVAL;' \
 		'}' 'module_init(kcheck_init);' 'MODULE_LICENSE("GPL");' \

@@ -7,7 +7,7 @@
 #ifndef _VGPU_CMDPARSER_CMD_DESC_H
 #define _VGPU_CMDPARSER_CMD_DESC_H
 
-#include "cmdparser.h"
+#include "vgpu/cmdparser.h"
 #include "vgpu/cmd_subset.h"
 
 struct cmd_desc;

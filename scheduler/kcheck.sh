@@ -33,7 +33,7 @@ cat > "$OUT/kcheck_main.c" <<'STUB'
 #include <linux/module.h>
 #include <linux/sched.h>
 #include <linux/timekeeping.h>
-#include "scheduler.h"
+#include "vgpu/scheduler.h"
 
 static struct vsched kcheck_sched;
 static struct vsched_entity kcheck_ent;

@@ -5,7 +5,7 @@
 #ifndef _VGPU_SCHED_INTERNAL_H
 #define _VGPU_SCHED_INTERNAL_H
 
-#include "scheduler.h"
+#include "vgpu/scheduler.h"
 
 /* Virtual times are compared through their difference, so they may wrap. */
 static inline bool vsched_vt_before(u64 a, u64 b)

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <stdnoreturn.h>
 
-#include "cmdparser.h"
+#include "vgpu/cmdparser.h"
 #include "fuzz_format.h"
 
 #define RING_DWORDS	(FZ_RING_SIZE / 4)

@@ -8,7 +8,7 @@
 #ifndef CP_ENV_H
 #define CP_ENV_H
 
-#include "cmdparser.h"
+#include "vgpu/cmdparser.h"
 
 /* Graphics memory the model backs: [0, CP_MEM_SIZE). */
 #define CP_MEM_SIZE		0x00800000ULL

@@ -5,7 +5,7 @@
  * (run, deadline, preempt, stopped, kill, reset) decision by decision.
  */
 #include "igt_core.h"
-#include "scheduler.h"
+#include "vgpu/scheduler.h"
 
 #define MS		1000000ULL
 #define CAPACITY	4

@@ -9,7 +9,7 @@
 #ifndef _VGPU_SCHED_SIM_H
 #define _VGPU_SCHED_SIM_H
 
-#include "scheduler.h"
+#include "vgpu/scheduler.h"
 
 #define SIM_MAX_ENTITIES	128
 #define SIM_NEVER		VSCHED_NO_DEADLINE

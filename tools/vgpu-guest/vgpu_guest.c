@@ -16,7 +16,7 @@
 #include <sys/mman.h>
 #include <linux/sync_file.h>
 
-#include "cmdparser.h"
+#include "vgpu/cmdparser.h"
 #include "vgpu/portable.h"
 #include "vgpu_guest.h"
 

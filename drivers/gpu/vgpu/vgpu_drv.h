@@ -25,6 +25,7 @@
  *   display_region.c  plane regions: read and mmap of the shown planes
  *   dmabuf.c     QUERY_GFX_PLANE, GET_GFX_DMABUF and the dma-bufs
  *   edid.c       EDID generation and the VFIO EDID region
+ *   trace.c      tracepoints at the seams (vgpu_trace.h)
  *
  * Locking, outermost first:
  *   vgpu->lock (mutex): guest-visible state of one vGPU: registers, the
@@ -63,10 +64,10 @@
 #include <linux/vgpu_if.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
+#include <vgpu/cmdparser.h>
 #include <vgpu/refgpu.h>
+#include <vgpu/scheduler.h>
 
-#include "../../../cmdparser/cmdparser.h"
-#include "../../../scheduler/scheduler.h"
 /* Before struct vgpu, which embeds struct vgpu_display. */
 #include "display.h"
 
@@ -397,7 +398,6 @@ struct vgpu_stats {
  * @lock: see the locking notes at the top of this file
  * @open: the VFIO device is open
  * @cfg: emulated PCI configuration space
- * @bar0_size_read: BAR0 reads its size mask (all ones were written)
  * @gtt: GGTT shadow
  * @engine: per engine
  * @irq: virtual interrupts
