@@ -21,8 +21,9 @@ IGT_RUN_OBJS	:= $(addprefix $(IGT_OBJ)/runner/, \
 		   igt_run.o exec.o kmsg.o results.o summarize.o json.o \
 		   strbuf.o)
 # The runner pieces the self test links directly (JSON reader and escaping,
-# running a process with its output captured).
-IGT_RUN_SHARED_OBJS := $(addprefix $(IGT_OBJ)/runner/, json.o strbuf.o exec.o)
+# running a process with its output captured, reading kernel log records).
+IGT_RUN_SHARED_OBJS := $(addprefix $(IGT_OBJ)/runner/, json.o strbuf.o exec.o \
+		       kmsg.o)
 
 # Self tests: the subjects fail on purpose, so they are no unit test.
 IGT_SUBJECTS	:= $(IGT_BIN)/igt-selftest-subjects

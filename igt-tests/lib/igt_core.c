@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <getopt.h>
+#include <regex.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -26,6 +27,16 @@
 
 #define IGT_NAME_CHARS	"abcdefghijklmnopqrstuvwxyz" \
 			"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-"
+
+/* Longest kernel log record text igt_core writes (the kernel takes 992). */
+#define IGT_KMSG_TEXT_MAX	768
+/* Priority of a user-space info record as /dev/kmsg reads show it. */
+#define IGT_KMSG_USER_INFO	(1 * 8 + 6)
+/*
+ * What upstream IGT's igt_emit_ignore_dmesg_regex() logs before the regex
+ * and its runner, like igt-run, looks for in each kernel log record.
+ */
+#define IGT_DMESG_EXPECT_MARK	"add ignored dmesg regex: "
 
 enum igt_context {
 	IGT_CTX_NONE,		/* outside igt_main(), or between phases */
@@ -59,6 +70,7 @@ static struct {
 	bool debug;
 	int kmsg_fd;
 	bool kmsg_tried;
+	bool kmsg_is_file;
 } igt = {
 	.kmsg_fd = -1,
 };
@@ -108,12 +120,6 @@ static void igt_vprint_line(FILE *f, const char *fmt, va_list ap)
 	if (len == 0 || msg[len - 1] != '\n')
 		fputc('\n', f);
 	free(msg);
-}
-
-void igt_dmesg_expect(const char *regex)
-{
-	printf("Expected dmesg: %s\n", regex);
-	fflush(stdout);
 }
 
 void igt_info(const char *fmt, ...)
@@ -307,35 +313,105 @@ void igt_set_timeout(unsigned int seconds, const char *what)
 
 /*
  * Markers in the kernel log, so a dmesg from a test VM shows which subtest
- * was running. Best effort: only root can write /dev/kmsg, and
+ * was running, and the announcements of expected kernel warnings that the
+ * runners read there. Best effort: only root can write /dev/kmsg, and
  * IGT_NO_KMSG in the environment turns them off.
+ *
+ * IGT_KMSG_FILE=PATH appends the records to PATH instead, as a read of
+ * /dev/kmsg would return them, so the self tests can hand the file to
+ * igt-run --kmsg without touching the machine's log.
  */
-static void igt_kmsg(const char *fmt, ...) __igt_printf(1, 2);
-static void igt_kmsg(const char *fmt, ...)
+static void igt_kmsg_open(void)
 {
-	char buf[512];
+	const char *file = getenv("IGT_KMSG_FILE");
+
+	igt.kmsg_tried = true;
+	if (getenv("IGT_NO_KMSG"))
+		return;
+	igt.kmsg_is_file = file;
+	igt.kmsg_fd = open(file ? file : "/dev/kmsg",
+			   O_WRONLY | O_APPEND | O_CLOEXEC);
+}
+
+/*
+ * Log one info record; @fmt ends with a newline.
+ * Return: whether it was written.
+ */
+static bool igt_kmsg(const char *fmt, ...) __igt_printf(1, 2);
+static bool igt_kmsg(const char *fmt, ...)
+{
+	char text[IGT_KMSG_TEXT_MAX], record[IGT_KMSG_TEXT_MAX + 64];
+	struct timespec ts;
 	va_list ap;
 	int len;
 
-	if (!igt.kmsg_tried) {
-		igt.kmsg_tried = true;
-		if (!getenv("IGT_NO_KMSG"))
-			igt.kmsg_fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
-	}
+	if (!igt.kmsg_tried)
+		igt_kmsg_open();
 	if (igt.kmsg_fd < 0)
-		return;
+		return false;
 
 	va_start(ap, fmt);
-	len = vsnprintf(buf, sizeof(buf), fmt, ap);
+	len = vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	if (len < 0)
-		return;
-	if ((size_t)len >= sizeof(buf))
-		len = sizeof(buf) - 1;
-	if (write(igt.kmsg_fd, buf, len) < 0) {
-		close(igt.kmsg_fd);
-		igt.kmsg_fd = -1;
+	if (len < 0 || (size_t)len >= sizeof(text))
+		return false;
+
+	if (igt.kmsg_is_file) {
+		/* What the kernel shows for a user record: facility 1. */
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		len = snprintf(record, sizeof(record), "%d,0,%llu,-;%s",
+			       IGT_KMSG_USER_INFO,
+			       (unsigned long long)ts.tv_sec * 1000000 +
+			       ts.tv_nsec / 1000, text);
+	} else {
+		len = snprintf(record, sizeof(record), "<6>%s", text);
 	}
+	if (write(igt.kmsg_fd, record, len) == len)
+		return true;
+	close(igt.kmsg_fd);
+	igt.kmsg_fd = -1;
+	return false;
+}
+
+/*
+ * Whether @regex can travel through the kernel log unchanged: /dev/kmsg
+ * shows a backslash, a control character or a byte above 0x7e as \xNN,
+ * which upstream's runner would compile as written.
+ */
+static bool igt_dmesg_regex_printable(const char *regex)
+{
+	const unsigned char *c;
+
+	for (c = (const unsigned char *)regex; *c; c++)
+		if (*c < ' ' || *c > '~' || *c == '\\')
+			return false;
+	return true;
+}
+
+void igt_dmesg_expect(const char *regex)
+{
+	char msg[128];
+	regex_t re;
+	int ret;
+
+	if (igt.ctx != IGT_CTX_SUBTEST)
+		igt_fail_f("%s(\"%s\") outside a subtest: runners drop it when a subtest starts",
+			   __func__, regex);
+	if (!*regex || strlen(regex) > IGT_DMESG_REGEX_MAX ||
+	    !igt_dmesg_regex_printable(regex))
+		igt_fail_f("%s(\"%s\"): empty, too long, or not printable ASCII without \\",
+			   __func__, regex);
+	ret = regcomp(&re, regex, REG_EXTENDED | REG_NOSUB);
+	if (ret) {
+		regerror(ret, &re, msg, sizeof(msg));
+		igt_fail_f("%s(\"%s\"): %s", __func__, regex, msg);
+	}
+	regfree(&re);
+
+	if (!igt_kmsg("[IGT] %s: %s%s\n", igt.progname, IGT_DMESG_EXPECT_MARK,
+		      regex))
+		igt_info("No kernel log to announce it in: warnings matching %s count\n",
+			 regex);
 }
 
 static enum igt_result igt_status_to_result(const char *name, int status)
@@ -375,7 +451,7 @@ static enum igt_result igt_run_one(const struct igt_test *test,
 	pid_t pid;
 
 	printf("Starting subtest: %s\n", st->name);
-	igt_kmsg("<6>[IGT] %s: starting subtest %s\n", igt.progname, st->name);
+	igt_kmsg("[IGT] %s: starting subtest %s\n", igt.progname, st->name);
 	fflush(stdout);
 	fflush(stderr);
 
@@ -407,7 +483,7 @@ static enum igt_result igt_run_one(const struct igt_test *test,
 report:
 	printf("Subtest %s: %s (%.3fs)\n", st->name, igt_result_names[result],
 	       igt_now() - start);
-	igt_kmsg("<6>[IGT] %s: finished subtest %s, %s\n", igt.progname,
+	igt_kmsg("[IGT] %s: finished subtest %s, %s\n", igt.progname,
 		 st->name, igt_result_names[result]);
 	fflush(stdout);
 	return result;

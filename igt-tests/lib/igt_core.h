@@ -135,15 +135,26 @@ const char *igt_subtest_name(void);
  */
 void igt_set_timeout(unsigned int seconds, const char *what);
 
+/* Longest regex igt_dmesg_expect() takes. */
+#define IGT_DMESG_REGEX_MAX	512
+
 /**
- * igt_dmesg_expect() - tell igt-run a kernel warning is expected
- * @regex: POSIX extended regular expression matched against the text of
- *	kernel log records
+ * igt_dmesg_expect() - tell the runner a kernel warning is expected
+ * @regex: regular expression matched, unanchored, against the text of
+ *	kernel log records; valid and of the same meaning as a POSIX
+ *	extended regex (igt-run) and a GLib/PCRE regex (upstream igt_runner)
  *
- * Prints "Expected dmesg: @regex" on stdout. igt-run then does not count
- * records matching @regex, logged while this subtest runs, as warnings (they
- * stay in the test's dmesg). Call it before provoking the message; from
- * the fixture it covers every subtest.
+ * Logs "[IGT] <binary>: add ignored dmesg regex: @regex" to the kernel log,
+ * upstream IGT's marker. From that record until the next subtest starts,
+ * igt-run and upstream's igt_runner do not count warning records matching
+ * @regex against the subtest (they stay in its dmesg). A later call
+ * replaces the regex: expect several messages with one alternation.
+ * Call it in the subtest, before provoking the message: a call outside a
+ * subtest, or a regex that does not compile, is too long, or holds a
+ * backslash or a character outside printable ASCII (the kernel log shows
+ * those as \xNN, which upstream would take literally; write [.] for a
+ * dot), fails. Without a writable kernel log (not root, IGT_NO_KMSG) the
+ * marker is not written, an info line says so, and the warning counts.
  */
 void igt_dmesg_expect(const char *regex);
 

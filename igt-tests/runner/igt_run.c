@@ -3,7 +3,7 @@
  * igt-run - run IGT-protocol test binaries and write results.json.
  *
  *   igt-run --results DIR [--timeout SECS] [--name NAME] [--no-dmesg]
- *	     [--kmsg PATH] TESTLIST_OR_BINARY...
+ *	     [--dmesg-ignore REGEX]... [--kmsg PATH] TESTLIST_OR_BINARY...
  *   igt-run --summarize RESULTS.JSON...
  *
  * Every argument is a test binary (an executable file), a binary with a
@@ -13,9 +13,11 @@
  *
  * Each binary is asked for --list-subtests, then every subtest runs in its
  * own process (--run-subtest NAME) with a timeout, while the kernel log is
- * watched. One progress line per subtest, results.json rewritten after
- * each, and the closing "N passed, N failed" line (preceded by
- * "N skipped" when something skipped). Exit status 0 iff nothing failed.
+ * watched (warnings a test announced as expected there, the way upstream
+ * IGT's runner reads them, do not count). One progress line per subtest,
+ * results.json rewritten after each, and the closing "N passed, N failed"
+ * line (preceded by "N skipped" when something skipped). Exit status 0 iff
+ * nothing failed.
  */
 #include <errno.h>
 #include <fnmatch.h>
@@ -66,8 +68,7 @@ struct job {
 
 struct runner {
 	const char *results_dir;
-	char **dmesg_ignore;
-	size_t num_dmesg_ignore;
+	struct kmsg_ignore dmesg_ignore;
 	const char *kmsg_path;
 	unsigned int timeout_s;
 	struct job *jobs;
@@ -437,43 +438,6 @@ static void print_detail(const char *what, const struct strbuf *text)
 		printf("    [...]\n");
 }
 
-/*
- * The records a test expects: the runner's --dmesg-ignore patterns and the
- * "Expected dmesg: REGEX" lines of the test's stdout.
- */
-static void drop_expected_dmesg(const struct runner *r,
-				const struct strbuf *out, struct test_result *t)
-{
-	static const char prefix[] = "Expected dmesg: ";
-	const char *line = sb_str(out), *end = line + out->len, *nl;
-	size_t n = r->num_dmesg_ignore, i;
-	char **patterns;
-
-	patterns = xrealloc(NULL, (n + 1) * sizeof(*patterns));
-	for (i = 0; i < n; i++)
-		patterns[i] = xstrdup(r->dmesg_ignore[i]);
-	for (; line < end; line = nl + 1) {
-		nl = memchr(line, '\n', end - line);
-		if (!nl)
-			nl = end;
-		if ((size_t)(nl - line) <= sizeof(prefix) - 1 ||
-		    memcmp(line, prefix, sizeof(prefix) - 1))
-			continue;
-		patterns = xrealloc(patterns, (n + 1) * sizeof(*patterns));
-		patterns[n] = strndup(line + sizeof(prefix) - 1,
-				      nl - line - (sizeof(prefix) - 1));
-		if (!patterns[n])
-			patterns[n] = xstrdup("");
-		n++;
-	}
-
-	if (n)
-		kmsg_drop_expected(&t->dmesg_warnings, patterns, n, &t->err);
-	for (i = 0; i < n; i++)
-		free(patterns[i]);
-	free(patterns);
-}
-
 static void run_job(struct runner *r, struct job *job, struct test_result *t)
 {
 	char *argv[4] = { job->path };
@@ -485,7 +449,7 @@ static void run_job(struct runner *r, struct job *job, struct test_result *t)
 		argv[2] = job->subtest;
 	}
 
-	kmsg_drain(&r->kmsg, NULL, NULL);	/* logged before the test */
+	kmsg_drain(&r->kmsg, NULL, NULL, NULL, NULL);	/* before the test */
 	ret = proc_run(argv, r->timeout_s, &res);
 	if (!ret && res.interrupted) {
 		t->result = "abort";
@@ -507,9 +471,8 @@ static void run_job(struct runner *r, struct job *job, struct test_result *t)
 	t->out = res.out;
 	t->err = res.err;
 
-	kmsg_drain(&r->kmsg, &t->dmesg, &t->dmesg_warnings);
-	if (t->dmesg_warnings.len)
-		drop_expected_dmesg(r, &t->out, t);
+	kmsg_drain(&r->kmsg, &t->dmesg, &t->dmesg_warnings, &r->dmesg_ignore,
+		   &t->err);
 	if (t->dmesg_warnings.len) {
 		if (!strcmp(t->result, "pass"))
 			t->result = "dmesg-warn";
@@ -592,7 +555,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: igt-run --results DIR [--timeout SECS] [--name NAME]\n"
-		"               [--no-dmesg] [--kmsg PATH] TESTLIST_OR_BINARY...\n"
+		"               [--no-dmesg] [--dmesg-ignore REGEX]... [--kmsg PATH]\n"
+		"               TESTLIST_OR_BINARY...\n"
 		"       igt-run --summarize RESULTS.JSON...\n"
 		"\n"
 		"  --results DIR   write DIR/results.json\n"
@@ -601,7 +565,8 @@ static void usage(FILE *f)
 		"  --no-dmesg      do not watch the kernel log\n"
 		"  --dmesg-ignore REGEX\n"
 		"                  kernel records matching the extended regex\n"
-		"                  are no warnings (repeatable)\n"
+		"                  are no warnings (repeatable); tests announce\n"
+		"                  theirs in the kernel log (igt_dmesg_expect)\n"
 		"  --kmsg PATH     read kernel log records from PATH instead\n"
 		"                  of /dev/kmsg (for testing the runner)\n"
 		"  --summarize     add up results.json files\n"
@@ -685,6 +650,7 @@ int main(int argc, char **argv)
 		.kmsg = { .fd = -1 },
 	};
 	struct run_results run = { };
+	struct strbuf why = { };
 	bool summarize = false, dmesg = true;
 	const char *name = NULL;
 	char *end;
@@ -717,10 +683,12 @@ int main(int argc, char **argv)
 			r.kmsg_path = optarg;
 			break;
 		case OPT_DMESG_IGNORE:
-			r.dmesg_ignore = xrealloc(r.dmesg_ignore,
-						  (r.num_dmesg_ignore + 1) *
-						  sizeof(*r.dmesg_ignore));
-			r.dmesg_ignore[r.num_dmesg_ignore++] = optarg;
+			if (kmsg_ignore_add(&r.dmesg_ignore, optarg, &why)) {
+				fputs(sb_str(&why), stderr);
+				sb_free(&why);
+				kmsg_ignore_free(&r.dmesg_ignore);
+				return 2;
+			}
 			break;
 		case OPT_SUMMARIZE:
 			summarize = true;
@@ -769,7 +737,7 @@ int main(int argc, char **argv)
 
 	kmsg_close(&r.kmsg);
 	free_jobs(&r);
-	free(r.dmesg_ignore);
+	kmsg_ignore_free(&r.dmesg_ignore);
 	results_free(&run);
 	return ret;
 }

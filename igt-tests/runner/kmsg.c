@@ -7,6 +7,12 @@
  * facility * 8 + level; facility 0 is the kernel itself. A regular file of
  * such lines (the self tests use one) is read the same way, which is why
  * incomplete lines are carried over between reads.
+ *
+ * Expected warnings follow upstream IGT's runner: a record containing
+ * "add ignored dmesg regex: REGEX" (igt_dmesg_expect() logs it) makes
+ * later warning records of the same test that match REGEX no warnings,
+ * until another such record replaces REGEX or a "starting subtest" record
+ * forgets it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -51,54 +57,78 @@ void kmsg_close(struct kmsg *k)
 	sb_free(&k->partial);
 }
 
-void kmsg_drop_expected(struct strbuf *warnings, char *const *patterns,
-			size_t count, struct strbuf *err)
+int kmsg_ignore_add(struct kmsg_ignore *ig, const char *regex,
+		    struct strbuf *err)
 {
-	struct strbuf kept = { };
-	regex_t *res = xrealloc(NULL, (count + 1) * sizeof(*res));
-	bool *ok = xrealloc(NULL, (count + 1) * sizeof(*ok));
-	char *line, *nl, *text;
-	bool drop;
+	char msg[128];
+	int ret;
+
+	ig->res = xrealloc(ig->res, (ig->count + 1) * sizeof(*ig->res));
+	ret = regcomp(&ig->res[ig->count], regex, REG_EXTENDED | REG_NOSUB);
+	if (ret) {
+		regerror(ret, &ig->res[ig->count], msg, sizeof(msg));
+		if (err)
+			sb_addf(err, "igt-run: bad dmesg regex '%s': %s\n",
+				regex, msg);
+		return -EINVAL;
+	}
+	ig->count++;
+	return 0;
+}
+
+void kmsg_ignore_free(struct kmsg_ignore *ig)
+{
 	size_t i;
 
-	for (i = 0; i < count; i++) {
-		ok[i] = !regcomp(&res[i], patterns[i], REG_EXTENDED | REG_NOSUB);
-		if (!ok[i])
-			sb_addf(err, "igt-run: bad dmesg regex '%s'\n",
-				patterns[i]);
+	for (i = 0; i < ig->count; i++)
+		regfree(&ig->res[i]);
+	free(ig->res);
+	ig->res = NULL;
+	ig->count = 0;
+}
+
+static bool kmsg_ignore_matches(const struct kmsg_ignore *ig,
+				const char *text)
+{
+	size_t i;
+
+	for (i = 0; ig && i < ig->count; i++)
+		if (!regexec(&ig->res[i], text, 0, NULL, 0))
+			return true;
+	return false;
+}
+
+/*
+ * What one drain, the records of one test, has seen of the test's
+ * announcements: upstream's rules, one regex at a time, the latest wins,
+ * a subtest start forgets it.
+ */
+struct kmsg_expect {
+	const struct kmsg_ignore *run_wide;
+	struct kmsg_ignore announced;
+	struct strbuf *err;
+};
+
+static void kmsg_expect_record(struct kmsg_expect *ex, const char *text)
+{
+	const char *regex;
+
+	if (strstr(text, KMSG_STARTING_SUBTEST) ||
+	    strstr(text, KMSG_STARTING_DYNAMIC_SUBTEST))
+		kmsg_ignore_free(&ex->announced);
+
+	regex = strstr(text, KMSG_EXPECT_MARK);
+	if (regex) {
+		kmsg_ignore_free(&ex->announced);
+		kmsg_ignore_add(&ex->announced, regex + strlen(KMSG_EXPECT_MARK),
+				ex->err);
 	}
+}
 
-	for (line = warnings->buf; line && *line; line = nl + 1) {
-		nl = strchr(line, '\n');
-		if (!nl)
-			nl = line + strlen(line);
-		text = memchr(line, ']', nl - line);
-		text = text && text + 1 < nl ? text + 2 : line;
-		drop = false;
-		for (i = 0; i < count && !drop; i++) {
-			char *copy;
-
-			if (!ok[i])
-				continue;
-			copy = xrealloc(NULL, nl - text + 1);
-			memcpy(copy, text, nl - text);
-			copy[nl - text] = '\0';
-			drop = !regexec(&res[i], copy, 0, NULL, 0);
-			free(copy);
-		}
-		if (!drop)
-			sb_add(&kept, line, nl - line + (*nl == '\n'));
-		if (!*nl)
-			break;
-	}
-
-	for (i = 0; i < count; i++)
-		if (ok[i])
-			regfree(&res[i]);
-	free(res);
-	free(ok);
-	sb_free(warnings);
-	*warnings = kept;
+static bool kmsg_expected(const struct kmsg_expect *ex, const char *text)
+{
+	return kmsg_ignore_matches(ex->run_wide, text) ||
+	       kmsg_ignore_matches(&ex->announced, text);
 }
 
 static bool kmsg_is_warning(unsigned int facility, unsigned int level,
@@ -117,7 +147,8 @@ static bool kmsg_is_warning(unsigned int facility, unsigned int level,
 }
 
 /* One line: a record header + text, or a continuation line (ignored). */
-static void kmsg_line(char *line, struct strbuf *all, struct strbuf *warnings)
+static void kmsg_line(char *line, struct strbuf *all, struct strbuf *warnings,
+		      struct kmsg_expect *ex)
 {
 	unsigned long long seq, usec;
 	unsigned int prio;
@@ -137,13 +168,19 @@ static void kmsg_line(char *line, struct strbuf *all, struct strbuf *warnings)
 		usec % 1000000, text);
 	if (all)
 		sb_add(all, rec.buf, rec.len);
-	if (warnings && kmsg_is_warning(prio >> 3, prio & 7, text))
-		sb_add(warnings, rec.buf, rec.len);
+	if (warnings) {
+		kmsg_expect_record(ex, text);
+		if (kmsg_is_warning(prio >> 3, prio & 7, text) &&
+		    !kmsg_expected(ex, text))
+			sb_add(warnings, rec.buf, rec.len);
+	}
 	sb_free(&rec);
 }
 
-void kmsg_drain(struct kmsg *k, struct strbuf *all, struct strbuf *warnings)
+void kmsg_drain(struct kmsg *k, struct strbuf *all, struct strbuf *warnings,
+		const struct kmsg_ignore *ignore, struct strbuf *err)
 {
+	struct kmsg_expect ex = { .run_wide = ignore, .err = err };
 	char buf[KMSG_READ_SIZE];
 	char *line, *nl;
 	ssize_t n;
@@ -162,7 +199,7 @@ void kmsg_drain(struct kmsg *k, struct strbuf *all, struct strbuf *warnings)
 		while ((nl = memchr(line, '\n',
 				    k->partial.len - (line - k->partial.buf)))) {
 			*nl = '\0';
-			kmsg_line(line, all, warnings);
+			kmsg_line(line, all, warnings, &ex);
 			line = nl + 1;
 		}
 		n = k->partial.len - (line - k->partial.buf);
@@ -170,4 +207,5 @@ void kmsg_drain(struct kmsg *k, struct strbuf *all, struct strbuf *warnings)
 		k->partial.len = n;
 		k->partial.buf[n] = '\0';
 	}
+	kmsg_ignore_free(&ex.announced);
 }

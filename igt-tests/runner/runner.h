@@ -6,6 +6,7 @@
 #ifndef IGT_RUN_RUNNER_H
 #define IGT_RUN_RUNNER_H
 
+#include <regex.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -91,26 +92,56 @@ struct kmsg {
  */
 int kmsg_open(struct kmsg *k, const char *path);
 
+/*
+ * Markers in kernel log records, as upstream IGT's library writes them and
+ * its runner reads them: a subtest starts, and a test expects warnings
+ * matching the regex that follows the marker.
+ */
+#define KMSG_STARTING_SUBTEST		": starting subtest "
+#define KMSG_STARTING_DYNAMIC_SUBTEST	": starting dynamic subtest "
+#define KMSG_EXPECT_MARK		"add ignored dmesg regex: "
+
+/**
+ * struct kmsg_ignore - compiled regexes of kernel records that are no
+ *	warnings
+ * @res: POSIX extended regexes
+ * @count: entries in @res
+ */
+struct kmsg_ignore {
+	regex_t *res;
+	size_t count;
+};
+
+/**
+ * kmsg_ignore_add() - compile one more regex
+ * @ig: the set
+ * @regex: POSIX extended regex, matched against the record text
+ * @err: if not NULL, receives a note when @regex does not compile
+ *
+ * Return: 0, or -EINVAL when @regex does not compile (@ig is unchanged).
+ */
+int kmsg_ignore_add(struct kmsg_ignore *ig, const char *regex,
+		    struct strbuf *err);
+
+void kmsg_ignore_free(struct kmsg_ignore *ig);
+
 /**
  * kmsg_drain() - consume every record logged since the last drain
  * @k: the reader (nothing happens when it is not open)
  * @all: if not NULL, receives every record as "<level> [seconds] text\n"
  * @warnings: if not NULL, receives the records that make a test fail:
  *	kernel records at level warning or worse, or containing "WARNING:",
- *	"BUG:", "Call Trace" or "Oops"
+ *	"BUG:", "Call Trace" or "Oops", except those the test announced
+ *	(KMSG_EXPECT_MARK, upstream's rules) and those matching @ignore
+ * @ignore: if not NULL, regexes of records that are never warnings
+ * @err: if not NULL, receives a note for each announced regex that does
+ *	not compile (it then ignores nothing, as upstream)
+ *
+ * One drain is one test: the records of the test's announcements apply
+ * within the drain only.
  */
-void kmsg_drain(struct kmsg *k, struct strbuf *all, struct strbuf *warnings);
-
-/**
- * kmsg_drop_expected() - remove the records a test said it expects
- * @warnings: records as kmsg_drain() formats them; matching ones removed
- * @patterns: POSIX extended regular expressions, matched against the
- *	record text (after the "<level> [time] " prefix)
- * @count: entries in @patterns
- * @err: receives a note for each pattern that does not compile
- */
-void kmsg_drop_expected(struct strbuf *warnings, char *const *patterns,
-			size_t count, struct strbuf *err);
+void kmsg_drain(struct kmsg *k, struct strbuf *all, struct strbuf *warnings,
+		const struct kmsg_ignore *ignore, struct strbuf *err);
 
 void kmsg_close(struct kmsg *k);
 

@@ -63,6 +63,19 @@ static void write_text(const char *path, const char *text, mode_t mode)
 	igt_assert(!chmod(path, mode));
 }
 
+static void read_text(const char *path, struct strbuf *text)
+{
+	char buf[4096];
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY);
+	igt_assert_f(fd >= 0, "opening %s\n", path);
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		sb_add(text, buf, n);
+	close(fd);
+}
+
 #define MAX_ARGS	16
 
 /* Collect a NULL-terminated variable argument list into @out. */
@@ -323,8 +336,10 @@ static void subtest_list_subtests(void *data)
 		"fail-assert-eq", "fail-on-f", "fail-assert-ok", "crash",
 		"abort", "exit-strange", "hang", "hang-children",
 		"timeout-self", "nasty-output", "fixture-data", "dmesg-warn",
-		"dmesg-trace", "dmesg-expected", "dmesg-fail", "dmesg-info",
-		NULL,
+		"dmesg-trace", "dmesg-expected", "dmesg-expected-mismatch",
+		"dmesg-expected-late", "dmesg-expected-replaced",
+		"dmesg-expected-stdout", "dmesg-fail", "dmesg-info",
+		"expect-regex", NULL,
 	};
 	struct proc_result res;
 
@@ -534,7 +549,8 @@ static void subtest_shell_protocol(void *data)
 	run(&res, SH_SUBJECTS, "--list-subtests", NULL);
 	igt_assert_eq(exit_code(&res), 0);
 	check_lines("--list-subtests", &res.out, "pass", "skip", "fail",
-		    "fail-eq", "crash", "exit-strange", NULL);
+		    "fail-eq", "crash", "exit-strange", "dmesg-expected",
+		    "dmesg-unexpected", "expect-regex", NULL);
 	check_empty("stderr", &res.err);
 	proc_result_free(&res);
 
@@ -580,6 +596,121 @@ static void subtest_shell_protocol(void *data)
 	run(&res, SH_SUBJECTS, "--run-subtest", "pass,skip", NULL);
 	igt_assert_eq(exit_code(&res), 0);
 	proc_result_free(&res);
+}
+
+/* ---------------------------------------------------------------------- */
+/* igt_dmesg_expect(), C and shell                                        */
+
+#define PROBE_REGEX	"probe of [0-9a-f-]+ failed with error -28$"
+#define PROBE_REFUSED \
+	"mtty: probe of 83b8f4f2-509f-382f-3c1e-e6bfe0fa1001 failed with error "
+
+/*
+ * @prog's dmesg-expected subtest, with a file standing in for the kernel
+ * log: upstream IGT's marker lands there as a user-space info record,
+ * after the subtest's start and before the warning it announces; stdout
+ * says nothing of it. @name is the program's name in the markers,
+ * @extra a record the subtest logs after the warning (or NULL).
+ */
+static void check_expect_marker(const char *prog, const char *name,
+				const char *extra)
+{
+	char *kmsg = selftest_pathf("%s/kmsg-%s", workdir(), name);
+	const char *lines[6];
+	struct strbuf text = { };
+	struct proc_result res;
+	int n = 0;
+
+	write_text(kmsg, "", 0644);
+	unsetenv("IGT_NO_KMSG");
+	setenv("IGT_KMSG_FILE", kmsg, 1);
+	run(&res, prog, "--run-subtest", "dmesg-expected", NULL);
+	setenv("IGT_NO_KMSG", "1", 1);
+	unsetenv("IGT_KMSG_FILE");
+	igt_assert_eq(exit_code(&res), 0);
+	check_lines("stdout", &res.out, "Starting subtest: dmesg-expected",
+		    "Subtest dmesg-expected: SUCCESS (%Ts)", NULL);
+	check_empty("stderr", &res.err);
+	proc_result_free(&res);
+
+	lines[n++] = selftest_pathf("14,0,%%*,-;[IGT] %s: starting subtest dmesg-expected",
+				    name);
+	lines[n++] = selftest_pathf("14,0,%%*,-;[IGT] %s: add ignored dmesg regex: %s",
+				    name, PROBE_REGEX);
+	lines[n++] = "4,1234,5000123,-;" PROBE_REFUSED "-28";
+	if (extra)
+		lines[n++] = extra;
+	lines[n++] = selftest_pathf("14,0,%%*,-;[IGT] %s: finished subtest dmesg-expected, SUCCESS",
+				    name);
+	lines[n] = NULL;
+	read_text(kmsg, &text);
+	check_lines_v("kernel log", &text, lines);
+	sb_free(&text);
+}
+
+/* igt_dmesg_expect(@regex) in @prog's expect-regex subtest must fail. */
+static void check_expect_refused(const char *prog, const char *regex,
+				 const char *why)
+{
+	struct proc_result res;
+
+	setenv("IGT_SELFTEST_REGEX", regex, 1);
+	run(&res, prog, "--run-subtest", "expect-regex", NULL);
+	unsetenv("IGT_SELFTEST_REGEX");
+	igt_assert_f(exit_code(&res) == 98, "'%s': exit %d, expected 98\n",
+		     regex, exit_code(&res));
+	check_contains("stdout", &res.out, "Subtest expect-regex: FAIL (");
+	check_contains("stderr", &res.err, why);
+	proc_result_free(&res);
+}
+
+/*
+ * Regexes that could not reach both runners intact or mean the same in
+ * both are refused, and so is a call outside a subtest; without a kernel
+ * log the subtest says the warning will count.
+ */
+static void check_expect_rules(const char *prog, const char *bad_regex)
+{
+	static const char unprintable[] =
+		"empty, too long, or not printable ASCII without \\";
+	char long_regex[IGT_DMESG_REGEX_MAX + 2];
+	struct proc_result res;
+
+	check_expect_refused(prog, "([", bad_regex);
+	check_expect_refused(prog, "error -28\\.", unprintable);
+	check_expect_refused(prog, "tab\there", unprintable);
+	check_expect_refused(prog, "caf\xc3\xa9", unprintable);
+	check_expect_refused(prog, "", unprintable);
+	memset(long_regex, 'a', sizeof(long_regex) - 1);
+	long_regex[sizeof(long_regex) - 1] = '\0';
+	check_expect_refused(prog, long_regex, unprintable);
+
+	setenv("IGT_SELFTEST_REGEX", "error -28[.]", 1);
+	run(&res, prog, "--run-subtest", "expect-regex", NULL);
+	unsetenv("IGT_SELFTEST_REGEX");
+	igt_assert_eq(exit_code(&res), 0);
+	check_lines("stdout", &res.out, "Starting subtest: expect-regex",
+		    "No kernel log to announce it in: warnings matching error -28[.] count",
+		    "Subtest expect-regex: SUCCESS (%Ts)", NULL);
+	proc_result_free(&res);
+
+	setenv("IGT_SELFTEST_FIXTURE", "expect", 1);
+	run(&res, prog, "--run-subtest", "dmesg-expected", NULL);
+	unsetenv("IGT_SELFTEST_FIXTURE");
+	igt_assert_eq(exit_code(&res), 98);
+	check_contains("stdout", &res.out, "Subtest dmesg-expected: FAIL (");
+	check_contains("stderr", &res.err, "outside a subtest");
+	proc_result_free(&res);
+}
+
+static void subtest_dmesg_expect(void *data)
+{
+	(void)data;
+	check_expect_marker(SUBJECTS, "igt-selftest-subjects",
+			    "6,1234,5000123,-;selftest: info stays in dmesg");
+	check_expect_marker(SH_SUBJECTS, "subjects.sh", NULL);
+	check_expect_rules(SUBJECTS, "igt_dmesg_expect(\"([\"): ");
+	check_expect_rules(SH_SUBJECTS, "not an extended regex");
 }
 
 /* ---------------------------------------------------------------------- */
@@ -686,25 +817,60 @@ static void subtest_runner_classifies(void *data)
 	json_free(doc);
 }
 
+/* The records of @test's dmesg-warnings must be exactly @expected. */
+static void check_dmesg_warnings(const struct json_value *tests,
+				 const char *test, const char *expected)
+{
+	const struct json_value *t = get_obj(tests, test);
+
+	igt_assert_f(!strcmp(get_str(t, "result"), "dmesg-warn"),
+		     "%s: result %s, expected dmesg-warn\n", test,
+		     get_str(t, "result"));
+	igt_assert_f(!strcmp(get_str(t, "dmesg-warnings"), expected),
+		     "%s: dmesg-warnings\n%sexpected\n%s", test,
+		     get_str(t, "dmesg-warnings"), expected);
+}
+
+/* @test passed and its dmesg holds @record but no warnings. */
+static void check_dmesg_expected(const struct json_value *tests,
+				 const char *test, const char *record)
+{
+	const struct json_value *t = get_obj(tests, test);
+
+	igt_assert_f(!strcmp(get_str(t, "result"), "pass"),
+		     "%s: result %s, expected pass\n", test,
+		     get_str(t, "result"));
+	igt_assert_f(strstr(get_str(t, "dmesg"), record),
+		     "%s: no \"%s\" in dmesg:\n%s", test, record,
+		     get_str(t, "dmesg"));
+	igt_assert_f(!json_get(t, "dmesg-warnings"),
+		     "%s: has dmesg-warnings\n", test);
+}
+
 static void subtest_runner_dmesg(void *data)
 {
+	static const char probe_28[] =
+		"<4> [5.000123] " PROBE_REFUSED "-28\n";
 	const char *dir = workdir();
 	char *results, *kmsg;
 	const struct json_value *tests, *t;
 	struct json_value *doc;
 	struct proc_result res;
+	struct strbuf dmesg = { };
 
 	(void)data;
 	results = selftest_pathf("%s/results", dir);
 	kmsg = selftest_pathf("%s/kmsg", dir);
 	/* Logged before the run: must not count against any test. */
 	write_text(kmsg, "4,1,100,-;WARNING: old news\n", 0644);
-	setenv("IGT_SELFTEST_KMSG", kmsg, 1);
+	/* The subjects' records and igt_core's markers go to the fake log. */
+	unsetenv("IGT_NO_KMSG");
+	setenv("IGT_KMSG_FILE", kmsg, 1);
 
 	run(&res, RUNNER, "--results", results, "--kmsg", kmsg,
-	    SUBJECTS "@pass,dmesg-*", NULL);
+	    SUBJECTS "@pass,dmesg-*", SH_SUBJECTS "@dmesg-*", NULL);
 	igt_assert_eq(exit_code(&res), 1);
-	check_summary(&res.out, "3 passed, 3 failed\n");
+	check_summary(&res.out, "4 passed, 8 failed\n");
 	check_contains("console", &res.out, "<4> [5.000123] selftest: a plain");
 	proc_result_free(&res);
 
@@ -712,34 +878,47 @@ static void subtest_runner_dmesg(void *data)
 	doc = load_results(results);
 	tests = get_obj(doc, "tests");
 	igt_assert_eq_str(test_result(doc, SUBJECTS_GROUP "@pass"), "pass");
-	igt_assert_eq_str(test_result(doc, SUBJECTS_GROUP "@dmesg-warn"),
-			  "dmesg-warn");
-	igt_assert_eq_str(test_result(doc, SUBJECTS_GROUP "@dmesg-trace"),
-			  "dmesg-warn");
 	igt_assert_eq_str(test_result(doc, SUBJECTS_GROUP "@dmesg-fail"),
 			  "dmesg-fail");
 	igt_assert_eq_str(test_result(doc, SUBJECTS_GROUP "@dmesg-info"),
 			  "pass");
-	igt_assert_eq_str(test_result(doc, SUBJECTS_GROUP "@dmesg-expected"),
-			  "pass");
-	t = get_obj(tests, SUBJECTS_GROUP "@dmesg-expected");
-	igt_assert(strstr(get_str(t, "dmesg"), "failed with error -28\n"));
-	igt_assert(!json_get(t, "dmesg-warnings"));
 
-	t = get_obj(tests, SUBJECTS_GROUP "@dmesg-warn");
-	igt_assert_eq_str(get_str(t, "dmesg"),
-			  "<4> [5.000123] selftest: a plain warning\n");
-	igt_assert_eq_str(get_str(t, "dmesg-warnings"), get_str(t, "dmesg"));
-	t = get_obj(tests, SUBJECTS_GROUP "@dmesg-trace");
-	igt_assert_eq_str(get_str(t, "dmesg-warnings"),
-			  "<6> [5.000123] WARNING: CPU: 0 PID: 1 at selftest.c:1 subject+0x0/0x10\n<6> [5.000123] Call Trace:\n");
-	t = get_obj(tests, SUBJECTS_GROUP "@dmesg-info");
-	igt_assert_eq_str(get_str(t, "dmesg"),
-			  "<6> [5.000123] selftest: just saying hello\n");
-	igt_assert(!json_get(t, "dmesg-warnings"));
+	/* A warning announced with upstream's marker does not count... */
+	check_dmesg_expected(tests, SUBJECTS_GROUP "@dmesg-expected", probe_28);
+	check_dmesg_expected(tests, SUBJECTS_GROUP "@dmesg-expected",
+			     "] [IGT] igt-selftest-subjects: add ignored dmesg regex: "
+			     PROBE_REGEX "\n");
+	check_dmesg_expected(tests, SUBJECTS_GROUP "@dmesg-expected",
+			     "<6> [5.000123] selftest: info stays in dmesg\n");
+	check_dmesg_expected(tests, "igt@subjects@dmesg-expected", probe_28);
+	/* ...one that does not match it does... */
+	check_dmesg_warnings(tests, SUBJECTS_GROUP "@dmesg-expected-mismatch",
+			     "<4> [5.000123] " PROBE_REFUSED "-12\n");
+	check_dmesg_warnings(tests, "igt@subjects@dmesg-unexpected",
+			     "<4> [5.000123] " PROBE_REFUSED "-12\n");
+	/* ...and so does a match before the marker or after another one. */
+	check_dmesg_warnings(tests, SUBJECTS_GROUP "@dmesg-expected-late",
+			     probe_28);
+	check_dmesg_warnings(tests, SUBJECTS_GROUP "@dmesg-expected-replaced",
+			     probe_28);
+	check_dmesg_warnings(tests, SUBJECTS_GROUP "@dmesg-expected-stdout",
+			     "<4> [5.000123] selftest: a plain warning\n");
+
+	check_dmesg_warnings(tests, SUBJECTS_GROUP "@dmesg-warn",
+			     "<4> [5.000123] selftest: a plain warning\n");
+	check_dmesg_warnings(tests, SUBJECTS_GROUP "@dmesg-trace",
+			     "<6> [5.000123] WARNING: CPU: 0 PID: 1 at selftest.c:1 subject+0x0/0x10\n<6> [5.000123] Call Trace:\n");
+	check_dmesg_expected(tests, SUBJECTS_GROUP "@dmesg-info",
+			     "<6> [5.000123] selftest: just saying hello\n");
+	/* A quiet subtest's dmesg: igt_core's markers, nothing else. */
 	t = get_obj(tests, SUBJECTS_GROUP "@pass");
-	igt_assert_eq_str(get_str(t, "dmesg"), "");
-	check_total(get_obj(get_obj(doc, "totals"), "root"), "dmesg-warn", 2);
+	sb_adds(&dmesg, get_str(t, "dmesg"));
+	check_lines("dmesg of pass", &dmesg,
+		    "<6> [%*] [IGT] igt-selftest-subjects: starting subtest pass",
+		    "<6> [%*] [IGT] igt-selftest-subjects: finished subtest pass, SUCCESS",
+		    NULL);
+	sb_free(&dmesg);
+	check_total(get_obj(get_obj(doc, "totals"), "root"), "dmesg-warn", 7);
 	check_total(get_obj(get_obj(doc, "totals"), "root"), "dmesg-fail", 1);
 	json_free(doc);
 
@@ -747,15 +926,101 @@ static void subtest_runner_dmesg(void *data)
 	results = selftest_pathf("%s/ignored", dir);
 	run(&res, RUNNER, "--results", results, "--kmsg", kmsg,
 	    "--dmesg-ignore", "a plain", "--dmesg-ignore", "^WARNING:|^Call ",
-	    "--dmesg-ignore", "([", SUBJECTS "@dmesg-warn,dmesg-trace", NULL);
+	    SUBJECTS "@dmesg-warn,dmesg-trace", NULL);
 	igt_assert_eq(exit_code(&res), 0);
 	check_summary(&res.out, "2 passed, 0 failed\n");
 	proc_result_free(&res);
-	doc = load_results(results);
-	t = get_obj(get_obj(doc, "tests"), SUBJECTS_GROUP "@dmesg-warn");
-	igt_assert(strstr(get_str(t, "err"), "bad dmesg regex '(['"));
-	json_free(doc);
-	unsetenv("IGT_SELFTEST_KMSG");
+
+	/* A --dmesg-ignore regex that does not compile is a usage error. */
+	run(&res, RUNNER, "--results", results, "--kmsg", kmsg,
+	    "--dmesg-ignore", "([", SUBJECTS "@pass", NULL);
+	igt_assert_eq(exit_code(&res), 2);
+	check_contains("stderr", &res.err, "bad dmesg regex '(['");
+	check_empty("stdout", &res.out);
+	proc_result_free(&res);
+	unsetenv("IGT_KMSG_FILE");
+	setenv("IGT_NO_KMSG", "1", 1);
+}
+
+/* One /dev/kmsg record as a read returns it, at 5.000123 s. */
+#define KREC(prio, text)	prio ",7,5000123,-;" text "\n"
+#define KMARK(regex)	KREC("14", "[IGT] bin: add ignored dmesg regex: " regex)
+#define KSTART(name)	KREC("14", "[IGT] bin: starting subtest " name)
+#define KDYNAMIC(name)	KREC("14", "[IGT] bin: starting dynamic subtest " name)
+#define KWARN(text)	KREC("4", text)
+#define KCOUNTED(text)	"<4> [5.000123] " text "\n"
+
+/*
+ * How igt-run reads announcements, record by record, as upstream's
+ * resultgen does with a job's dmesg: a marker covers what follows it, the
+ * latest marker wins, a subtest start forgets it, a regex that does not
+ * compile ignores nothing; --dmesg-ignore applies throughout.
+ */
+static void subtest_runner_kmsg_expect(void *data)
+{
+	static const struct {
+		const char *records;
+		const char *counted;
+		const char *err;
+	} cases[] = {
+		{ KMARK("error -28$") KWARN("probe failed with error -28"), "",
+		  NULL },
+		{ KMARK("error -28$") KWARN("probe failed with error -12"),
+		  KCOUNTED("probe failed with error -12"), NULL },
+		{ KWARN("probe failed with error -28") KMARK("error -28$"),
+		  KCOUNTED("probe failed with error -28"), NULL },
+		{ KMARK("error -28$") KMARK("error -12$")
+		  KWARN("probe failed with error -28"),
+		  KCOUNTED("probe failed with error -28"), NULL },
+		{ KMARK("error -28$") KSTART("next")
+		  KWARN("probe failed with error -28"),
+		  KCOUNTED("probe failed with error -28"), NULL },
+		{ KMARK("error -28$") KDYNAMIC("next")
+		  KWARN("probe failed with error -28"),
+		  KCOUNTED("probe failed with error -28"), NULL },
+		{ KMARK("([") KWARN("probe failed with error -28"),
+		  KCOUNTED("probe failed with error -28"),
+		  "igt-run: bad dmesg regex '(['" },
+		{ KMARK("error -28$") KWARN("hrtimer: interrupt took 9 ns"), "",
+		  NULL },
+	};
+	char *kmsg = selftest_pathf("%s/kmsg", workdir());
+	struct kmsg_ignore run_wide = { };
+	struct strbuf all = { }, counted = { }, err = { };
+	struct kmsg k;
+	size_t i;
+	int fd;
+
+	(void)data;
+	igt_assert_ok(kmsg_ignore_add(&run_wide, "^hrtimer: ", NULL));
+	for (i = 0; i < IGT_ARRAY_SIZE(cases); i++) {
+		write_text(kmsg, KWARN("before the test"), 0644);
+		igt_assert_ok(kmsg_open(&k, kmsg));
+		fd = open(kmsg, O_WRONLY | O_APPEND);
+		igt_assert(fd >= 0);
+		igt_assert_eq(write(fd, cases[i].records,
+				    strlen(cases[i].records)),
+			      (ssize_t)strlen(cases[i].records));
+		close(fd);
+
+		kmsg_drain(&k, &all, &counted, &run_wide, &err);
+		igt_assert_f(!strcmp(sb_str(&counted), cases[i].counted),
+			     "case %zu: counted\n%sexpected\n%s", i,
+			     sb_str(&counted), cases[i].counted);
+		if (cases[i].err)
+			check_contains("err", &err, cases[i].err);
+		else
+			check_empty("err", &err);
+		igt_assert(!strstr(sb_str(&all), "before the test"));
+		kmsg_close(&k);
+		sb_reset(&all);
+		sb_reset(&counted);
+		sb_reset(&err);
+	}
+	kmsg_ignore_free(&run_wide);
+	sb_free(&all);
+	sb_free(&counted);
+	sb_free(&err);
 }
 
 /*
@@ -1002,10 +1267,14 @@ static const struct igt_subtest subtests[] = {
 	  "Fixture skips and failures report every selected subtest." },
 	{ "shell-protocol", subtest_shell_protocol,
 	  "igt_core.sh speaks the same protocol." },
+	{ "dmesg-expect", subtest_dmesg_expect,
+	  "igt_dmesg_expect() logs upstream's marker, in C and shell." },
 	{ "runner-classifies", subtest_runner_classifies,
 	  "igt-run tells pass/skip/fail/crash/timeout apart in results.json." },
 	{ "runner-dmesg", subtest_runner_dmesg,
 	  "Kernel warnings during a subtest make it dmesg-warn/dmesg-fail." },
+	{ "runner-kmsg-expect", subtest_runner_kmsg_expect,
+	  "Announced warnings count or not by upstream's rules, record by record." },
 	{ "runner-json-escaping", subtest_runner_json_escaping,
 	  "Control characters and invalid UTF-8 survive into valid JSON." },
 	{ "runner-summarize", subtest_runner_summarize,

@@ -4,10 +4,15 @@
  * purpose, for the runner self test to observe. Not a unit test itself.
  *
  * Environment knobs:
- *   IGT_SELFTEST_FIXTURE=skip|fail   make the fixture skip or fail
+ *   IGT_SELFTEST_FIXTURE=skip|fail|expect
+ *                                    make the fixture skip, fail, or call
+ *                                    igt_dmesg_expect() (which fails there)
  *   IGT_SELFTEST_TEARDOWN=fail       make the teardown fail
- *   IGT_SELFTEST_KMSG=PATH           where the dmesg-* subtests append
- *                                    kernel-log records (a fake /dev/kmsg)
+ *   IGT_KMSG_FILE=PATH               a fake /dev/kmsg: where the dmesg-*
+ *                                    subtests append kernel-log records,
+ *                                    and igt_core its markers
+ *   IGT_SELFTEST_REGEX=REGEX         what expect-regex hands to
+ *                                    igt_dmesg_expect()
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -161,11 +166,11 @@ static void subtest_fixture_data(void *data)
 /* Append one /dev/kmsg-format record to the fake kernel log. */
 static void fake_kmsg(int level, const char *text)
 {
-	const char *path = getenv("IGT_SELFTEST_KMSG");
+	const char *path = getenv("IGT_KMSG_FILE");
 	char line[256];
 	int fd, len;
 
-	igt_require_f(path, "IGT_SELFTEST_KMSG is not set\n");
+	igt_require_f(path, "IGT_KMSG_FILE is not set\n");
 	fd = open(path, O_WRONLY | O_APPEND);
 	igt_assert_f(fd >= 0, "opening %s\n", path);
 	len = snprintf(line, sizeof(line), "%d,1234,5000123,-;%s\n",
@@ -187,12 +192,58 @@ static void subtest_dmesg_trace(void *data)
 	fake_kmsg(6, "Call Trace:");
 }
 
+/* The message a sample mdev driver's refused probe makes the core log. */
+#define PROBE_REFUSED(err) \
+	"mtty: probe of 83b8f4f2-509f-382f-3c1e-e6bfe0fa1001 failed with error " err
+
 static void subtest_dmesg_expected(void *data)
 {
 	(void)data;
 	igt_dmesg_expect("probe of [0-9a-f-]+ failed with error -28$");
-	fake_kmsg(4, "mtty: probe of 83b8f4f2-509f-382f-3c1e-e6bfe0fa1001 failed with error -28");
+	fake_kmsg(4, PROBE_REFUSED("-28"));
 	fake_kmsg(6, "selftest: info stays in dmesg");
+}
+
+static void subtest_dmesg_expected_mismatch(void *data)
+{
+	(void)data;
+	igt_dmesg_expect("probe of [0-9a-f-]+ failed with error -28$");
+	fake_kmsg(4, PROBE_REFUSED("-12"));
+	fake_kmsg(4, PROBE_REFUSED("-28"));
+}
+
+/* Only what is logged after the announcement is expected (upstream). */
+static void subtest_dmesg_expected_late(void *data)
+{
+	(void)data;
+	fake_kmsg(4, PROBE_REFUSED("-28"));
+	igt_dmesg_expect("probe of [0-9a-f-]+ failed with error -28$");
+}
+
+/* A second announcement replaces the first (upstream keeps one regex). */
+static void subtest_dmesg_expected_replaced(void *data)
+{
+	(void)data;
+	igt_dmesg_expect("probe of [0-9a-f-]+ failed with error -28$");
+	igt_dmesg_expect("a plain warning$");
+	fake_kmsg(4, PROBE_REFUSED("-28"));
+}
+
+/* The old stdout line: no runner reads it any more. */
+static void subtest_dmesg_expected_stdout(void *data)
+{
+	(void)data;
+	igt_info("Expected dmesg: a plain warning$\n");
+	fake_kmsg(4, "selftest: a plain warning");
+}
+
+static void subtest_expect_regex(void *data)
+{
+	const char *regex = getenv("IGT_SELFTEST_REGEX");
+
+	(void)data;
+	igt_require_f(regex, "IGT_SELFTEST_REGEX is not set\n");
+	igt_dmesg_expect(regex);
 }
 
 static void subtest_dmesg_fail(void *data)
@@ -237,10 +288,20 @@ static const struct igt_subtest subtests[] = {
 	  "Passes while the (fake) kernel logs a WARNING at info level." },
 	{ "dmesg-expected", subtest_dmesg_expected,
 	  "Passes; the (fake) kernel logs a warning the subtest expects." },
+	{ "dmesg-expected-mismatch", subtest_dmesg_expected_mismatch,
+	  "Expects one probe error; the (fake) kernel logs it and another." },
+	{ "dmesg-expected-late", subtest_dmesg_expected_late,
+	  "Announces the expected warning only after it was logged." },
+	{ "dmesg-expected-replaced", subtest_dmesg_expected_replaced,
+	  "Announces two regexes; the warning matches only the first." },
+	{ "dmesg-expected-stdout", subtest_dmesg_expected_stdout,
+	  "Announces a warning on stdout only, the old way." },
 	{ "dmesg-fail", subtest_dmesg_fail,
 	  "Fails while the (fake) kernel logs an error." },
 	{ "dmesg-info", subtest_dmesg_info,
 	  "Passes while the (fake) kernel logs an info line." },
+	{ "expect-regex", subtest_expect_regex,
+	  "Hands $IGT_SELFTEST_REGEX to igt_dmesg_expect()." },
 };
 
 static void setup(void *data)
@@ -252,6 +313,8 @@ static void setup(void *data)
 		igt_require_f(false, "fixture asked to skip\n");
 	if (mode && !strcmp(mode, "fail"))
 		igt_assert_f(false, "fixture asked to fail\n");
+	if (mode && !strcmp(mode, "expect"))
+		igt_dmesg_expect("for every subtest");
 	s->magic = FIXTURE_MAGIC;
 }
 
