@@ -20,8 +20,8 @@
 #   --per-test-timeout SECS   igt_runner's limit per subtest (default 120
 #                   for vkms, 600 for vgpu: TCG inside TCG)
 #   --timeout SECS  limit of the whole run (default 7200 for vkms, 28800
-#                   for vgpu); igt_runner stops starting tests 10 minutes
-#                   before it
+#                   for vgpu); igt_runner stops starting tests one
+#                   per-test limit and 15 minutes before it
 #   --multiple      igt_runner --multiple-mode (several subtests per
 #                   process: fewer program starts, less isolation)
 #   --name NAME     results-NAME.json instead of results-DRIVER.json
@@ -80,7 +80,10 @@ for v in PTT TIMEOUT; do
 	''|*[!0-9]*|0) die "timeouts want positive integers" ;;
 	esac
 done
-[ "$TIMEOUT" -gt 1200 ] || die "--timeout must exceed 1200 s (boot and margins)"
+# Boot, unpacking and the results' way back.
+RESULT_MARGIN=900
+[ "$TIMEOUT" -gt $((PTT + RESULT_MARGIN + 600)) ] ||
+	die "--timeout must exceed $((PTT + RESULT_MARGIN + 600)) s (the per-test limit and margins)"
 [ -f "$LIST" ] || die "no test list $LIST"
 LIST=$(cd "$(dirname "$LIST")" && pwd)/$(basename "$LIST")
 [ -x "$IGT/runner/igt_runner" ] ||
@@ -150,13 +153,14 @@ log "payload: ${#BINS[@]} binaries, $nlibs libraries," \
 	"$(du -k "$PAYLOAD" | cut -f1) KiB ($PAYLOAD)"
 
 # What the guest reads: the driver, the runner's limits. igt_runner stops
-# starting tests 10 minutes before the whole run's limit (boot, unpacking
-# and the way back need the rest).
+# starting tests one per-test limit and 15 minutes before the whole run's
+# limit: the last test may run its whole limit, and boot, unpacking and
+# sending results.json back (about 5 minutes for 1 MB) need the rest.
 CONF=$OUT/igt-guest-$NAME.conf
 {
 	echo "DRIVER=$DRIVER"
 	echo "PER_TEST_TIMEOUT=$PTT"
-	echo "OVERALL_TIMEOUT=$((TIMEOUT - 600))"
+	echo "OVERALL_TIMEOUT=$((TIMEOUT - PTT - RESULT_MARGIN))"
 	echo "MULTIPLE=$MULTIPLE"
 	# For the test VM's suite: its HOME is not this one's, so it cannot
 	# find the guest kernel's cache by itself.
