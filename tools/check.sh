@@ -75,6 +75,14 @@ if [ $run_vm -eq 1 ]; then
 		suites=$(ls "$ROOT"/tools/vm/suites/ | sed -n 's/^\([a-z0-9][a-z0-9-]*\)\.sh$/\1/p' |
 			grep -v -e '^selftest-' -e '^demo$' -e '-bench$' -e '^manual-')
 	fi
+	# Mesa, kmscube and weston for the vgpu-guest suite's guest (cached;
+	# packed again only when a package or the packing script changed).
+	if echo "$suites" | tr -s ' ' '\n' | grep -qx vgpu-guest &&
+		! make -s -C "$ROOT" guest-mesa >"$RESULTS/guest-mesa.log" 2>&1; then
+		tail -n 30 "$RESULTS/guest-mesa.log"
+		record_failure guest-mesa "build@guest-mesa" \
+			"make guest-mesa failed; see $RESULTS/guest-mesa.log"
+	fi
 	for s in $suites; do
 		echo "== VM suite: $s"
 		logdir="$ROOT/build/vm/logs/$s"

@@ -28,8 +28,8 @@ $(VMG_FBTEST): $(VMG_OBJ)/vgpu-fbtest.o
 # Mesa, kmscube and weston for the nested guest of the vgpu-guest suite
 # (tools/vm/guest/mesa-payload.sh, docs/guest-mesa.md): an archive cached
 # outside the tree; build/guest-mesa/payload-path names it for the test
-# VM, whose HOME differs. Only the opt-in Mesa part of the suite needs it,
-# so make check does not pack it.
+# VM, whose HOME differs. make check packs it (tools/check.sh) before the
+# VM suites.
 MESA_PAYLOAD_SH	:= $(ROOT)/tools/vm/guest/mesa-payload.sh
 MESA_PAYLOAD_REF := $(BUILD)/guest-mesa/payload-path
 

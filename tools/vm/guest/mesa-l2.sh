@@ -22,7 +22,7 @@
 # programs' logs follow between @@MESA-LOG <name>@@ and @@MESA-LOG-END@@.
 
 DRIVER=${MESA_DRIVER:-vgpu_drm}
-KMSCUBE_LIMIT=${MESA_KMSCUBE_LIMIT:-1200}	# s until kmscube's first report
+KMSCUBE_LIMIT=${MESA_KMSCUBE_LIMIT:-900}	# s until kmscube's first report
 KMSCUBE_FRAMES=${MESA_KMSCUBE_FRAMES:-20}
 KMSCUBE_RUN=${MESA_KMSCUBE_RUN:-120}	# s after the first report
 WESTON_LIMIT=${MESA_WESTON_LIMIT:-600}	# s until desktop and client
