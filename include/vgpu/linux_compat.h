@@ -90,4 +90,28 @@
 #define kcompat_vfio_free_device(vdev)	do { } while (0)
 #endif
 
+/*
+ * Linux 6.2: with CONFIG_IOMMUFD the vfio core registers a device only if
+ * its vfio_device_ops have the iommufd callbacks; a device without an IOMMU
+ * of its own (an mdev) takes the core's emulated ones. Linux 6.6 added
+ * detach_ioas. Put KCOMPAT_VFIO_EMULATED_IOMMUFD_OPS, without a comma, in
+ * the ops' initializer. 6.1 has no such callbacks.
+ */
+#if IS_ENABLED(CONFIG_IOMMUFD) && \
+	KERNEL_VERSION(6, 6, 0) <= LINUX_VERSION_CODE
+#define KCOMPAT_VFIO_EMULATED_IOMMUFD_OPS				\
+	.bind_iommufd = vfio_iommufd_emulated_bind,			\
+	.unbind_iommufd = vfio_iommufd_emulated_unbind,			\
+	.attach_ioas = vfio_iommufd_emulated_attach_ioas,		\
+	.detach_ioas = vfio_iommufd_emulated_detach_ioas,
+#elif IS_ENABLED(CONFIG_IOMMUFD) && \
+	KERNEL_VERSION(6, 2, 0) <= LINUX_VERSION_CODE
+#define KCOMPAT_VFIO_EMULATED_IOMMUFD_OPS				\
+	.bind_iommufd = vfio_iommufd_emulated_bind,			\
+	.unbind_iommufd = vfio_iommufd_emulated_unbind,			\
+	.attach_ioas = vfio_iommufd_emulated_attach_ioas,
+#else
+#define KCOMPAT_VFIO_EMULATED_IOMMUFD_OPS
+#endif
+
 #endif /* _VGPU_LINUX_COMPAT_H */

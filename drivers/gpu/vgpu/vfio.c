@@ -503,6 +503,7 @@ static const struct vfio_device_ops vgpu_vfio_ops = {
 	.mmap = vgpu_vfio_mmap,
 	.request = vgpu_vfio_request,
 	.dma_unmap = vgpu_vfio_dma_unmap,
+	KCOMPAT_VFIO_EMULATED_IOMMUFD_OPS
 };
 
 static int vgpu_mdev_probe(struct mdev_device *mdev)
