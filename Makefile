@@ -43,13 +43,17 @@ BENCH_CMDS	:=
 include $(sort $(wildcard $(ROOT)/*/build.mk $(ROOT)/*/*/build.mk \
 		$(ROOT)/*/*/*/build.mk))
 
-.PHONY: all modules userspace deps check unit vm-check bench demo \
-	checkpatch sparse clean help print-unit-tests
+.PHONY: all modules modules-612 userspace deps check unit vm-check bench \
+	demo checkpatch sparse clean help print-unit-tests
 
 all: modules userspace ## Build every kernel module and userspace tool
 
 modules: ## Build the kernel modules against KDIR (W=1)
-	$(KMAKE) modules
+	+$(KMAKE) modules
+
+modules-612: ## The same against Debian 12 backports' Linux 6.12 (cached)
+	+kdir=$$($(ROOT)/tools/kernel-612.sh) && \
+		$(MAKE) -C $(ROOT) --no-print-directory KDIR="$$kdir" modules
 
 userspace: $(USER_BINS) ## Build userspace tests, fuzzers and tools into build/
 
@@ -75,15 +79,15 @@ checkpatch: ## checkpatch.pl --strict over all C sources and headers
 	$(ROOT)/tools/checkpatch.sh
 
 sparse: ## Build the modules under sparse (C=2)
-	$(KMAKE) C=2 modules
+	+$(KMAKE) C=2 modules
 
 clean: ## Remove everything built
-	-$(KMAKE) clean
+	-+$(KMAKE) clean
 	rm -rf $(BUILD)
 
 help: ## List the targets
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
-		sed -E 's/^([a-z-]+):.*## (.*)/  \1\t\2/' | expand -t 17
+	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | \
+		sed -E 's/^([a-z0-9-]+):.*## (.*)/  \1\t\2/' | expand -t 17
 
 # Used by tools/check.sh when it runs outside make.
 print-unit-tests:

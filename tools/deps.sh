@@ -16,6 +16,9 @@ qemu-system-x86 seabios busybox-static cpio kmod mdevctl pciutils
 build-essential libc6-dev bc flex bison libelf-dev xz-utils sparse
 clang libclang-rt-14-dev llvm python3 libdrm-dev
 libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients"
+# pahole: Linux 6.12's headers (tools/kernel-612.sh, docs/kernels.md) ship
+# vmlinux, so module builds against them generate BTF.
+PKGS="$PKGS dwarves"
 # Debian's Mesa (llvmpipe), kmscube and weston, packed for the nested
 # guests by tools/vm/guest/mesa-payload.sh (docs/guest-mesa.md).
 PKGS="$PKGS kmscube weston libgl1-mesa-dri libegl1 libegl-mesa0 libgbm1

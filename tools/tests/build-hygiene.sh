@@ -3,7 +3,7 @@
 #
 # The build rules every change is held to, as an IGT-protocol test that
 # runs on the development machine: the modules build without a warning at
-# W=1 and under sparse, checkpatch --strict finds nothing, and every module
+# W=1 (against 6.1 and 6.12) and under sparse, checkpatch --strict finds nothing, and every module
 # (ours and the kernel's samples) is compiled against our <linux/mdev.h>.
 #
 # The builds run in a scratch copy of the tree under build/hygiene/ so they
@@ -66,6 +66,24 @@ modules_sparse_clean() {
 	no_diagnostics "$log" "sparse"
 }
 
+# The same against Debian 12 backports' Linux 6.12 (docs/kernels.md),
+# fetched into the cache by tools/kernel-612.sh; and our mdev exports keep
+# that kernel's CRCs.
+modules_612_w1_clean() {
+	igt_require command -v pahole
+	mkdir -p "$SCRATCH"
+	klog="$SCRATCH/kernel-612.log"
+	kdir=$("$ROOT/tools/kernel-612.sh" 2>"$klog") ||
+		igt_skip "no Linux 6.12 headers (log: $klog)"
+	log="$SCRATCH/w1-612.log"
+	build_modules "$SCRATCH/w1-612" "$log" KDIR="$kdir" ||
+		igt_fail "make KDIR=$kdir modules failed (log: $log)"
+	no_diagnostics "$log" "gcc at W=1 against $kdir"
+	OUR_SYMVERS="$SCRATCH/w1-612/Module.symvers" KDIR="$kdir" \
+		"$ROOT/tools/tests/mdev-abi.sh" --run-subtest crc-match ||
+		igt_fail "our mdev exports differ from Linux 6.12's"
+}
+
 checkpatch_clean() {
 	log="$SCRATCH/checkpatch.log"
 	mkdir -p "$SCRATCH"
@@ -107,6 +125,8 @@ igt_subtest modules-w1-clean modules_w1_clean \
 	"every module builds with no warning at W=1"
 igt_subtest modules-sparse-clean modules_sparse_clean \
 	"sparse (C=2) reports nothing on the modules"
+igt_subtest modules-612-w1-clean modules_612_w1_clean \
+	"every module builds with no warning at W=1 against Linux 6.12"
 igt_subtest checkpatch-clean checkpatch_clean \
 	"checkpatch.pl --strict is clean on every C source and header"
 igt_subtest modules-use-our-mdev-header modules_use_our_mdev_header \

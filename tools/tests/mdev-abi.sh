@@ -11,8 +11,10 @@
 # --run-subtest NAME, no argument runs everything.
 #
 # Environment: OUR_SYMVERS (default <root>/Module.symvers), DISTRO_SYMVERS
-# (default /lib/modules/$KVER/build/Module.symvers), KVER (default: the
-# newest installed headers, tools/kver).
+# (default $KDIR/Module.symvers: the kernel the modules were built against,
+# as "make KDIR=... modules" takes it), KDIR (default /lib/modules/$KVER/build),
+# KVER (default: the newest installed headers, tools/kver). For Linux 6.12:
+#	KDIR=$(tools/kernel-612.sh) tools/tests/mdev-abi.sh
 #
 # The subtest functions are called through igt_main, which shellcheck
 # cannot see:
@@ -43,8 +45,12 @@ subtest_crc_match() {
 	ours=${OUR_SYMVERS:-$ROOT/Module.symvers}
 	distro=${DISTRO_SYMVERS:-}
 	if [ -z "$distro" ]; then
-		kver=${KVER:-$("$ROOT/tools/kver" 2>/dev/null)}
-		distro=/lib/modules/$kver/build/Module.symvers
+		kdir=${KDIR:-}
+		if [ -z "$kdir" ]; then
+			kver=${KVER:-$("$ROOT/tools/kver" 2>/dev/null)}
+			kdir=/lib/modules/$kver/build
+		fi
+		distro=$kdir/Module.symvers
 	fi
 
 	igt_require test -r "$distro"

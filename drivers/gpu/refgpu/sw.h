@@ -173,7 +173,8 @@ struct sw_engine {
  * @base: the interface's view
  * @pdev: the PCI function it is bound to
  * @index: the N of its name, refgpu.N
- * @name: its name in the registry, debugfs and engine threads
+ * @name: its name in the registry, debugfs and engine threads ("refgpu.%u",
+ *	sized for any index so that -Wformat-truncation can prove it fits)
  * @ggtt: the GGTT
  * @engine: the engines
  * @lock: protects @contexts
@@ -184,7 +185,7 @@ struct sw_gpu {
 	struct refgpu base;
 	struct pci_dev *pdev;
 	unsigned int index;
-	char name[16];
+	char name[24];
 	struct sw_ggtt ggtt;
 	struct sw_engine engine[VGPU_ENGINE_COUNT];
 	struct mutex lock;		/* the context list */

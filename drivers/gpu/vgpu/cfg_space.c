@@ -7,7 +7,7 @@
  * Accesses of 1, 2 and 4 bytes at any offset are supported.
  */
 #include <linux/pci_regs.h>
-#include <asm/unaligned.h>
+#include <vgpu/linux_compat.h>
 
 #include "vgpu_drv.h"
 

@@ -16,6 +16,7 @@
 #include <linux/pseudo_fs.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <vgpu/linux_compat.h>
 
 #include "vgpu_drv.h"
 
@@ -236,9 +237,9 @@ int vgpu_display_region_mmap(struct vgpu *vgpu, struct vm_area_struct *vma)
 		return -EINVAL;
 	if (vma->vm_flags & VM_WRITE)
 		return -EPERM;
-	vma->vm_flags &= ~VM_MAYWRITE;
-	vma->vm_flags |= VM_PFNMAP | VM_IO | VM_DONTEXPAND | VM_DONTDUMP |
-			 VM_DONTCOPY;
+	vm_flags_clear(vma, VM_MAYWRITE);
+	vm_flags_set(vma, VM_PFNMAP | VM_IO | VM_DONTEXPAND | VM_DONTDUMP |
+		     VM_DONTCOPY);
 	vma->vm_ops = &vgpu_region_vm_ops;
 	vma_set_file(vma, vgpu->display.map->file);
 	return 0;

@@ -18,6 +18,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
+#include <vgpu/linux_compat.h>
 #include <drm/drm_plane.h>
 
 #include "vgpu_drv.h"
@@ -183,8 +184,8 @@ static int vgpu_dmabuf_mmap(struct dma_buf *buf, struct vm_area_struct *vma)
 		return -EPERM;
 	if (vma->vm_pgoff + vma_pages(vma) > obj->fb->npages)
 		return -EINVAL;
-	vma->vm_flags &= ~VM_MAYWRITE;
-	vma->vm_flags |= VM_PFNMAP | VM_IO | VM_DONTEXPAND | VM_DONTDUMP;
+	vm_flags_clear(vma, VM_MAYWRITE);
+	vm_flags_set(vma, VM_PFNMAP | VM_IO | VM_DONTEXPAND | VM_DONTDUMP);
 	vma->vm_ops = &vgpu_dmabuf_vm_ops;
 	vma->vm_private_data = obj;
 	return 0;
@@ -323,8 +324,7 @@ void vgpu_dmabuf_revoke_fb(struct vgpu *vgpu, struct vgpu_fb *fb)
 		mutex_lock(&obj->lock);
 		obj->revoked = true;
 		/* A dma-buf on its way out has no mappings left to remove. */
-		file = obj->buf && get_file_rcu(obj->buf->file) ?
-		       obj->buf->file : NULL;
+		file = obj->buf ? get_file_active(&obj->buf->file) : NULL;
 		if (file)
 			unmap_mapping_range(file->f_mapping, 0, 0, 1);
 		mutex_unlock(&obj->lock);
@@ -539,7 +539,7 @@ long vgpu_ioctl_get_dmabuf(struct vgpu *vgpu, unsigned long arg)
 	 */
 	mutex_lock(&obj->lock);
 	buf = obj->buf;
-	if (buf && !get_file_rcu(buf->file))
+	if (buf && !get_file_active(&buf->file))
 		buf = NULL;
 	mutex_unlock(&obj->lock);
 	if (!buf) {

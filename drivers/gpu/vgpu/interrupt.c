@@ -11,6 +11,7 @@
  */
 #include <linux/eventfd.h>
 #include <linux/file.h>
+#include <vgpu/linux_compat.h>
 
 #include "mmio.h"
 
@@ -81,11 +82,11 @@ void vgpu_irq_update(struct vgpu *vgpu)
 	if (!irq->trigger)
 		return;
 	if (msi && rising && irq->index == VFIO_PCI_MSI_IRQ_INDEX) {
-		eventfd_signal(irq->trigger, 1);
+		kcompat_eventfd_signal(irq->trigger);
 	} else if (intx && !irq->intx_masked &&
 		   irq->index == VFIO_PCI_INTX_IRQ_INDEX) {
 		irq->intx_masked = true;
-		eventfd_signal(irq->trigger, 1);
+		kcompat_eventfd_signal(irq->trigger);
 	}
 }
 
@@ -273,7 +274,7 @@ static int vgpu_irq_set_trigger(struct vgpu *vgpu, struct vfio_irq_set *hdr,
 	if (type == VFIO_IRQ_SET_DATA_BOOL && !*(u8 *)data)
 		return 0;
 	if (ctx)
-		eventfd_signal(ctx, 1);
+		kcompat_eventfd_signal(ctx);
 	return 0;
 }
 
@@ -327,7 +328,7 @@ int vgpu_irq_set(struct vgpu *vgpu, struct vfio_irq_set *hdr, void *data)
 						     *(s32 *)data);
 		if (vgpu->irq.req_trigger &&
 		    (type == VFIO_IRQ_SET_DATA_NONE || *(u8 *)data))
-			eventfd_signal(vgpu->irq.req_trigger, 1);
+			kcompat_eventfd_signal(vgpu->irq.req_trigger);
 		return 0;
 	default:
 		return -EINVAL;
@@ -356,7 +357,7 @@ void vgpu_irq_request(struct vgpu *vgpu, unsigned int count)
 			dev_notice(mdev_dev(vgpu->mdev),
 				   "asking userspace to release the device (%u)\n",
 				   count);
-		eventfd_signal(vgpu->irq.req_trigger, 1);
+		kcompat_eventfd_signal(vgpu->irq.req_trigger);
 	} else if (count == 0) {
 		dev_notice(mdev_dev(vgpu->mdev),
 			   "no request eventfd; waiting for userspace to close the device\n");

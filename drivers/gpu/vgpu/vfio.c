@@ -10,6 +10,7 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <vgpu/linux_compat.h>
 
 #include "vgpu_drv.h"
 
@@ -65,7 +66,7 @@ static void vgpu_vfio_release(struct vfio_device *vdev)
 		vgpu_slice_free(vgpu);
 	}
 	mutex_destroy(&vgpu->lock);
-	vfio_free_device(vdev);
+	kcompat_vfio_free_device(vdev);
 }
 
 static int vgpu_vfio_open(struct vfio_device *vdev)
@@ -502,6 +503,7 @@ static const struct vfio_device_ops vgpu_vfio_ops = {
 	.mmap = vgpu_vfio_mmap,
 	.request = vgpu_vfio_request,
 	.dma_unmap = vgpu_vfio_dma_unmap,
+	KCOMPAT_VFIO_EMULATED_IOMMUFD_OPS
 };
 
 static int vgpu_mdev_probe(struct mdev_device *mdev)

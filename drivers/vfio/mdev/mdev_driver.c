@@ -16,6 +16,7 @@
 #include <linux/module.h>
 #include <linux/rwsem.h>
 #include <linux/slab.h>
+#include <vgpu/linux_compat.h>
 
 #include "mdev_private.h"
 
@@ -73,7 +74,7 @@ static void mdev_bus_remove(struct device *dev)
  * a driver's "bind" file may bind an mdev. Without this callback the
  * driver core would match every device with every driver.
  */
-static int mdev_bus_match(struct device *dev, struct device_driver *drv)
+static int mdev_bus_match(struct device *dev, kcompat_bus_match_driver *drv)
 {
 	return 0;
 }

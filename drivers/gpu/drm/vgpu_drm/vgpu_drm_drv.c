@@ -17,7 +17,6 @@
 #include <drm/drm_atomic.h>
 #include <drm/drm_atomic_helper.h>
 #include <drm/drm_drv.h>
-#include <drm/drm_fb_helper.h>
 #include <drm/drm_file.h>
 #include <drm/drm_gem_framebuffer_helper.h>
 #include <drm/drm_ioctl.h>
@@ -29,6 +28,7 @@
 #include <drm/drm_probe_helper.h>
 #include <drm/drm_vblank.h>
 
+#include "vgpu_drm_compat.h"
 #include "vgpu_drm_drv.h"
 
 /* The largest plane the PLANE_SIZE fields can describe. */
@@ -47,7 +47,7 @@ DEFINE_DRM_GEM_FOPS(vgpu_drm_fops);
 	.prime_handle_to_fd = drm_gem_prime_handle_to_fd,		\
 	.prime_fd_to_handle = drm_gem_prime_fd_to_handle,		\
 	.gem_prime_import_sg_table = drm_gem_shmem_prime_import_sg_table, \
-	.gem_prime_mmap = drm_gem_prime_mmap,				\
+	KCOMPAT_DRM_GEM_PRIME_MMAP					\
 	.open = vgpu_drm_render_open,					\
 	.postclose = vgpu_drm_render_postclose,				\
 	.ioctls = vgpu_drm_render_ioctls,				\
@@ -361,7 +361,7 @@ static int vgpu_drm_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		 vgpu_drm_slice_size(&pv) >> 20,
 		 pv.num_heads ? "" : ", render only");
 	if (pv.num_heads)
-		drm_fbdev_generic_setup(&vdev->drm, 32);
+		drm_fbdev_shmem_setup(&vdev->drm, 32);
 	return 0;
 
 err_irq:

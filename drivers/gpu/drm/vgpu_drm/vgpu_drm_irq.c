@@ -11,6 +11,7 @@
 
 #include <drm/drm_vblank.h>
 
+#include "vgpu_drm_compat.h"
 #include "vgpu_drm_drv.h"
 
 /* Pipe events the driver always wants; vblank and CRC come and go. */
@@ -180,7 +181,7 @@ int vgpu_drm_irq_init(struct vgpu_drm_device *vdev)
 	unsigned int p;
 	int ret;
 
-	ret = pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_MSI | PCI_IRQ_LEGACY);
+	ret = pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_MSI | PCI_IRQ_INTX);
 	if (ret < 0)
 		return ret;
 	vgpu_drm_irq_quiesce(vdev);

@@ -1,0 +1,176 @@
+#!/bin/sh
+# Fetch the headers of Debian 12 backports' Linux 6.12 (amd64 flavour) and
+# print the KDIR to build the modules against:
+#
+#	make KDIR=$(tools/kernel-612.sh) modules	(or: make modules-612)
+#
+# The packages (linux-headers-6.12.*-amd64, its -common and the matching
+# linux-kbuild-6.12.*) are downloaded with "apt-get download" through a
+# private apt configuration (its own sources file, lists and caches) and
+# unpacked with "dpkg -x" under $VGPU_CACHE_DIR (default
+# ${XDG_CACHE_HOME:-$HOME/.cache}/vgpu-stack)/linux-6.12/<package version>/.
+# Nothing is installed: the machine's apt sources, its package state and its
+# 6.1 kernel stay as they are.
+#
+# Idempotent: a version already unpacked is only printed. The package lists
+# are refreshed when older than a day (--refresh forces it); without the
+# network the newest version unpacked before is used.
+#
+# Environment: VGPU_CACHE_DIR, VGPU_DEBIAN_MIRROR (default: the first
+# http(s) mirror of the bookworm suite in /etc/apt/sources.list*).
+set -eu
+
+SUITE=bookworm-backports
+SERIES=6.12
+FLAVOUR=amd64
+KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
+
+CACHE=${VGPU_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/vgpu-stack}
+APTDIR=$CACHE/apt-$SUITE
+DEBS=$CACHE/debs
+KERNELS=$CACHE/linux-$SERIES
+
+refresh=0
+case "${1:-}" in
+--refresh)	refresh=1 ;;
+"")		;;
+*)		echo "usage: kernel-612.sh [--refresh]" >&2; exit 2 ;;
+esac
+
+die() {
+	echo "kernel-612.sh: $*" >&2
+	exit 1
+}
+
+# The mirror the machine uses for bookworm, from one-line (.list) and
+# deb822 (.sources) files alike.
+debian_mirror() {
+	if [ -n "${VGPU_DEBIAN_MIRROR:-}" ]; then
+		echo "$VGPU_DEBIAN_MIRROR"
+		return
+	fi
+	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list \
+		 /etc/apt/sources.list.d/*.sources; do
+		[ -r "$f" ] || continue
+		awk '
+			/^[ \t]*deb[ \t]/ {
+				sub(/\[[^]]*\][ \t]*/, "")
+				if ($3 == "bookworm") print $2
+			}
+			/^URIs:/   { uri = $2 }
+			/^Suites:/ { for (i = 2; i <= NF; i++)
+					if ($i == "bookworm") suite = 1 }
+			/^[ \t]*$/ { if (uri != "" && suite) print uri
+				     uri = ""; suite = 0 }
+			END        { if (uri != "" && suite) print uri }
+		' "$f" | grep -m 1 '^https\?://' && return
+	done
+	return 1
+}
+
+# apt-get/apt-cache with the private configuration. Dir::Cache keeps the
+# package cache it builds out of /var/cache/apt; the sandbox user is the
+# caller, as the cache is in a home directory _apt may not enter.
+papt() {
+	cmd=$1
+	shift
+	"$cmd" -q -o Dir::Etc::sourcelist="$APTDIR/sources.list" \
+		-o Dir::Etc::sourceparts=- \
+		-o Dir::State::Lists="$APTDIR/lists" \
+		-o Dir::Cache="$APTDIR/cache" \
+		-o APT::Sandbox::User="$(id -un)" "$@"
+}
+
+# The newest unpacked version's KDIR, if any.
+newest_unpacked() {
+	ls -1d "$KERNELS"/*/usr/src/linux-headers-*-"$FLAVOUR" 2>/dev/null |
+		sort -V | tail -n 1
+}
+
+update_lists() {
+	mkdir -p "$APTDIR/lists/partial" "$APTDIR/cache/archives/partial"
+	mirror=$(debian_mirror) ||
+		die "no bookworm mirror in /etc/apt/sources.list*; set VGPU_DEBIAN_MIRROR"
+	line="deb [signed-by=$KEYRING] $mirror $SUITE main"
+	if [ "$(cat "$APTDIR/sources.list" 2>/dev/null)" != "$line" ]; then
+		echo "$line" >"$APTDIR/sources.list"
+		refresh=1
+	fi
+	stamp=$APTDIR/lists/.updated
+	if [ "$refresh" -eq 0 ] && [ -e "$stamp" ] &&
+	   [ -z "$(find "$stamp" -mmin +1440)" ]; then
+		return 0
+	fi
+	papt apt-get update --error-on=any >&2 || return 1
+	touch "$stamp"
+}
+
+if ! update_lists; then
+	kdir=$(newest_unpacked)
+	[ -n "$kdir" ] || die "apt-get update failed and nothing is unpacked yet"
+	echo "kernel-612.sh: offline, using $kdir" >&2
+	echo "$kdir"
+	exit 0
+fi
+
+# The newest ABI of the series, e.g. 6.12.95+deb12, and its package version.
+headers=$(papt apt-cache pkgnames "linux-headers-$SERIES." |
+	  grep -E "^linux-headers-$SERIES\.[0-9]+\+[a-z0-9.]+-$FLAVOUR\$" |
+	  sort -V | tail -n 1)
+[ -n "$headers" ] || die "no linux-headers-$SERIES.*-$FLAVOUR in $SUITE"
+abi=${headers#linux-headers-}
+abi=${abi%-"$FLAVOUR"}
+version=$(papt apt-cache show "$headers" |
+	  sed -n 's/^Version: //p' | sort -V | tail -n 1)
+
+dest=$KERNELS/$version
+kdir=$dest/usr/src/$headers
+if [ -e "$dest/.unpacked" ]; then
+	echo "$kdir"
+	exit 0
+fi
+
+# linux-kbuild is named by the ABI without the flavour; pin every package
+# to the one version so that headers and kbuild always match.
+pkgs="$headers linux-headers-$abi-common linux-kbuild-$abi"
+mkdir -p "$DEBS"
+need=""
+for p in $pkgs; do
+	ls "$DEBS/${p}_${version}_"*.deb >/dev/null 2>&1 ||
+		need="$need $p=$version"
+done
+if [ -n "$need" ]; then
+	# shellcheck disable=SC2086
+	(cd "$DEBS" && papt apt-get download $need >&2)
+fi
+
+rm -rf "$dest.tmp"
+mkdir -p "$dest.tmp"
+for p in $pkgs; do
+	dpkg -x "$(ls "$DEBS/${p}_${version}_"*.deb)" "$dest.tmp"
+done
+
+# The flavour's Makefile is one line, "include /usr/src/linux-headers-
+# <abi>-common/Makefile": an absolute path to where the package would be
+# installed, which does not exist here. Every other cross-package reference
+# is a relative symlink (scripts/ and tools/ point to ../../lib/linux-kbuild-
+# <abi>/), and the common Makefile finds its source tree from its own
+# location and the object tree from the directory make runs in. So rewriting
+# that one line to name the common headers relative to the flavour's
+# Makefile is the whole fix-up; KDIR then works wherever the cache lives.
+mk=$dest.tmp/usr/src/$headers/Makefile
+want="include /usr/src/linux-headers-$abi-common/Makefile"
+grep -qxF "$want" "$mk" ||
+	die "$mk does not read '$want'; the fix-up needs a look"
+cat >"$mk" <<EOF
+# Rewritten by tools/kernel-612.sh: the package's line was
+# $want
+include \$(dir \$(lastword \$(MAKEFILE_LIST)))../linux-headers-$abi-common/Makefile
+EOF
+touch "$dest.tmp/.unpacked"
+rm -rf "$dest"
+mv "$dest.tmp" "$dest"
+
+command -v pahole >/dev/null ||
+	echo "kernel-612.sh: no pahole; $SERIES's module builds need it (make deps)" >&2
+echo "$kdir"
