@@ -4,6 +4,16 @@
 #
 #	make KDIR=$(tools/kernel-612.sh) modules	(or: make modules-612)
 #
+# With --image, fetch the same release's kernel image package instead
+# (linux-image-<abi>-amd64: the bzImage and its modules) and print the
+# root it is unpacked in: <root>/boot/vmlinuz-<abi>-amd64 and
+# <root>/lib/modules/<abi>-amd64 with a modules.dep, for the test VM
+# (tools/vm/run-vm --kroot).
+#
+# With --source, fetch the release's linux-source package and print the
+# directory its samples/vfio-mdev (the kernel's mdev sample drivers,
+# tools/build-samples.sh) are extracted in; nothing else is kept.
+#
 # The packages (linux-headers-6.12.*-amd64, its -common and the matching
 # linux-kbuild-6.12.*) are downloaded with "apt-get download" through a
 # private apt configuration (its own sources file, lists and caches) and
@@ -30,12 +40,16 @@ APTDIR=$CACHE/apt-$SUITE
 DEBS=$CACHE/debs
 KERNELS=$CACHE/linux-$SERIES
 
-refresh=0
-case "${1:-}" in
---refresh)	refresh=1 ;;
-"")		;;
-*)		echo "usage: kernel-612.sh [--refresh]" >&2; exit 2 ;;
-esac
+refresh=0 image=0 source=0
+for arg in "$@"; do
+	case $arg in
+	--refresh)	refresh=1 ;;
+	--image)	image=1 ;;
+	--source)	source=1 ;;
+	*)		echo "usage: kernel-612.sh [--refresh] [--image|--source]" >&2
+			exit 2 ;;
+	esac
+done
 
 die() {
 	echo "kernel-612.sh: $*" >&2
@@ -81,10 +95,18 @@ papt() {
 		-o APT::Sandbox::User="$(id -un)" "$@"
 }
 
-# The newest unpacked version's KDIR, if any.
+# The newest unpacked version's KDIR (or image root), if any.
 newest_unpacked() {
-	ls -1d "$KERNELS"/*/usr/src/linux-headers-*-"$FLAVOUR" 2>/dev/null |
-		sort -V | tail -n 1
+	if [ "$source" -eq 1 ]; then
+		ls -1d "$KERNELS"/source-*/samples/vfio-mdev 2>/dev/null |
+			sort -V | tail -n 1 | sed 's,/samples/.*,,'
+	elif [ "$image" -eq 1 ]; then
+		ls -1d "$KERNELS"/image-*/lib/modules/*-"$FLAVOUR" \
+			2>/dev/null | sort -V | tail -n 1 | sed 's,/lib/modules/.*,,'
+	else
+		ls -1d "$KERNELS"/*/usr/src/linux-headers-*-"$FLAVOUR" \
+			2>/dev/null | sort -V | tail -n 1
+	fi
 }
 
 update_lists() {
@@ -123,6 +145,70 @@ abi=${abi%-"$FLAVOUR"}
 version=$(papt apt-cache show "$headers" |
 	  sed -n 's/^Version: //p' | sort -V | tail -n 1)
 
+# fetch DIR PACKAGE...: download (once) and unpack the packages, all of
+# one version, into DIR.tmp.
+fetch() {
+	_dir=$1
+	shift
+	mkdir -p "$DEBS"
+	_need=""
+	for _p in "$@"; do
+		ls "$DEBS/${_p}_${version}_"*.deb >/dev/null 2>&1 ||
+			_need="$_need $_p=$version"
+	done
+	if [ -n "$_need" ]; then
+		# shellcheck disable=SC2086
+		(cd "$DEBS" && papt apt-get download $_need >&2)
+	fi
+	rm -rf "$_dir.tmp"
+	mkdir -p "$_dir.tmp"
+	for _p in "$@"; do
+		dpkg -x "$(ls "$DEBS/${_p}_${version}_"*.deb)" "$_dir.tmp"
+	done
+}
+
+if [ "$image" -eq 1 ]; then
+	# Debian's signed image, the one its users boot; its version is the
+	# headers'.
+	dest=$KERNELS/image-$version
+	if [ ! -e "$dest/.unpacked" ]; then
+		fetch "$dest" "linux-image-$abi-$FLAVOUR"
+		# The package leaves modules.dep to its postinst.
+		/sbin/depmod -b "$dest.tmp" "$abi-$FLAVOUR" ||
+			die "depmod failed in $dest.tmp"
+		touch "$dest.tmp/.unpacked"
+		rm -rf "$dest"
+		mv "$dest.tmp" "$dest"
+	fi
+	echo "$dest"
+	exit 0
+fi
+
+if [ "$source" -eq 1 ]; then
+	# The package holds one tarball of the whole tree; only the samples
+	# are taken out of it.
+	dest=$KERNELS/source-$version
+	if [ ! -e "$dest/.unpacked" ]; then
+		pkg=linux-source-$SERIES
+		mkdir -p "$DEBS"
+		ls "$DEBS/${pkg}_${version}_"*.deb >/dev/null 2>&1 ||
+			(cd "$DEBS" && papt apt-get download "$pkg=$version" >&2)
+		rm -rf "$dest.tmp"
+		mkdir -p "$dest.tmp"
+		dpkg-deb --fsys-tarfile "$(ls "$DEBS/${pkg}_${version}_"*.deb)" |
+			tar -xOf - "./usr/src/$pkg.tar.xz" |
+			tar -xJf - -C "$dest.tmp" --strip-components=1 \
+				"$pkg/samples/vfio-mdev"
+		[ -f "$dest.tmp/samples/vfio-mdev/mtty.c" ] ||
+			die "no samples/vfio-mdev in $pkg $version"
+		touch "$dest.tmp/.unpacked"
+		rm -rf "$dest"
+		mv "$dest.tmp" "$dest"
+	fi
+	echo "$dest"
+	exit 0
+fi
+
 dest=$KERNELS/$version
 kdir=$dest/usr/src/$headers
 if [ -e "$dest/.unpacked" ]; then
@@ -132,23 +218,7 @@ fi
 
 # linux-kbuild is named by the ABI without the flavour; pin every package
 # to the one version so that headers and kbuild always match.
-pkgs="$headers linux-headers-$abi-common linux-kbuild-$abi"
-mkdir -p "$DEBS"
-need=""
-for p in $pkgs; do
-	ls "$DEBS/${p}_${version}_"*.deb >/dev/null 2>&1 ||
-		need="$need $p=$version"
-done
-if [ -n "$need" ]; then
-	# shellcheck disable=SC2086
-	(cd "$DEBS" && papt apt-get download $need >&2)
-fi
-
-rm -rf "$dest.tmp"
-mkdir -p "$dest.tmp"
-for p in $pkgs; do
-	dpkg -x "$(ls "$DEBS/${p}_${version}_"*.deb)" "$dest.tmp"
-done
+fetch "$dest" "$headers" "linux-headers-$abi-common" "linux-kbuild-$abi"
 
 # The flavour's Makefile is one line, "include /usr/src/linux-headers-
 # <abi>-common/Makefile": an absolute path to where the package would be
