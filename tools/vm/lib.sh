@@ -28,7 +28,10 @@
 : "${RESULTS_DIR:?RESULTS_DIR is not set: run suites with tools/vm/run-vm}"
 KVER=${KVER:-$(uname -r)}
 
-VM_MDEV_KO=$VGPU_ROOT/drivers/vfio/mdev/mdev.ko
+# The tree whose modules are loaded: this one, or one built for the VM's
+# kernel (run-vm --koroot).
+VGPU_KO_ROOT=${VGPU_KO_ROOT:-$VGPU_ROOT}
+VM_MDEV_KO=$VGPU_KO_ROOT/drivers/vfio/mdev/mdev.ko
 
 vm_log() { printf 'vm: %s\n' "$*"; }
 vm_fail() { printf 'vm: FAIL: %s\n' "$*" >&2; exit 1; }
@@ -55,7 +58,8 @@ vm_need() {
 # vm_load_vfio: the VFIO pieces a mediated device needs on 6.1: the core
 # (vfio, which creates /dev/vfio/vfio), the type1 IOMMU backend (mdev
 # groups are "emulated IOMMU" groups; type1 tracks their pinned pages) and
-# vfio_virqfd (irqfd support some parents use). vfio-pci is not needed.
+# vfio_virqfd (irqfd support some parents use; a part of vfio.ko since
+# Linux 6.2, so only loaded where it is a module). vfio-pci is not needed.
 # allow_unsafe_interrupts only matters for physical devices without
 # interrupt remapping; set VM_VFIO_UNSAFE_INTERRUPTS=1 to turn it on.
 vm_load_vfio() {
@@ -65,16 +69,47 @@ vm_load_vfio() {
 	modprobe vfio || return 1
 	# shellcheck disable=SC2086
 	modprobe vfio_iommu_type1 $unsafe || return 1
-	modprobe vfio_virqfd || return 1
+	if modinfo vfio_virqfd >/dev/null 2>&1; then
+		modprobe vfio_virqfd || return 1
+	fi
 	[ -c /dev/vfio/vfio ] || {
 		echo "vm: /dev/vfio/vfio missing after loading vfio" >&2
 		return 1
 	}
 }
 
-# Build id of a module file / of the loaded module NAME, as hex.
+# Build id of a module file (as the kernel ships it: plain, xz or zstd,
+# Linux 6.12 packages them compressed) / of the loaded module NAME, as hex.
 _vm_ko_build_id() {
-	readelf -n "$1" 2>/dev/null | sed -n 's/^ *Build ID: *//p' | head -n1
+	local tmp
+	case $1 in
+	*.ko.xz|*.ko.zst)
+		tmp=$(mktemp) || return 0
+		case $1 in
+		*.xz) xz -dc "$1" ;;
+		*) zstd -dcq "$1" ;;
+		esac > "$tmp" 2>/dev/null
+		readelf -n "$tmp" 2>/dev/null |
+			sed -n 's/^ *Build ID: *//p' | head -n1
+		rm -f "$tmp"
+		;;
+	*)
+		readelf -n "$1" 2>/dev/null |
+			sed -n 's/^ *Build ID: *//p' | head -n1
+		;;
+	esac
+}
+
+# vm_distro_mdev_ko: the path of the distribution's mdev module file
+# (mdev.ko, or compressed on Linux 6.12), or nothing.
+vm_distro_mdev_ko() {
+	local f
+	for f in /lib/modules/"$KVER"/kernel/drivers/vfio/mdev/mdev.ko \
+		 /lib/modules/"$KVER"/kernel/drivers/vfio/mdev/mdev.ko.xz \
+		 /lib/modules/"$KVER"/kernel/drivers/vfio/mdev/mdev.ko.zst; do
+		[ -f "$f" ] && { echo "$f"; return 0; }
+	done
+	return 0
 }
 
 _vm_mod_build_id() {
@@ -117,7 +152,8 @@ vm_mdev_is_ours() {
 # Then checks that exactly one mdev module is loaded and that it is ours.
 vm_load_mdev() {
 	local ko=${1:-$VM_MDEV_KO}
-	local distro=/lib/modules/$KVER/kernel/drivers/vfio/mdev/mdev.ko
+	local distro
+	distro=$(vm_distro_mdev_ko)
 	[ -f "$ko" ] || {
 		echo "vm: $ko not built (make modules)" >&2
 		return 1
@@ -129,7 +165,9 @@ vm_load_mdev() {
 	fi
 	# The check below compares build ids: it needs ours to differ from
 	# the distribution's (kept for the smoke test, before it is hidden).
-	if [ -f "$distro" ] && ! mountpoint -q "$distro"; then
+	# (kmod reads a module's compression from its content, so ours
+	# stands in for a compressed one too.)
+	if [ -n "$distro" ] && ! mountpoint -q "$distro"; then
 		mkdir -p /run/vgpu
 		_vm_ko_build_id "$distro" > /run/vgpu/distro-mdev.build-id
 		[ "$(cat /run/vgpu/distro-mdev.build-id)" != \
@@ -221,11 +259,11 @@ vm_refgpu_types() {
 # driver (vgpu.ko). Says what failed on stderr.
 vm_load_vgpu() {
 	vm_load_mdev || { echo "vm: cannot load our mdev.ko" >&2; return 1; }
-	vm_insmod "$VGPU_ROOT/drivers/gpu/refgpu/refgpu.ko" "$@" || {
+	vm_insmod "$VGPU_KO_ROOT/drivers/gpu/refgpu/refgpu.ko" "$@" || {
 		echo "vm: cannot load refgpu.ko" >&2
 		return 1
 	}
-	vm_insmod "$VGPU_ROOT/drivers/gpu/vgpu/vgpu.ko" || {
+	vm_insmod "$VGPU_KO_ROOT/drivers/gpu/vgpu/vgpu.ko" || {
 		echo "vm: cannot load vgpu.ko" >&2
 		return 1
 	}
@@ -241,10 +279,13 @@ vm_run_igt() {
 		return 1
 	}
 	# Under TCG the host can stall the guest for long enough that the
-	# kernel reports a slow timer interrupt once; that says nothing about
-	# the code under test.
+	# kernel reports a slow timer interrupt once, or (since Linux 6.12's
+	# clocksource watchdog) a clock read that took too long; that says
+	# nothing about the code under test.
 	"$runner" --name "$(basename "$0" .sh)" --results "$RESULTS_DIR" \
-		--dmesg-ignore '^hrtimer: interrupt took [0-9]+ ns$' "$@"
+		--dmesg-ignore '^hrtimer: interrupt took [0-9]+ ns$' \
+		--dmesg-ignore '^clocksource: Long readout interval, skipping watchdog check: ' \
+		"$@"
 }
 
 # vm_mdev_create TYPE_DIR [UUID]: create a mediated device of the type whose

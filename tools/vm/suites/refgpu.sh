@@ -12,7 +12,7 @@
 . "$VGPU_ROOT/tools/vm/lib.sh"
 set -u
 
-KO=$VGPU_ROOT/drivers/gpu/refgpu/refgpu.ko
+KO=$VGPU_KO_ROOT/drivers/gpu/refgpu/refgpu.ko
 NATIVE=$VGPU_ROOT/build/bin/tests/refgpu_native
 MODULE_CHECKS=$VGPU_ROOT/drivers/gpu/refgpu/tests/refgpu_module.sh
 

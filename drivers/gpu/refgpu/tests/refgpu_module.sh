@@ -10,7 +10,7 @@
 
 . "$VGPU_ROOT/igt-tests/lib/igt_core.sh"
 
-KO=$VGPU_ROOT/drivers/gpu/refgpu/refgpu.ko
+KO=${VGPU_KO_ROOT:-$VGPU_ROOT}/drivers/gpu/refgpu/refgpu.ko
 NATIVE=$VGPU_ROOT/build/bin/tests/refgpu_native
 DBG=/sys/kernel/debug/refgpu
 DRV=/sys/bus/pci/drivers/refgpu
