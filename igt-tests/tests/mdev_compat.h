@@ -176,14 +176,31 @@ static inline const char *compat_root(void)
 }
 
 /**
+ * compat_ko_root() - the tree whose kernel modules the VM loads
+ *
+ * VGPU_KO_ROOT when the suite runs on another kernel than the machine's
+ * (a copy of the tree built for it, tools/modules-612.sh), else the
+ * project root.
+ *
+ * Return: a static string.
+ */
+static inline const char *compat_ko_root(void)
+{
+	const char *env = getenv("VGPU_KO_ROOT");
+
+	return env && *env ? env : compat_root();
+}
+
+/**
  * compat_sample_ko() - path of a sample module built by build-samples.sh
  * @name: "mtty", "mdpy", "mbochs" or "mdpy-fb"
- * @buf: receives <root>/build/samples/<name>.ko
+ * @buf: receives <ko root>/build/samples/<name>.ko
  * @len: size of @buf
  */
 static inline void compat_sample_ko(const char *name, char *buf, size_t len)
 {
-	compat_pathf(buf, len, "%s/build/samples/%s.ko", compat_root(), name);
+	compat_pathf(buf, len, "%s/build/samples/%s.ko", compat_ko_root(),
+		     name);
 }
 
 /**
@@ -359,7 +376,7 @@ static inline int compat_loaded_build_id(const char *name, char *hex,
  * compat_our_mdev_loaded() - whether the loaded mdev module is ours
  *
  * Compares the GNU build id of the loaded "mdev" with the one of
- * <root>/drivers/vfio/mdev/mdev.ko. Only inside a test VM is ours loaded:
+ * <ko root>/drivers/vfio/mdev/mdev.ko. Only inside a test VM is ours loaded:
  * the tests load nothing unless this holds, so that run by mistake on a
  * development machine they skip instead.
  */
@@ -368,7 +385,7 @@ static inline bool compat_our_mdev_loaded(void)
 	char ko[PATH_MAX], want[129], have[129];
 
 	compat_pathf(ko, sizeof(ko), "%s/drivers/vfio/mdev/mdev.ko",
-		     compat_root());
+		     compat_ko_root());
 	if (compat_ko_build_id(ko, want, sizeof(want)) ||
 	    compat_loaded_build_id("mdev", have, sizeof(have)))
 		return false;

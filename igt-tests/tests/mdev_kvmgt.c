@@ -40,7 +40,7 @@ static const char *kver(void)
 
 static void our_ko(char *buf, size_t len)
 {
-	compat_pathf(buf, len, "%s/drivers/vfio/mdev/mdev.ko", compat_root());
+	compat_pathf(buf, len, "%s/drivers/vfio/mdev/mdev.ko", compat_ko_root());
 }
 
 static void setup(void *data)
@@ -180,7 +180,7 @@ static void subtest_crcs_match(void *data)
 	compat_pathf(ko, sizeof(ko),
 		     "/lib/modules/%s/kernel/drivers/gpu/drm/i915/kvmgt.ko",
 		     kver());
-	compat_pathf(ours, sizeof(ours), "%s/Module.symvers", compat_root());
+	compat_pathf(ours, sizeof(ours), "%s/Module.symvers", compat_ko_root());
 	compat_pathf(debian, sizeof(debian), "/lib/modules/%s/build/Module.symvers",
 		     kver());
 

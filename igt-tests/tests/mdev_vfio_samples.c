@@ -234,6 +234,7 @@ static void subtest_mtty_info(void *data)
 	struct vfio_irq_info irq;
 	struct sample_dev s, one;
 	__u32 i;
+	int ret;
 
 	(void)data;
 	sample_open(&s, "mtty", "mtty-2");
@@ -258,8 +259,15 @@ static void subtest_mtty_info(void *data)
 	igt_assert_eq(irq.count, 1);
 	igt_assert_eq_u32(irq.flags, VFIO_IRQ_INFO_EVENTFD |
 			  VFIO_IRQ_INFO_NORESIZE);
-	igt_assert_ok(vfio_irq_info(&s.dev, VFIO_PCI_REQ_IRQ_INDEX, &irq));
-	igt_assert_eq(irq.count, 1);
+	/*
+	 * The request IRQ: one vector in 6.1's mtty; the sample as reworked
+	 * for Linux 6.12 describes INTx and MSI only.
+	 */
+	ret = vfio_irq_info(&s.dev, VFIO_PCI_REQ_IRQ_INDEX, &irq);
+	if (ret)
+		igt_assert_eq(ret, -EINVAL);
+	else
+		igt_assert_eq(irq.count, 1);
 	/* No MSI-X. */
 	igt_assert_eq(vfio_irq_info(&s.dev, VFIO_PCI_MSIX_IRQ_INDEX, &irq),
 		      -EINVAL);
@@ -419,13 +427,22 @@ static void check_rx_interrupt(__u32 index)
 	igt_assert_eq_u32(uart_rd(&s, 0, UART_IIR_FCR),
 			  UART_IIR_16550 | UART_IIR_NO_INT);
 
-	/* Each byte reaching the trigger level interrupts again. */
+	/*
+	 * Each byte reaching the trigger level interrupts again. INTx is
+	 * automasked (as its IRQ info says): unmask it first, as a VMM
+	 * does on the guest's EOI. (6.1's mtty ignores the unmask; the
+	 * sample as reworked for Linux 6.12 masks INTx until it comes.)
+	 */
+	if (index == VFIO_PCI_INTX_IRQ_INDEX)
+		igt_assert_ok(vfio_irq_unmask(&s.dev, index, 0, 1));
 	uart_wr(&s, 0, UART_DATA, 0x43);
 	igt_assert_f(!vfio_eventfd_wait(fd, 2000, &count),
 		     "no interrupt for the second byte\n");
 	igt_assert_eq_u32(uart_rd(&s, 0, UART_DATA), 0x43);
 
-	/* Receive interrupts off: data arrives silently. */
+	/* Receive interrupts off: data arrives silently (not masked). */
+	if (index == VFIO_PCI_INTX_IRQ_INDEX)
+		igt_assert_ok(vfio_irq_unmask(&s.dev, index, 0, 1));
 	uart_wr(&s, 0, UART_IER, 0);
 	uart_wr(&s, 0, UART_DATA, 0x44);
 	igt_assert_eq(vfio_eventfd_wait(fd, 200, NULL), -ETIMEDOUT);

@@ -16,7 +16,7 @@
 set -u
 
 TESTS=$VGPU_ROOT/build/bin/tests
-SAMPLES=$VGPU_ROOT/build/samples
+SAMPLES=$VGPU_KO_ROOT/build/samples
 
 vm_need "$VM_BUILD_HINT" "$SAMPLES/mtty.ko" "$SAMPLES/mdpy.ko" \
 	"$SAMPLES/mbochs.ko" "$SAMPLES/mdpy-fb.ko" "$TESTS/mdev_sysfs" \
