@@ -51,9 +51,8 @@ all: modules userspace ## Build every kernel module and userspace tool
 modules: ## Build the kernel modules against KDIR (W=1)
 	+$(KMAKE) modules
 
-modules-612: ## The same against Debian 12 backports' Linux 6.12 (cached)
-	+kdir=$$($(ROOT)/tools/kernel-612.sh) && \
-		$(MAKE) -C $(ROOT) --no-print-directory KDIR="$$kdir" modules
+modules-612: ## The modules against Linux 6.12, in build/k612/tree (cached)
+	+$(ROOT)/tools/modules-612.sh
 
 userspace: $(USER_BINS) ## Build userspace tests, fuzzers and tools into build/
 
@@ -66,8 +65,9 @@ check: ## Run every test (unit, VM suites); ends with "N passed, N failed"
 unit: ## Run only the unit tests on this machine
 	UNIT_TESTS="$(UNIT_TESTS)" $(ROOT)/tools/check.sh --unit-only
 
-vm-check: ## Run only the VM suites (SUITES="a b" to pick)
-	$(ROOT)/tools/check.sh --vm-only $(if $(SUITES),--suites "$(SUITES)")
+vm-check: ## Run only the VM suites (SUITES="a b", SUITES_612="a b" to pick)
+	$(ROOT)/tools/check.sh --vm-only $(if $(SUITES),--suites "$(SUITES)") \
+		$(if $(SUITES_612),--suites-612 "$(SUITES_612)")
 
 bench: deps all ## Print the performance figures as "key: value" lines
 	$(ROOT)/tools/bench.sh $(BENCH_CMDS)

@@ -8,7 +8,8 @@ set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 KVER=${KVER:-$("$ROOT/tools/kver")}
 KDIR=${KDIR:-/lib/modules/$KVER/build}
-src=$("$ROOT/tools/linux-source.sh")/samples/vfio-mdev
+# SAMPLES_SRC: the samples of another kernel's source (tools/modules-612.sh).
+src=${SAMPLES_SRC:-$("$ROOT/tools/linux-source.sh")/samples/vfio-mdev}
 out="$ROOT/build/samples"
 
 if [ ! -f "$ROOT/Module.symvers" ]; then
