@@ -4,6 +4,12 @@
 # line "N passed, N failed". Exits non-zero on any failure.
 #
 #   tools/check.sh [--unit-only | --vm-only] [--suites "a b"]
+#                  [--suites-612 "a b"]
+#
+# The VM suites run on Debian's 6.1 (the machine's kernel); then
+# K612_SUITES (default below; --suites-612 or an empty --suites list picks
+# others) run again on Debian 12 backports' Linux 6.12 with the modules
+# built for it (docs/kernels.md).
 #
 # UNIT_TESTS (from the build.mk fragments) arrives through the environment
 # when run by make; otherwise it is asked from make.
@@ -14,11 +20,13 @@ RESULTS="$ROOT/build/results"
 run_unit=1
 run_vm=1
 suites=""
+suites_612="vgpu vgpu-display mdev-compat"
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--unit-only) run_vm=0 ;;
 	--vm-only) run_unit=0 ;;
-	--suites) suites="$2"; shift ;;
+	--suites) suites="$2"; suites_612=""; shift ;;
+	--suites-612) suites_612="$2"; shift ;;
 	*) echo "check: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -102,6 +110,33 @@ if [ $run_vm -eq 1 ]; then
 			[ -f "$f" ] && cp "$f" "$RESULTS/$s.$(basename "$f")"
 		done
 	done
+fi
+
+if [ $run_vm -eq 1 ] && [ -n "$suites_612" ]; then
+	# Linux 6.12: its image and modules, its headers and samples
+	# (downloaded once, cached outside the tree), our modules built for it
+	# in a copy of the tree.
+	echo "== Linux 6.12: kernel, modules"
+	log=$RESULTS/k612-build.log
+	if kroot=$("$ROOT/tools/kernel-612.sh" --image 2>"$log") &&
+	   kotree=$("$ROOT/tools/modules-612.sh" 2>>"$log"); then
+		for s in $suites_612; do
+			echo "== VM suite on Linux 6.12: $s"
+			logdir="$ROOT/build/vm/logs-612/$s"
+			if ! "$ROOT/tools/vm/run-vm" --suite "$s" --kroot "$kroot" \
+				--koroot "$kotree" --logdir "$logdir"; then
+				record_failure "vm-612-$s" "vm-612@$s@run" \
+					"run-vm on Linux 6.12 failed; logs in $logdir"
+			fi
+			[ -f "$logdir/results/results.json" ] &&
+				cp "$logdir/results/results.json" \
+					"$RESULTS/612-$s.results.json"
+		done
+	else
+		tail -n 30 "$log"
+		record_failure k612 "build@linux-612" \
+			"Linux 6.12 or the modules for it failed; see $log"
+	fi
 fi
 
 end=$(date +%s)
