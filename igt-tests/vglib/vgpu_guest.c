@@ -1,91 +1,12 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
- * vgpu_guest.h - a minimal guest driver for the vGPU tests: creates a vGPU
- * (an mdev of vgpu.ko), opens it through the VFIO harness, maps "guest
- * memory" into the start of its graphics memory slice through the GGTT,
- * and drives its rings the way a guest kernel driver would (commands in
- * guest memory, a RING_TAIL write to submit, RING_HEAD and the status page
- * to wait). Header-only: every vgpu_*.c test includes it.
+ * vgpu_guest - the tests' minimal guest driver (vgpu_guest.h): vGPU
+ * creation, BAR0 and GGTT access, guest memory, rings, submission and
+ * waits, the commands the tests put in rings, and the saturating loaders.
  */
-#ifndef VGPU_GUEST_H
-#define VGPU_GUEST_H
+#include "vgpu_guest.h"
 
-#include <errno.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
-#include <unistd.h>
-#include <linux/types.h>
-#include <linux/vfio.h>
-#include <linux/vgpu_if.h>
-
-#include "igt_core.h"
-#include "mdev_sysfs.h"
-#include "vfio_harness.h"
-
-typedef __u8 u8;
-typedef __u32 u32;
-typedef __u64 u64;
-
-#define LO(a)		((u32)(a))
-#define HI(a)		((u32)((u64)(a) >> 32))
-#define RENDER		VGPU_ENGINE_RENDER
-#define COPY		VGPU_ENGINE_COPY
-#define BAR0		VFIO_PCI_BAR0_REGION_INDEX
-#define RGBA		(VGPU_BLT_WRITE_ALPHA | VGPU_BLT_WRITE_RGB)
-#define PAGE		4096ULL
-
-/* Guest memory every test maps at the start of its slice. */
-#define VG_MEM_IOVA	0x40000000ULL
-#define VG_MEM_SIZE	(8ULL << 20)
-#define VG_RING_SIZE	0x4000
-
-/**
- * struct vg_ring - one engine's ring as the guest sees it
- * @gfx: graphics address of the ring
- * @size: bytes
- * @hws: graphics address of the status page
- * @tail: where the next command goes
- */
-struct vg_ring {
-	u64 gfx;
-	u32 size;
-	u64 hws;
-	u32 tail;
-};
-
-/**
- * struct vg - one vGPU driven by a test
- * @uuid: the mdev
- * @parent: its parent device
- * @type: its type directory name
- * @dev: the VFIO device
- * @mem: guest memory, mapped at @slice_base onwards
- * @mem_size: bytes of guest memory vg_open() allocates (0: VG_MEM_SIZE)
- * @mapped: bytes of @mem mapped through the GGTT
- * @slice_base: first graphics address of the slice (PV info page)
- * @slice_size: bytes in the slice
- * @next: bump allocator over the mapped part of the slice
- * @irq_fd: MSI eventfd, -1 when not enabled
- * @ring: per engine
- */
-struct vg {
-	char uuid[MDEV_UUID_STRLEN];
-	char parent[64];
-	char type[64];
-	struct vfio_dev dev;
-	struct vfio_guest_mem mem;
-	u64 mem_size;
-	u64 mapped;
-	u64 slice_base;
-	u64 slice_size;
-	u64 next;
-	int irq_fd;
-	struct vg_ring ring[VGPU_ENGINE_COUNT];
-};
-
-static inline double vg_now(void)
+double vg_now(void)
 {
 	struct timespec ts;
 
@@ -93,15 +14,8 @@ static inline double vg_now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/*
- * The first mdev parent (in name order) with the type "@driver-@suffix".
- * The mdev core names a type after its parent's driver ("refgpu-small",
- * "mtty-2"); the parent is named after its device, a PCI address for the
- * reference GPU.
- */
-static inline int vg_find_type_of(const char *driver, const char *suffix,
-				  char *parent, size_t plen, char *type,
-				  size_t tlen)
+int vg_find_type_of(const char *driver, const char *suffix, char *parent,
+		    size_t plen, char *type, size_t tlen)
 {
 	char **parents = NULL, **types = NULL;
 	char name[64];
@@ -125,14 +39,13 @@ static inline int vg_find_type_of(const char *driver, const char *suffix,
 	return ret;
 }
 
-/* The first reference GPU with vGPU type @suffix ("small", ...). */
-static inline int vg_find_type(const char *suffix, char *parent, size_t plen,
-			       char *type, size_t tlen)
+int vg_find_type(const char *suffix, char *parent, size_t plen, char *type,
+		 size_t tlen)
 {
 	return vg_find_type_of("refgpu", suffix, parent, plen, type, tlen);
 }
 
-static inline u32 vg_rd(struct vg *g, u64 off)
+u32 vg_rd(struct vg *g, u64 off)
 {
 	u32 v = 0;
 
@@ -140,18 +53,18 @@ static inline u32 vg_rd(struct vg *g, u64 off)
 	return v;
 }
 
-static inline void vg_wr(struct vg *g, u64 off, u32 v)
+void vg_wr(struct vg *g, u64 off, u32 v)
 {
 	igt_assert_eq(vfio_region_write32(&g->dev, BAR0, off, v), 0);
 }
 
-static inline void vg_pte(struct vg *g, u64 gfx, u64 pte)
+void vg_pte(struct vg *g, u64 gfx, u64 pte)
 {
 	igt_assert_eq(vfio_region_write64(&g->dev, BAR0, VGPU_GGTT_OFFSET +
 					  (gfx >> 12) * 8, pte), 0);
 }
 
-static inline u64 vg_pte_read(struct vg *g, u64 gfx)
+u64 vg_pte_read(struct vg *g, u64 gfx)
 {
 	u64 v = 0;
 
@@ -160,8 +73,7 @@ static inline u64 vg_pte_read(struct vg *g, u64 gfx)
 	return v;
 }
 
-/* A u64 attribute of the vGPU's sysfs directory (vgpu/<name>). */
-static inline unsigned long long vg_stat(struct vg *g, const char *name)
+unsigned long long vg_stat(struct vg *g, const char *name)
 {
 	char attr[64], buf[128];
 
@@ -170,16 +82,8 @@ static inline unsigned long long vg_stat(struct vg *g, const char *name)
 	return strtoull(buf, NULL, 0);
 }
 
-/*
- * Replaced or cleared GGTT entries' pages are unpinned behind a GGTT flush
- * vgpu.ko does within 10 ms (VGPU_GTT_FLUSH_DELAY_MS); a loaded test VM
- * may run its work item much later.
- */
-#define VG_PIN_SETTLE_S		5.0
-
-/* Poll a vgpu/ attribute until it reads @want; false on timeout. */
-static inline bool vg_wait_stat(struct vg *g, const char *name,
-				unsigned long long want, double secs)
+bool vg_wait_stat(struct vg *g, const char *name, unsigned long long want,
+		  double secs)
 {
 	double end = vg_now() + secs;
 
@@ -191,7 +95,7 @@ static inline bool vg_wait_stat(struct vg *g, const char *name,
 	return vg_stat(g, name) == want;
 }
 
-static inline void vg_set(struct vg *g, const char *name, unsigned int v)
+void vg_set(struct vg *g, const char *name, unsigned int v)
 {
 	char attr[64], buf[32];
 
@@ -200,8 +104,7 @@ static inline void vg_set(struct vg *g, const char *name, unsigned int v)
 	igt_assert_eq(mdev_attr_write(g->uuid, attr, buf), 0);
 }
 
-/* Create a vGPU of type @suffix; returns -errno instead of failing. */
-static inline int vg_create(struct vg *g, const char *suffix)
+int vg_create(struct vg *g, const char *suffix)
 {
 	int ret;
 
@@ -216,8 +119,7 @@ static inline int vg_create(struct vg *g, const char *suffix)
 	return mdev_create(g->parent, g->type, g->uuid);
 }
 
-/* Map @size bytes of guest memory at graphics address @gfx. */
-static inline void vg_map(struct vg *g, u64 gfx, u64 iova, u64 size)
+void vg_map(struct vg *g, u64 gfx, u64 iova, u64 size)
 {
 	u64 off;
 
@@ -225,8 +127,7 @@ static inline void vg_map(struct vg *g, u64 gfx, u64 iova, u64 size)
 		vg_pte(g, gfx + off, (iova + off) | VGPU_GGTT_PTE_PRESENT);
 }
 
-/* Open the vGPU, read its slice and map guest memory into it. */
-static inline void vg_open(struct vg *g)
+void vg_open(struct vg *g)
 {
 	igt_assert_eq(vfio_dev_open_mdev(&g->dev, g->uuid), 0);
 	igt_assert_eq_u32(vg_rd(g, VGPU_PV_MAGIC_LO), LO(VGPU_PV_MAGIC));
@@ -244,7 +145,7 @@ static inline void vg_open(struct vg *g)
 	g->next = g->slice_base;
 }
 
-static inline void vg_close(struct vg *g)
+void vg_close(struct vg *g)
 {
 	if (g->irq_fd >= 0) {
 		vfio_irq_disable(&g->dev, VFIO_PCI_MSI_IRQ_INDEX);
@@ -256,14 +157,13 @@ static inline void vg_close(struct vg *g)
 		vfio_guest_mem_free(&g->dev, &g->mem);
 }
 
-static inline void vg_destroy(struct vg *g)
+void vg_destroy(struct vg *g)
 {
 	vg_close(g);
 	igt_assert_eq(mdev_remove(g->uuid), 0);
 }
 
-/* Create and open a vGPU of type @suffix. */
-static inline void vg_start(struct vg *g, const char *suffix)
+void vg_start(struct vg *g, const char *suffix)
 {
 	int ret = vg_create(g, suffix);
 
@@ -272,8 +172,7 @@ static inline void vg_start(struct vg *g, const char *suffix)
 	vg_open(g);
 }
 
-/* Memory in the mapped part of the slice, zeroed. */
-static inline u64 vg_alloc(struct vg *g, u64 size)
+u64 vg_alloc(struct vg *g, u64 size)
 {
 	u64 gfx = g->next;
 
@@ -284,20 +183,18 @@ static inline u64 vg_alloc(struct vg *g, u64 size)
 	return gfx;
 }
 
-/* The CPU's view of graphics address @gfx (guest memory). */
-static inline void *vg_ptr(struct vg *g, u64 gfx)
+void *vg_ptr(struct vg *g, u64 gfx)
 {
 	igt_assert(gfx >= g->slice_base && gfx < g->slice_base + g->mapped);
 	return (u8 *)g->mem.vaddr + (gfx - g->slice_base);
 }
 
-static inline u32 vg_base(int e)
+u32 vg_base(int e)
 {
 	return VGPU_RING_BASE(e);
 }
 
-/* Program engine @e's ring (guest memory) and status page. */
-static inline void vg_ring_init(struct vg *g, int e)
+void vg_ring_init(struct vg *g, int e)
 {
 	struct vg_ring *r = &g->ring[e];
 
@@ -313,7 +210,7 @@ static inline void vg_ring_init(struct vg *g, int e)
 	      VGPU_RING_CTL_FROM_SIZE(r->size) | VGPU_RING_CTL_ENABLE);
 }
 
-static inline void vg_emit(struct vg *g, int e, const u32 *dw, u32 n)
+void vg_emit(struct vg *g, int e, const u32 *dw, u32 n)
 {
 	struct vg_ring *r = &g->ring[e];
 	u32 *ring = vg_ptr(g, r->gfx);
@@ -325,29 +222,19 @@ static inline void vg_emit(struct vg *g, int e, const u32 *dw, u32 n)
 	}
 }
 
-#define VG_EMIT(g, e, ...) do {						\
-	const u32 vg_dw__[] = { __VA_ARGS__ };				\
-	vg_emit(g, e, vg_dw__, sizeof(vg_dw__) / sizeof(u32));		\
-} while (0)
-
-/* Pad to a qword and write RING_TAIL. */
-static inline void vg_submit(struct vg *g, int e)
+void vg_submit(struct vg *g, int e)
 {
 	if (g->ring[e].tail & 7)
 		VG_EMIT(g, e, VGPU_MI_NOOP);
 	vg_wr(g, VGPU_RING_TAIL(vg_base(e)), g->ring[e].tail);
 }
 
-static inline u32 vg_error(struct vg *g, int e)
+u32 vg_error(struct vg *g, int e)
 {
 	return vg_rd(g, VGPU_PV_ENGINE_ERROR(e));
 }
 
-/*
- * Wait until RING_HEAD reaches the tail. Returns 0, -EIO when the engine
- * stopped in error, -ETIMEDOUT.
- */
-static inline int vg_wait(struct vg *g, int e, double timeout_s)
+int vg_wait(struct vg *g, int e, double timeout_s)
 {
 	double end = vg_now() + timeout_s;
 
@@ -363,12 +250,7 @@ static inline int vg_wait(struct vg *g, int e, double timeout_s)
 	}
 }
 
-/*
- * vg_wait() sleeping on the MSI eventfd (vg_enable_msi()) instead of
- * polling, as a guest driver waits: each completion raises the engine's
- * user interrupt.
- */
-static inline int vg_wait_irq(struct vg *g, int e, double timeout_s)
+int vg_wait_irq(struct vg *g, int e, double timeout_s)
 {
 	double end = vg_now() + timeout_s;
 
@@ -386,7 +268,7 @@ static inline int vg_wait_irq(struct vg *g, int e, double timeout_s)
 	}
 }
 
-static inline void vg_run(struct vg *g, int e)
+void vg_run(struct vg *g, int e)
 {
 	int ret;
 
@@ -396,8 +278,7 @@ static inline void vg_run(struct vg *g, int e)
 		     vg_error(g, e));
 }
 
-/* Engine reset through GDRST, then re-enable the ring from offset 0. */
-static inline void vg_reset_engine(struct vg *g, int e)
+void vg_reset_engine(struct vg *g, int e)
 {
 	vg_wr(g, VGPU_REG_GDRST, VGPU_GDRST_ENGINE(e));
 	igt_assert_eq_u32(vg_rd(g, VGPU_REG_GDRST) & VGPU_GDRST_ENGINE(e), 0);
@@ -407,8 +288,7 @@ static inline void vg_reset_engine(struct vg *g, int e)
 	      VGPU_RING_CTL_FROM_SIZE(g->ring[e].size) | VGPU_RING_CTL_ENABLE);
 }
 
-/* MSI with an eventfd, every GT interrupt enabled. */
-static inline void vg_enable_msi(struct vg *g)
+void vg_enable_msi(struct vg *g)
 {
 	int cap = vfio_config_find_cap(&g->dev, 0x05);
 	__u16 flags;
@@ -423,18 +303,13 @@ static inline void vg_enable_msi(struct vg *g)
 	vg_wr(g, VGPU_REG_MASTER_IRQ, VGPU_MASTER_IRQ_ENABLE);
 }
 
-static inline u32 vg_blt_dw1(u32 rop, u32 pitch)
+u32 vg_blt_dw1(u32 rop, u32 pitch)
 {
 	return VGPU_BLT_DEPTH_32 << VGPU_BLT_DEPTH_SHIFT |
 	       rop << VGPU_BLT_ROP_SHIFT | pitch;
 }
 
-/*
- * Write at @p an XY_COLOR_BLT of a w x h rectangle at 32 bpp (for a ring
- * or a batch); returns its length in dwords.
- */
-static inline u32 vg_encode_fill(u32 *p, u64 dst, u32 pitch, u32 w, u32 h,
-				 u32 color)
+u32 vg_encode_fill(u32 *p, u64 dst, u32 pitch, u32 w, u32 h, u32 color)
 {
 	p[0] = VGPU_XY_COLOR_BLT | RGBA;
 	p[1] = vg_blt_dw1(VGPU_BLT_ROP_PATCOPY, pitch);
@@ -446,18 +321,14 @@ static inline u32 vg_encode_fill(u32 *p, u64 dst, u32 pitch, u32 w, u32 h,
 	return VGPU_XY_COLOR_BLT_LEN;
 }
 
-/* XY_COLOR_BLT of a w x h rectangle at 32 bpp, in the ring. */
-static inline void vg_fill(struct vg *g, int e, u64 dst, u32 pitch, u32 w,
-			   u32 h, u32 color)
+void vg_fill(struct vg *g, int e, u64 dst, u32 pitch, u32 w, u32 h, u32 color)
 {
 	u32 dw[VGPU_XY_COLOR_BLT_LEN];
 
 	vg_emit(g, e, dw, vg_encode_fill(dw, dst, pitch, w, h, color));
 }
 
-/* XY_SRC_COPY_BLT of a w x h rectangle at 32 bpp. */
-static inline void vg_copy(struct vg *g, int e, u64 dst, u64 src, u32 pitch,
-			   u32 w, u32 h)
+void vg_copy(struct vg *g, int e, u64 dst, u64 src, u32 pitch, u32 w, u32 h)
 {
 	VG_EMIT(g, e, VGPU_XY_SRC_COPY_BLT | RGBA,
 		vg_blt_dw1(VGPU_BLT_ROP_SRCCOPY, pitch), VGPU_BLT_XY(0, 0),
@@ -465,13 +336,12 @@ static inline void vg_copy(struct vg *g, int e, u64 dst, u64 src, u32 pitch,
 		LO(src), HI(src));
 }
 
-static inline void vg_store(struct vg *g, int e, u64 addr, u32 val)
+void vg_store(struct vg *g, int e, u64 addr, u32 val)
 {
 	VG_EMIT(g, e, VGPU_MI_STORE_DWORD_GGTT, LO(addr), HI(addr), val);
 }
 
-/* Check @n dwords at @gfx are all @val. */
-static inline void vg_check_fill(struct vg *g, u64 gfx, u32 n, u32 val)
+void vg_check_fill(struct vg *g, u64 gfx, u32 n, u32 val)
 {
 	const u32 *p = vg_ptr(g, gfx);
 	u32 i;
@@ -481,23 +351,7 @@ static inline void vg_check_fill(struct vg *g, u64 gfx, u32 n, u32 val)
 			     i, (unsigned long long)gfx, p[i], val);
 }
 
-/* Saturating load: fills per submission, submissions kept queued. */
-#define VG_LOAD_FILLS		8
-#define VG_LOAD_IN_FLIGHT	24
-
-/**
- * struct vg_loader - a vGPU kept busy on its copy engine
- * @g: the vGPU
- * @surf: the 1 MiB surface its fills write
- * @submitted: submissions so far
- */
-struct vg_loader {
-	struct vg g;
-	u64 surf;
-	u32 submitted;
-};
-
-static inline void vg_loader_start(struct vg_loader *l)
+void vg_loader_start(struct vg_loader *l)
 {
 	vg_start(&l->g, "small");
 	l->surf = vg_alloc(&l->g, 1 << 20);
@@ -505,8 +359,7 @@ static inline void vg_loader_start(struct vg_loader *l)
 	l->submitted = 0;
 }
 
-/* Keep VG_LOAD_IN_FLIGHT submissions queued on @l's copy engine. */
-static inline void vg_loader_top_up(struct vg_loader *l)
+void vg_loader_top_up(struct vg_loader *l)
 {
 	u32 head = vg_rd(&l->g, VGPU_RING_HEAD(VGPU_COPY_RING_BASE)) &
 		   VGPU_RING_HEAD_ADDR_MASK;
@@ -525,7 +378,7 @@ static inline void vg_loader_top_up(struct vg_loader *l)
 	}
 }
 
-static inline u64 vg_busy_copy(struct vg_loader *l)
+u64 vg_busy_copy(struct vg_loader *l)
 {
 	char buf[128];
 	unsigned long long r, c;
@@ -538,9 +391,7 @@ static inline u64 vg_busy_copy(struct vg_loader *l)
 	return c;
 }
 
-/* Run @n loaders for @secs; @share: each one's share of the copy engine, %. */
-static inline void vg_measure_shares(struct vg_loader *l, int n, double secs,
-				     double *share)
+void vg_measure_shares(struct vg_loader *l, int n, double secs, double *share)
 {
 	u64 b0[16], d[16], sum = 0;
 	double end;
@@ -570,5 +421,3 @@ static inline void vg_measure_shares(struct vg_loader *l, int n, double secs,
 	for (i = 0; i < n; i++)
 		share[i] = 100.0 * d[i] / sum;
 }
-
-#endif /* VGPU_GUEST_H */
