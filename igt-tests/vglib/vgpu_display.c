@@ -75,10 +75,10 @@ u32 vd_expect(const struct vd_rect r[VD_RECTS], u32 x, u32 y)
 
 void vd_fill_rect(struct vg *g, u64 surf, u32 pitch, const struct vd_rect *r)
 {
-	VG_EMIT(g, COPY, VGPU_XY_COLOR_BLT | RGBA,
-		vg_blt_dw1(VGPU_BLT_ROP_PATCOPY, pitch),
-		VGPU_BLT_XY(r->x1, r->y1), VGPU_BLT_XY(r->x2, r->y2),
-		LO(surf), HI(surf), r->color);
+	struct vgpu_surface s = vg_surf32(surf, pitch);
+
+	VG_CMD(g, COPY, vgpu_cmd_color_blt, &s, r->x1, r->y1, r->x2 - r->x1,
+	       r->y2 - r->y1, r->color);
 }
 
 void vd_fb_draw(struct vg *g, struct vd_fb *fb, int pat)

@@ -225,7 +225,7 @@ void vg_emit(struct vg *g, int e, const u32 *dw, u32 n)
 void vg_submit(struct vg *g, int e)
 {
 	if (g->ring[e].tail & 7)
-		VG_EMIT(g, e, VGPU_MI_NOOP);
+		VG_CMD(g, e, vgpu_cmd_noop);
 	vg_wr(g, VGPU_RING_TAIL(vg_base(e)), g->ring[e].tail);
 }
 
@@ -303,42 +303,47 @@ void vg_enable_msi(struct vg *g)
 	vg_wr(g, VGPU_REG_MASTER_IRQ, VGPU_MASTER_IRQ_ENABLE);
 }
 
+void vg_emit_cmd(struct vg *g, int e, const struct vgpu_cmd *c)
+{
+	igt_assert_eq(c->error, 0);
+	vg_emit(g, e, c->dw, c->len);
+}
+
+void vg_batch_init(struct vg *g, struct vgpu_cmd *c, u64 gfx, u32 bytes)
+{
+	vgpu_cmd_init(c, vg_ptr(g, gfx), bytes);
+}
+
+struct vgpu_surface vg_surf32(u64 gfx, u32 pitch)
+{
+	struct vgpu_surface s = { .addr = gfx, .pitch = pitch, .cpp = 4 };
+
+	return s;
+}
+
 u32 vg_blt_dw1(u32 rop, u32 pitch)
 {
 	return VGPU_BLT_DEPTH_32 << VGPU_BLT_DEPTH_SHIFT |
 	       rop << VGPU_BLT_ROP_SHIFT | pitch;
 }
 
-u32 vg_encode_fill(u32 *p, u64 dst, u32 pitch, u32 w, u32 h, u32 color)
-{
-	p[0] = VGPU_XY_COLOR_BLT | RGBA;
-	p[1] = vg_blt_dw1(VGPU_BLT_ROP_PATCOPY, pitch);
-	p[2] = VGPU_BLT_XY(0, 0);
-	p[3] = VGPU_BLT_XY(w, h);
-	p[4] = LO(dst);
-	p[5] = HI(dst);
-	p[6] = color;
-	return VGPU_XY_COLOR_BLT_LEN;
-}
-
 void vg_fill(struct vg *g, int e, u64 dst, u32 pitch, u32 w, u32 h, u32 color)
 {
-	u32 dw[VGPU_XY_COLOR_BLT_LEN];
+	struct vgpu_surface s = vg_surf32(dst, pitch);
 
-	vg_emit(g, e, dw, vg_encode_fill(dw, dst, pitch, w, h, color));
+	VG_CMD(g, e, vgpu_cmd_color_blt, &s, 0, 0, w, h, color);
 }
 
 void vg_copy(struct vg *g, int e, u64 dst, u64 src, u32 pitch, u32 w, u32 h)
 {
-	VG_EMIT(g, e, VGPU_XY_SRC_COPY_BLT | RGBA,
-		vg_blt_dw1(VGPU_BLT_ROP_SRCCOPY, pitch), VGPU_BLT_XY(0, 0),
-		VGPU_BLT_XY(w, h), LO(dst), HI(dst), VGPU_BLT_XY(0, 0), pitch,
-		LO(src), HI(src));
+	struct vgpu_surface d = vg_surf32(dst, pitch), s = vg_surf32(src, pitch);
+
+	VG_CMD(g, e, vgpu_cmd_src_copy_blt, &d, 0, 0, &s, 0, 0, w, h);
 }
 
 void vg_store(struct vg *g, int e, u64 addr, u32 val)
 {
-	VG_EMIT(g, e, VGPU_MI_STORE_DWORD_GGTT, LO(addr), HI(addr), val);
+	VG_CMD(g, e, vgpu_cmd_store_dword, addr, val);
 }
 
 void vg_check_fill(struct vg *g, u64 gfx, u32 n, u32 val)

@@ -24,6 +24,7 @@
 #include "igt_core.h"
 #include "mdev_sysfs.h"
 #include "vfio_harness.h"
+#include "vgpu_cmd.h"
 
 typedef __u8 u8;
 typedef __u32 u32;
@@ -154,10 +155,41 @@ void vg_ring_init(struct vg *g, int e);
 
 void vg_emit(struct vg *g, int e, const u32 *dw, u32 n);
 
+/*
+ * Raw dwords into the ring: for commands the device must refuse, which the
+ * encoder will not write (vgpu_hostile.c). Well-formed commands go through
+ * VG_CMD() or vg_emit_cmd().
+ */
 #define VG_EMIT(g, e, ...) do {						\
 	const u32 vg_dw__[] = { __VA_ARGS__ };				\
 	vg_emit(g, e, vg_dw__, sizeof(vg_dw__) / sizeof(u32));		\
 } while (0)
+
+/* The commands encoded in @c, all of which must have fitted, into the ring. */
+void vg_emit_cmd(struct vg *g, int e, const struct vgpu_cmd *c);
+
+/* An encoder call on the tests' own (well-formed) commands: it must work. */
+#define VG_OK(call)	igt_assert_eq(call, 0)
+
+/* Dwords of the longest single command VG_CMD() writes. */
+#define VG_CMD_MAX_DWORDS	16
+
+/*
+ * One command into engine @e's ring, written by the encoder:
+ * VG_CMD(g, e, vgpu_cmd_store_qword, addr, value) calls
+ * vgpu_cmd_store_qword(c, addr, value) and fails the test if it refuses.
+ */
+#define VG_CMD(g, e, emit, ...) do {					\
+	u32 vg_cmd_dw__[VG_CMD_MAX_DWORDS];				\
+	struct vgpu_cmd vg_cmd__;					\
+									\
+	vgpu_cmd_init(&vg_cmd__, vg_cmd_dw__, sizeof(vg_cmd_dw__));	\
+	VG_OK(emit(&vg_cmd__, ##__VA_ARGS__));				\
+	vg_emit_cmd(g, e, &vg_cmd__);					\
+} while (0)
+
+/* A vgpu_cmd writing the batch at @gfx (guest memory), @bytes long. */
+void vg_batch_init(struct vg *g, struct vgpu_cmd *c, u64 gfx, u32 bytes);
 
 /* Pad to a qword and write RING_TAIL. */
 void vg_submit(struct vg *g, int e);
@@ -185,13 +217,14 @@ void vg_reset_engine(struct vg *g, int e);
 /* MSI with an eventfd, every GT interrupt enabled. */
 void vg_enable_msi(struct vg *g);
 
-u32 vg_blt_dw1(u32 rop, u32 pitch);
+/* A 32 bpp surface at @gfx, @pitch bytes a line, for the blit encoders. */
+struct vgpu_surface vg_surf32(u64 gfx, u32 pitch);
 
 /*
- * Write at @p an XY_COLOR_BLT of a w x h rectangle at 32 bpp (for a ring
- * or a batch); returns its length in dwords.
+ * DW1 of a 32 bpp XY_COLOR_BLT / XY_SRC_COPY_BLT, for blits written raw on
+ * purpose (vgpu_hostile.c); the encoder writes every well-formed one.
  */
-u32 vg_encode_fill(u32 *p, u64 dst, u32 pitch, u32 w, u32 h, u32 color);
+u32 vg_blt_dw1(u32 rop, u32 pitch);
 
 /* XY_COLOR_BLT of a w x h rectangle at 32 bpp, in the ring. */
 void vg_fill(struct vg *g, int e, u64 dst, u32 pitch, u32 w, u32 h, u32 color);
@@ -199,6 +232,7 @@ void vg_fill(struct vg *g, int e, u64 dst, u32 pitch, u32 w, u32 h, u32 color);
 /* XY_SRC_COPY_BLT of a w x h rectangle at 32 bpp. */
 void vg_copy(struct vg *g, int e, u64 dst, u64 src, u32 pitch, u32 w, u32 h);
 
+/* MI_STORE_DATA_IMM of one dword. */
 void vg_store(struct vg *g, int e, u64 addr, u32 val);
 
 /* Check @n dwords at @gfx are all @val. */
