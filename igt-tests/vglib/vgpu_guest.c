@@ -234,16 +234,26 @@ u32 vg_error(struct vg *g, int e)
 	return vg_rd(g, VGPU_PV_ENGINE_ERROR(e));
 }
 
+/* 0 when engine @e's ring is idle, -EIO when it stopped in error, else -EBUSY. */
+static int vg_ring_state(struct vg *g, int e)
+{
+	if ((vg_rd(g, VGPU_RING_HEAD(vg_base(e))) &
+	     VGPU_RING_HEAD_ADDR_MASK) == g->ring[e].tail)
+		return 0;
+	if (vg_error(g, e) & VGPU_ENGINE_ERROR_ACTIVE)
+		return -EIO;
+	return -EBUSY;
+}
+
 int vg_wait(struct vg *g, int e, double timeout_s)
 {
 	double end = vg_now() + timeout_s;
+	int ret;
 
 	for (;;) {
-		if ((vg_rd(g, VGPU_RING_HEAD(vg_base(e))) &
-		     VGPU_RING_HEAD_ADDR_MASK) == g->ring[e].tail)
-			return 0;
-		if (vg_error(g, e) & VGPU_ENGINE_ERROR_ACTIVE)
-			return -EIO;
+		ret = vg_ring_state(g, e);
+		if (ret != -EBUSY)
+			return ret;
 		if (vg_now() > end)
 			return -ETIMEDOUT;
 		usleep(200);
@@ -253,15 +263,14 @@ int vg_wait(struct vg *g, int e, double timeout_s)
 int vg_wait_irq(struct vg *g, int e, double timeout_s)
 {
 	double end = vg_now() + timeout_s;
+	int ret;
 
 	for (;;) {
 		/* Clear first: a completion after this sends a new message. */
 		vg_wr(g, VGPU_REG_GT_IIR(0), ~0U);
-		if ((vg_rd(g, VGPU_RING_HEAD(vg_base(e))) &
-		     VGPU_RING_HEAD_ADDR_MASK) == g->ring[e].tail)
-			return 0;
-		if (vg_error(g, e) & VGPU_ENGINE_ERROR_ACTIVE)
-			return -EIO;
+		ret = vg_ring_state(g, e);
+		if (ret != -EBUSY)
+			return ret;
 		if (vg_now() > end)
 			return -ETIMEDOUT;
 		vfio_eventfd_wait(g->irq_fd, 1000, NULL);
