@@ -20,7 +20,7 @@ KMAKE		= $(MAKE) -C $(KDIR) M=$(ROOT) W=1 $(KCONFIG_OPTS)
 
 CC		?= gcc
 USER_CFLAGS	:= -O2 -g -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE \
-		   -iquote $(ROOT)/include \
+		   -iquote $(ROOT)/include -iquote $(ROOT)/lib \
 		   -I$(ROOT)/include/uapi
 # Test binaries are static: they start fast in nested guests and need
 # nothing from the guest's root.
@@ -33,6 +33,9 @@ LIBIGT		:= $(BUILD)/obj/igt-tests/libigt.a
 # Guest userspace on a vGPU (tools/vgpu-guest/build.mk builds it), for the
 # same reason.
 LIBVGPUGUEST	:= $(BUILD)/obj/vgpu-guest/libvgpuguest.a
+# The command encoder (lib/build.mk builds it); link it after the libraries
+# that use it.
+LIBVGPUCMD	:= $(BUILD)/obj/lib/libvgpucmd.a
 
 # Filled in by the build.mk fragments.
 USER_BINS	:=

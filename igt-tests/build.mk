@@ -1,9 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # igt-tests/: the IGT-protocol test library (libigt: igt_core, the VFIO
-# harness, mdev sysfs helpers), the igt-run runner, their self tests, and
-# every test dropped in as igt-tests/tests/<name>.c, built as
-# build/bin/tests/<name> linked against libigt.
+# harness, mdev sysfs helpers), the vGPU tests' guest driver (libvg:
+# vglib/vgpu_guest.c, vglib/vgpu_display.c), the igt-run runner, their self
+# tests, and every test dropped in as igt-tests/tests/<name>.c, built as
+# build/bin/tests/<name> linked against libvg, the command encoder and
+# libigt.
 
 # Not IGT_DIR: that names an upstream IGT build on make igt-guest's command
 # line, which would override any makefile assignment of the same name.
@@ -11,10 +13,16 @@ IGT_SRC		:= $(ROOT)/igt-tests
 IGT_OBJ		:= $(BUILD)/obj/igt-tests
 IGT_BIN		:= $(BUILD)/bin
 IGT_CFLAGS	:= -iquote $(IGT_SRC)/lib -MMD -MP
+# The tests (and libvg itself) include vgpu_guest.h and vgpu_display.h.
+$(IGT_OBJ)/tests/%.o $(IGT_OBJ)/vglib/%.o: IGT_CFLAGS += -iquote $(IGT_SRC)/vglib
 
 IGT_LIB		:= $(LIBIGT)
 IGT_LIB_OBJS	:= $(addprefix $(IGT_OBJ)/lib/, \
 		   igt_core.o vfio_harness.o mdev_sysfs.o drm_prime.o)
+
+# The vGPU tests' guest driver, compiled once.
+IGT_VG_LIB	:= $(IGT_OBJ)/libvg.a
+IGT_VG_LIB_OBJS	:= $(addprefix $(IGT_OBJ)/vglib/, vgpu_guest.o vgpu_display.o)
 
 IGT_RUN		:= $(IGT_BIN)/igt-run
 IGT_RUN_OBJS	:= $(addprefix $(IGT_OBJ)/runner/, \
@@ -56,6 +64,11 @@ $(IGT_LIB): $(IGT_LIB_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
 
+$(IGT_VG_LIB): $(IGT_VG_LIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	$(AR) rcs $@ $^
+
 $(IGT_RUN): $(IGT_RUN_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_LDFLAGS) -o $@ $^
@@ -75,7 +88,8 @@ $(IGT_BIN)/igt-harness-selftest: $(IGT_OBJ)/selftest/harness_selftest.o \
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_LDFLAGS) -o $@ $^
 
-$(IGT_TESTS): $(IGT_BIN)/tests/%: $(IGT_OBJ)/tests/%.o $(IGT_LIB)
+$(IGT_TESTS): $(IGT_BIN)/tests/%: $(IGT_OBJ)/tests/%.o $(IGT_VG_LIB) \
+		$(LIBVGPUCMD) $(IGT_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_LDFLAGS) -o $@ $^
 

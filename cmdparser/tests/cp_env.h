@@ -55,7 +55,11 @@ u32 cp_reason(void);
 /* Shadow memory byte at graphics address @gfx (inside the shadow). */
 u32 *cp_shadow_ptr(u64 gfx);
 
-/* Command encoders: append to @p, return the number of dwords. */
+/*
+ * Field-level encoders, raw on purpose: the parser's negative tests pass
+ * values lib/vgpu_cmd refuses (depths, lengths, post-syncs, rectangles).
+ * They append to @p and return the number of dwords.
+ */
 u32 cp_sdi(u32 *p, u64 addr, u32 val);
 u32 cp_sdi_qword(u32 *p, u64 addr, u64 val);
 u32 cp_lri(u32 *p, u32 reg, u32 val);

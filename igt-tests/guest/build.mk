@@ -5,9 +5,9 @@
 # each named after the upstream IGT binary it mirrors. Every
 # igt-tests/guest/<name>.c is built as build/bin/guest/<name>, static, linked
 # against the shared KMS helpers (lib/), the guest userspace library
-# (tools/vgpu-guest: render uAPI, command encoder) and libigt. They need a
-# DRM device, so they are no unit tests; guest.testlist says what the guest
-# suite runs.
+# (tools/vgpu-guest: render uAPI), the command encoder (the top-level lib/)
+# and libigt. They need a DRM device, so they are no unit tests;
+# guest.testlist says what the guest suite runs.
 
 GUEST_DIR	:= $(ROOT)/igt-tests/guest
 GUEST_OBJ	:= $(BUILD)/obj/igt-guest
@@ -43,7 +43,7 @@ $(GUEST_LIB): $(GUEST_LIB_OBJS)
 	$(AR) rcs $@ $^
 
 $(GUEST_TESTS): $(GUEST_BIN)/%: $(GUEST_OBJ)/%.o $(GUEST_LIB) $(LIBVGPUGUEST) \
-		$(LIBIGT)
+		$(LIBVGPUCMD) $(LIBIGT)
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_LDFLAGS) -o $@ $^
 

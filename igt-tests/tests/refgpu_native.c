@@ -236,6 +236,10 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/*
+ * Raw dwords (not yet lib/vgpu_cmd): the native path is tested on field
+ * forms the encoder does not write (depths, channel masks, post-syncs).
+ */
 static u32 classic_dw1(u32 depth, u32 rop, u32 pitch)
 {
 	return depth << VGPU_BLT_DEPTH_SHIFT | rop << VGPU_BLT_ROP_SHIFT |

@@ -111,17 +111,17 @@ static void native_submit(int fd, u64 ring, u32 tail, bool first, bool wait)
 		igt_assert_eq(s.stop.reason, 0);
 }
 
+/* A 1024 x @h copy and two MI_NOOPs: 12 dwords at @dw. */
 static u32 copy_cmd(u32 *dw, u64 dst, u64 src, u32 h)
 {
-	const u32 c[] = {
-		VGPU_XY_SRC_COPY_BLT | RGBA,
-		vg_blt_dw1(VGPU_BLT_ROP_SRCCOPY, 4096), VGPU_BLT_XY(0, 0),
-		VGPU_BLT_XY(1024, h), LO(dst), HI(dst), VGPU_BLT_XY(0, 0),
-		4096, LO(src), HI(src), VGPU_MI_NOOP, VGPU_MI_NOOP,
-	};
+	struct vgpu_surface d = vg_surf32(dst, 4096), s = vg_surf32(src, 4096);
+	struct vgpu_cmd c;
 
-	memcpy(dw, c, sizeof(c));
-	return 12;
+	vgpu_cmd_init(&c, dw, 12 * 4);
+	VG_OK(vgpu_cmd_src_copy_blt(&c, &d, 0, 0, &s, 0, 0, 1024, h));
+	VG_OK(vgpu_cmd_noop(&c));
+	VG_OK(vgpu_cmd_noop(&c));
+	return c.len;
 }
 
 /* Seconds for BLITS copies of @bytes each through the native path. */
@@ -271,28 +271,29 @@ static void fig_trap_write(void *data)
 
 static void fig_tiny_submit(void *data)
 {
+	struct vgpu_surface surf;
 	double t, best = 0;
+	struct vgpu_cmd c;
 	u64 buf, batch;
 	struct vg g;
-	u32 *p;
 	int r, i;
 
 	(void)data;
 	vg_start(&g, "small");
 	buf = vg_alloc(&g, PAGE);
 	batch = vg_alloc(&g, PAGE);
-	p = vg_ptr(&g, batch);
-	p[vg_encode_fill(p, buf, 4096, 1024, 1, 0x5eed)] =
-		VGPU_MI_BATCH_BUFFER_END;
+	surf = vg_surf32(buf, 4096);
+	vg_batch_init(&g, &c, batch, PAGE);
+	VG_OK(vgpu_cmd_color_blt(&c, &surf, 0, 0, 1024, 1, 0x5eed));
+	VG_OK(vgpu_cmd_end(&c));
 	vg_ring_init(&g, COPY);
 	vg_enable_msi(&g);
 	for (r = 0; r < RUNS; r++) {
 		t = vg_now();
 		for (i = 0; i < TINY_SUBMITS; i++) {
-			VG_EMIT(&g, COPY, VGPU_MI_BATCH_BUFFER_START, LO(batch),
-				HI(batch));
+			VG_CMD(&g, COPY, vgpu_cmd_batch_start, batch, false);
 			vg_store(&g, COPY, buf + PAGE - 4, i);
-			VG_EMIT(&g, COPY, VGPU_MI_USER_INTERRUPT);
+			VG_CMD(&g, COPY, vgpu_cmd_user_interrupt);
 			vg_submit(&g, COPY);
 			igt_assert_eq(vg_wait_irq(&g, COPY, 10), 0);
 		}

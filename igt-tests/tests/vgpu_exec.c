@@ -24,8 +24,8 @@ static void store_dword(void *data)
 	for (e = 0; e < VGPU_ENGINE_COUNT; e++) {
 		vg_ring_init(&g, e);
 		vg_store(&g, e, buf + 8 * e, 0xc0ffee00 + e);
-		VG_EMIT(&g, e, VGPU_MI_STORE_QWORD_GGTT, LO(buf + 16 * e + 32),
-			HI(buf), 0x11111111, 0x22222222 + e);
+		VG_CMD(&g, e, vgpu_cmd_store_qword, buf + 16 * e + 32,
+		       (u64)(0x22222222 + e) << 32 | 0x11111111);
 		vg_run(&g, e);
 		igt_assert_eq_u32(((u32 *)vg_ptr(&g, buf))[2 * e],
 				  0xc0ffee00 + e);
@@ -45,14 +45,10 @@ static void post_sync_writes(void *data)
 	buf = vg_alloc(&g, PAGE);
 	vg_ring_init(&g, RENDER);
 	vg_ring_init(&g, COPY);
-	VG_EMIT(&g, RENDER, VGPU_GFX_PIPE_CONTROL, VGPU_PC_GLOBAL_GTT |
-		VGPU_PC_CS_STALL |
-		VGPU_PC_POST_SYNC_WRITE_IMM << VGPU_PC_POST_SYNC_SHIFT,
-		LO(buf), HI(buf), 0xaabbccdd, 0x11223344);
+	VG_CMD(&g, RENDER, vgpu_cmd_pipe_control_store, buf,
+	       0x11223344aabbccddULL);
 	vg_run(&g, RENDER);
-	VG_EMIT(&g, COPY, VGPU_MI_FLUSH_DW | VGPU_MI_FLUSH_DW_OP_STORE_DATA <<
-		VGPU_MI_FLUSH_DW_OP_SHIFT, LO(buf + 64) |
-		VGPU_MI_FLUSH_DW_ADDR_GGTT, HI(buf), 0x5a5a5a5a);
+	VG_CMD(&g, COPY, vgpu_cmd_flush_dw_store, buf + 64, 0x5a5a5a5a);
 	vg_run(&g, COPY);
 	igt_assert_eq_u32(((u32 *)vg_ptr(&g, buf))[0], 0xaabbccdd);
 	igt_assert_eq_u32(((u32 *)vg_ptr(&g, buf))[1], 0x11223344);
@@ -87,6 +83,7 @@ static void color_fill(void *data)
 static void copies(void *data)
 {
 	const u32 pitch = 128 * 4, n = 128 * 96;
+	struct vgpu_surface fd2, fs;
 	u32 i, *src, *dst, *dst2;
 	u64 s, d, d2;
 	struct vg g;
@@ -101,10 +98,9 @@ static void copies(void *data)
 		src[i] = i * 2654435761U;
 	vg_ring_init(&g, COPY);
 	vg_copy(&g, COPY, d, s, pitch, 128, 96);
-	VG_EMIT(&g, COPY, VGPU_XY_FAST_COPY_BLT,
-		VGPU_FAST_COPY_DEPTH_32 << VGPU_FAST_COPY_DEPTH_SHIFT | pitch,
-		VGPU_BLT_XY(0, 0), VGPU_BLT_XY(128, 96), LO(d2), HI(d2),
-		VGPU_BLT_XY(0, 0), pitch, LO(s), HI(s));
+	fd2 = vg_surf32(d2, pitch);
+	fs = vg_surf32(s, pitch);
+	VG_CMD(&g, COPY, vgpu_cmd_fast_copy_blt, &fd2, 0, 0, &fs, 0, 0, 128, 96);
 	vg_run(&g, COPY);
 	dst = vg_ptr(&g, d);
 	dst2 = vg_ptr(&g, d2);
@@ -118,9 +114,11 @@ static void copies(void *data)
 /* Ring -> first-level batch -> second-level batch (render), and back. */
 static void batch_buffers(void *data)
 {
+	struct vgpu_surface surf;
+	struct vgpu_cmd c;
 	u64 b1, b2, buf;
-	u32 *p, *q;
 	struct vg g;
+	u32 *p;
 	int e;
 
 	(void)data;
@@ -128,21 +126,17 @@ static void batch_buffers(void *data)
 	buf = vg_alloc(&g, PAGE);
 	b1 = vg_alloc(&g, PAGE);
 	b2 = vg_alloc(&g, PAGE);
-	p = vg_ptr(&g, b1);
-	q = vg_ptr(&g, b2);
 	/* b1: store, call b2 (second level), store, end. */
-	p[0] = VGPU_MI_STORE_DWORD_GGTT; p[1] = LO(buf); p[2] = HI(buf);
-	p[3] = 0x1111;
-	p[4] = VGPU_MI_BATCH_BUFFER_START | VGPU_MI_BB_START_SECOND_LEVEL;
-	p[5] = LO(b2); p[6] = HI(b2);
-	p[7] = VGPU_MI_STORE_DWORD_GGTT; p[8] = LO(buf + 8); p[9] = HI(buf);
-	p[10] = 0x3333;
-	p[11] = VGPU_MI_BATCH_BUFFER_END;
-	q[0] = VGPU_MI_STORE_DWORD_GGTT; q[1] = LO(buf + 4); q[2] = HI(buf);
-	q[3] = 0x2222;
-	q[4] = VGPU_MI_BATCH_BUFFER_END;
+	vg_batch_init(&g, &c, b1, PAGE);
+	VG_OK(vgpu_cmd_store_dword(&c, buf, 0x1111));
+	VG_OK(vgpu_cmd_batch_start(&c, b2, true));
+	VG_OK(vgpu_cmd_store_dword(&c, buf + 8, 0x3333));
+	VG_OK(vgpu_cmd_end(&c));
+	vg_batch_init(&g, &c, b2, PAGE);
+	VG_OK(vgpu_cmd_store_dword(&c, buf + 4, 0x2222));
+	VG_OK(vgpu_cmd_end(&c));
 	vg_ring_init(&g, RENDER);
-	VG_EMIT(&g, RENDER, VGPU_MI_BATCH_BUFFER_START, LO(b1), HI(b1));
+	VG_CMD(&g, RENDER, vgpu_cmd_batch_start, b1, false);
 	vg_store(&g, RENDER, buf + 12, 0x4444);
 	vg_run(&g, RENDER);
 	p = vg_ptr(&g, buf);
@@ -154,17 +148,12 @@ static void batch_buffers(void *data)
 	/* Copy engine: a first-level batch with a fill. */
 	e = COPY;
 	vg_ring_init(&g, e);
-	p = vg_ptr(&g, b1);
-	memset(p, 0, PAGE);
-	p[0] = VGPU_XY_COLOR_BLT | RGBA;
-	p[1] = vg_blt_dw1(VGPU_BLT_ROP_PATCOPY, 64);
-	p[2] = VGPU_BLT_XY(0, 0);
-	p[3] = VGPU_BLT_XY(16, 4);
-	p[4] = LO(buf + 1024);
-	p[5] = HI(buf);
-	p[6] = 0x77777777;
-	p[7] = VGPU_MI_BATCH_BUFFER_END;
-	VG_EMIT(&g, e, VGPU_MI_BATCH_BUFFER_START, LO(b1), HI(b1));
+	memset(vg_ptr(&g, b1), 0, PAGE);
+	vg_batch_init(&g, &c, b1, PAGE);
+	surf = vg_surf32(buf + 1024, 64);
+	VG_OK(vgpu_cmd_color_blt(&c, &surf, 0, 0, 16, 4, 0x77777777));
+	VG_OK(vgpu_cmd_end(&c));
+	VG_CMD(&g, e, vgpu_cmd_batch_start, b1, false);
 	vg_run(&g, e);
 	vg_check_fill(&g, buf + 1024, 64, 0x77777777);
 	vg_destroy(&g);
@@ -234,26 +223,26 @@ static void odd_length_batches(void *data)
 	const u32 n = 16;
 	u64 buf, fill, batches;
 	struct vg g;
-	u32 i, *p;
+	struct vgpu_surface surf;
+	struct vgpu_cmd c;
+	u32 i;
 
 	(void)data;
 	vg_start(&g, "small");
 	buf = vg_alloc(&g, PAGE);
 	fill = vg_alloc(&g, 1 << 20);
+	surf = vg_surf32(fill, 4096);
 	batches = vg_alloc(&g, n * PAGE);
 	vg_ring_init(&g, COPY);
 	for (i = 0; i < n; i++) {
 		/* A fill to keep the engine busy, a no-op, a store: 13 dwords. */
-		p = vg_ptr(&g, batches + i * PAGE);
-		vg_encode_fill(p, fill, 4096, 1024, 64, i);
-		p[7] = VGPU_MI_NOOP;
-		p[8] = VGPU_MI_STORE_DWORD_GGTT;
-		p[9] = LO(buf + 4 * i);
-		p[10] = HI(buf);
-		p[11] = i + 1;
-		p[12] = VGPU_MI_BATCH_BUFFER_END;
-		VG_EMIT(&g, COPY, VGPU_MI_BATCH_BUFFER_START,
-			LO(batches + i * PAGE), HI(batches + i * PAGE));
+		vg_batch_init(&g, &c, batches + i * PAGE, PAGE);
+		VG_OK(vgpu_cmd_color_blt(&c, &surf, 0, 0, 1024, 64, i));
+		VG_OK(vgpu_cmd_noop(&c));
+		VG_OK(vgpu_cmd_store_dword(&c, buf + 4 * i, i + 1));
+		VG_OK(vgpu_cmd_end(&c));
+		VG_CMD(&g, COPY, vgpu_cmd_batch_start, batches + i * PAGE,
+		       false);
 		vg_submit(&g, COPY);
 		igt_assert_eq_u32(vg_error(&g, COPY), 0);
 	}
@@ -278,7 +267,7 @@ static void msi_interrupts(void *data)
 	for (e = 0; e < VGPU_ENGINE_COUNT; e++) {
 		vg_ring_init(&g, e);
 		vg_store(&g, e, buf, e);
-		VG_EMIT(&g, e, VGPU_MI_USER_INTERRUPT);
+		VG_CMD(&g, e, vgpu_cmd_user_interrupt);
 		vg_submit(&g, e);
 		igt_assert_eq(vfio_eventfd_wait(g.irq_fd, 10000, &count), 0);
 		igt_assert_eq(vg_wait(&g, e, 10), 0);
@@ -295,7 +284,7 @@ static void msi_interrupts(void *data)
 	/* Masked: the event latches but no interrupt is sent. */
 	vg_wr(&g, VGPU_REG_GT_IMR(0), ~0U);
 	vg_store(&g, COPY, buf, 7);
-	VG_EMIT(&g, COPY, VGPU_MI_USER_INTERRUPT);
+	VG_CMD(&g, COPY, vgpu_cmd_user_interrupt);
 	vg_run(&g, COPY);
 	usleep(100000);
 	igt_assert_eq(vfio_eventfd_wait(g.irq_fd, 0, NULL), -ETIMEDOUT);
@@ -324,7 +313,7 @@ static void intx_interrupts(void *data)
 	vg_ring_init(&g, RENDER);
 	for (i = 0; i < 3; i++) {
 		vg_store(&g, RENDER, buf, i);
-		VG_EMIT(&g, RENDER, VGPU_MI_USER_INTERRUPT);
+		VG_CMD(&g, RENDER, vgpu_cmd_user_interrupt);
 		vg_submit(&g, RENDER);
 		igt_assert_eq(vfio_eventfd_wait(fd, 10000, NULL), 0);
 		igt_assert_eq(vg_wait(&g, RENDER, 10), 0);
@@ -381,6 +370,7 @@ static void both_engines_at_once(void *data)
 #define FLOOD_FILL_H		2048
 #define FLOOD_FILL_BYTES	(FLOOD_FILL_PITCH * FLOOD_FILL_H)
 #define FLOOD_FILLS_MAX		140
+#define FLOOD_BATCH_SIZE	(2 * PAGE)
 /* Single fills timed to learn the engine's speed (the fastest counts). */
 #define FLOOD_SPEED_TRIES	3
 #define FLOOD_WORKLOAD_S	0.1
@@ -408,12 +398,15 @@ struct flood {
 /* A batch at @gfx of @n fills of the flood's surface at @surf. */
 static void flood_batch(struct vg *g, u64 gfx, u64 surf, u32 n)
 {
-	u32 *p = vg_ptr(g, gfx), k;
+	struct vgpu_surface s = vg_surf32(surf, FLOOD_FILL_PITCH);
+	struct vgpu_cmd c;
+	u32 k;
 
+	vg_batch_init(g, &c, gfx, FLOOD_BATCH_SIZE);
 	for (k = 0; k < n; k++)
-		p += vg_encode_fill(p, surf, FLOOD_FILL_PITCH, FLOOD_FILL_W,
-				    FLOOD_FILL_H, k);
-	p[0] = VGPU_MI_BATCH_BUFFER_END;
+		VG_OK(vgpu_cmd_color_blt(&c, &s, 0, 0, FLOOD_FILL_W,
+					 FLOOD_FILL_H, k));
+	VG_OK(vgpu_cmd_end(&c));
 }
 
 static void *flood_thread(void *data)
@@ -424,8 +417,7 @@ static void *flood_thread(void *data)
 	for (i = 0; i < FLOOD_WORKLOADS; i++) {
 		if (__atomic_load_n(&f->stop, __ATOMIC_SEQ_CST))
 			break;
-		VG_EMIT(f->g, COPY, VGPU_MI_BATCH_BUFFER_START, LO(f->batch),
-			HI(f->batch));
+		VG_CMD(f->g, COPY, vgpu_cmd_batch_start, f->batch, false);
 		vg_submit(f->g, COPY);
 		__atomic_add_fetch(&f->written, 1, __ATOMIC_SEQ_CST);
 	}
@@ -459,7 +451,7 @@ static void full_queue_leaves_device_usable(void *data)
 	vg_open(&g);
 	surf = vg_alloc(&g, FLOOD_FILL_BYTES);
 	buf = vg_alloc(&g, PAGE);
-	f.batch = vg_alloc(&g, 2 * PAGE);
+	f.batch = vg_alloc(&g, FLOOD_BATCH_SIZE);
 	vg_ring_init(&g, COPY);
 	/*
 	 * The engine's speed here: the fastest of a few fills, alone (the
@@ -471,8 +463,7 @@ static void full_queue_leaves_device_usable(void *data)
 	for (k = 0, t = 1e9; k < FLOOD_SPEED_TRIES; k++) {
 		double one = vg_now();
 
-		VG_EMIT(&g, COPY, VGPU_MI_BATCH_BUFFER_START, LO(f.batch),
-			HI(f.batch));
+		VG_CMD(&g, COPY, vgpu_cmd_batch_start, f.batch, false);
 		vg_run(&g, COPY);
 		one = vg_now() - one;
 		t = one < t ? one : t;

@@ -22,22 +22,43 @@ struct hostile {
 	void (*emit)(struct vg *g, int e, u64 target);
 };
 
-/* A batch in guest memory holding @n dwords. */
-static u64 batch(struct vg *g, const u32 *dw, u32 n)
-{
-	u64 b = vg_alloc(g, n * 4);
+/*
+ * The commands are raw dwords where they are malformed on purpose (the
+ * encoder refuses to write them) and encoded by vgpu_cmd where only their
+ * meaning is refused (wrong engine, register, address, batch nesting).
+ */
 
-	memcpy(vg_ptr(g, b), dw, n * 4);
+/* A batch in guest memory holding MI_BATCH_BUFFER_END. */
+static u64 end_batch(struct vg *g)
+{
+	u64 b = vg_alloc(g, PAGE);
+	struct vgpu_cmd c;
+
+	vg_batch_init(g, &c, b, PAGE);
+	VG_OK(vgpu_cmd_end(&c));
+	return b;
+}
+
+/* A batch that calls @target as a second-level batch, then ends. */
+static u64 call_batch(struct vg *g, u64 target)
+{
+	u64 b = vg_alloc(g, PAGE);
+	struct vgpu_cmd c;
+
+	vg_batch_init(g, &c, b, PAGE);
+	VG_OK(vgpu_cmd_batch_start(&c, target, true));
+	VG_OK(vgpu_cmd_end(&c));
 	return b;
 }
 
 static void bb_start(struct vg *g, int e, u64 b)
 {
-	VG_EMIT(g, e, VGPU_MI_BATCH_BUFFER_START, LO(b), HI(b));
+	VG_CMD(g, e, vgpu_cmd_batch_start, b, false);
 }
 
 static void e_unknown_opcode(struct vg *g, int e, u64 t __igt_attr(unused))
 {
+	/* Malformed on purpose: raw dwords. */
 	VG_EMIT(g, e, VGPU_MI_INSTR(0x3e, 0), 0);
 }
 
@@ -48,23 +69,27 @@ static void e_wrong_engine(struct vg *g, int e, u64 t __igt_attr(unused))
 
 static void e_bad_length(struct vg *g, int e, u64 t __igt_attr(unused))
 {
+	/* Malformed on purpose: raw dwords. */
 	VG_EMIT(g, e, VGPU_MI_STORE_DATA_IMM | VGPU_MI_SDI_USE_GGTT | 6,
 		LO(t), HI(t), 1, 2, 3, 4, 5);
 }
 
 static void e_truncated(struct vg *g, int e, u64 t __igt_attr(unused))
 {
+	/* Malformed on purpose: raw dwords. */
 	VG_EMIT(g, e, VGPU_XY_COLOR_BLT | RGBA,
 		vg_blt_dw1(VGPU_BLT_ROP_PATCOPY, 64));
 }
 
 static void e_reserved_bits(struct vg *g, int e, u64 t __igt_attr(unused))
 {
+	/* Malformed on purpose: raw dwords. */
 	VG_EMIT(g, e, VGPU_MI_USER_INTERRUPT | 0x10, 0);
 }
 
 static void e_unsupported(struct vg *g, int e, u64 t __igt_attr(unused))
 {
+	/* Malformed on purpose: raw dwords. */
 	VG_EMIT(g, e, VGPU_XY_COLOR_BLT | RGBA,
 		VGPU_BLT_CLIP_ENABLE | vg_blt_dw1(VGPU_BLT_ROP_PATCOPY, 64),
 		VGPU_BLT_XY(0, 0), VGPU_BLT_XY(16, 1), LO(t), HI(t), 1);
@@ -72,8 +97,8 @@ static void e_unsupported(struct vg *g, int e, u64 t __igt_attr(unused))
 
 static void e_reg_denied(struct vg *g, int e, u64 t __igt_attr(unused))
 {
-	VG_EMIT(g, e, VGPU_MI_LOAD_REGISTER_IMM(1),
-		VGPU_RING_TAIL(VGPU_RING_BASE(e)), 0);
+	VG_CMD(g, e, vgpu_cmd_load_register,
+	       VGPU_RING_TAIL(VGPU_RING_BASE(e)), 0);
 }
 
 static void e_addr_range(struct vg *g, int e, u64 t __igt_attr(unused))
@@ -83,17 +108,20 @@ static void e_addr_range(struct vg *g, int e, u64 t __igt_attr(unused))
 
 static void e_addr_align(struct vg *g, int e, u64 t __igt_attr(unused))
 {
-	vg_store(g, e, t + 2, 1);
+	/* Malformed on purpose: raw dwords. */
+	VG_EMIT(g, e, VGPU_MI_STORE_DWORD_GGTT, LO(t + 2), HI(t + 2), 1);
 }
 
 static void e_addr_space(struct vg *g, int e, u64 t __igt_attr(unused))
 {
+	/* Malformed on purpose: raw dwords. */
 	VG_EMIT(g, e, VGPU_MI_BATCH_BUFFER_START | VGPU_MI_BB_START_PPGTT,
 		LO(t), HI(t));
 }
 
 static void e_blt_rect(struct vg *g, int e, u64 t __igt_attr(unused))
 {
+	/* Malformed on purpose: raw dwords. */
 	VG_EMIT(g, e, VGPU_XY_COLOR_BLT | RGBA,
 		vg_blt_dw1(VGPU_BLT_ROP_PATCOPY, 64), VGPU_BLT_XY(8, 0),
 		VGPU_BLT_XY(8, 1), LO(t), HI(t), 1);
@@ -101,11 +129,15 @@ static void e_blt_rect(struct vg *g, int e, u64 t __igt_attr(unused))
 
 static void e_blt_pitch(struct vg *g, int e, u64 t __igt_attr(unused))
 {
-	vg_fill(g, e, t, 0, 16, 1, 1);
+	/* Malformed on purpose: raw dwords. */
+	VG_EMIT(g, e, VGPU_XY_COLOR_BLT | RGBA,
+		vg_blt_dw1(VGPU_BLT_ROP_PATCOPY, 0), VGPU_BLT_XY(0, 0),
+		VGPU_BLT_XY(16, 1), LO(t), HI(t), 1);
 }
 
 static void e_blt_depth(struct vg *g, int e, u64 t __igt_attr(unused))
 {
+	/* Malformed on purpose: raw dwords. */
 	VG_EMIT(g, e, VGPU_XY_FAST_COPY_BLT,
 		2 << VGPU_FAST_COPY_DEPTH_SHIFT | 64, VGPU_BLT_XY(0, 0),
 		VGPU_BLT_XY(4, 1), LO(t), HI(t), VGPU_BLT_XY(0, 0), 64,
@@ -114,40 +146,29 @@ static void e_blt_depth(struct vg *g, int e, u64 t __igt_attr(unused))
 
 static void e_batch_context(struct vg *g, int e, u64 t __igt_attr(unused))
 {
+	/* Malformed on purpose: raw dwords. */
 	VG_EMIT(g, e, VGPU_MI_BATCH_BUFFER_END, 0);
 }
 
 static void e_batch_depth(struct vg *g, int e, u64 t __igt_attr(unused))
 {
-	const u32 end[] = { VGPU_MI_BATCH_BUFFER_END };
-	u64 b3 = batch(g, end, 1);
-	const u32 l2[] = { VGPU_MI_BATCH_BUFFER_START |
-			   VGPU_MI_BB_START_SECOND_LEVEL, LO(b3), HI(b3),
-			   VGPU_MI_BATCH_BUFFER_END };
-	u64 b2 = batch(g, l2, 4);
-	const u32 l1[] = { VGPU_MI_BATCH_BUFFER_START |
-			   VGPU_MI_BB_START_SECOND_LEVEL, LO(b2), HI(b2),
-			   VGPU_MI_BATCH_BUFFER_END };
-
-	bb_start(g, e, batch(g, l1, 4));
+	bb_start(g, e, call_batch(g, call_batch(g, end_batch(g))));
 }
 
 static void e_batch_loop(struct vg *g, int e, u64 t __igt_attr(unused))
 {
 	u64 b = vg_alloc(g, PAGE);
-	u32 *p = vg_ptr(g, b);
+	struct vgpu_cmd c;
 
-	p[0] = VGPU_MI_NOOP;
-	p[1] = VGPU_MI_BATCH_BUFFER_START;
-	p[2] = LO(b);
-	p[3] = HI(b);
+	vg_batch_init(g, &c, b, PAGE);
+	VG_OK(vgpu_cmd_noop(&c));
+	VG_OK(vgpu_cmd_batch_start(&c, b, false));
 	bb_start(g, e, b);
 }
 
 static void e_batch_count(struct vg *g, int e, u64 t __igt_attr(unused))
 {
-	const u32 end[] = { VGPU_MI_BATCH_BUFFER_END };
-	u64 b = batch(g, end, 1);
+	u64 b = end_batch(g);
 	int i;
 
 	for (i = 0; i <= 64; i++)
@@ -157,9 +178,11 @@ static void e_batch_count(struct vg *g, int e, u64 t __igt_attr(unused))
 static void e_batch_size(struct vg *g, int e, u64 t __igt_attr(unused))
 {
 	u64 size = (1 << 20) + PAGE, b = vg_alloc(g, size);
+	struct vgpu_cmd c;
 
 	/* Zeroed memory is MI_NOOPs: 1 MiB + 4 KiB of them, then the end. */
-	((u32 *)vg_ptr(g, b))[size / 4 - 1] = VGPU_MI_BATCH_BUFFER_END;
+	vg_batch_init(g, &c, b + size - 4, 4);
+	VG_OK(vgpu_cmd_end(&c));
 	bb_start(g, e, b);
 }
 

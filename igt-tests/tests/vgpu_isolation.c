@@ -130,6 +130,7 @@ static void ring_outside_slice(void *data)
 /* Rewriting a batch after the tail write has no effect on what runs. */
 static void toctou_batch_rewrite(void *data)
 {
+	struct vgpu_cmd c;
 	u64 b, buf, fill;
 	u32 *p, i;
 	struct vg g;
@@ -142,16 +143,17 @@ static void toctou_batch_rewrite(void *data)
 	vg_ring_init(&g, COPY);
 	for (i = 0; i < 16; i++) {
 		p = vg_ptr(&g, b);
-		p[0] = VGPU_MI_STORE_DWORD_GGTT;
-		p[1] = LO(buf + 4 * i);
-		p[2] = HI(buf);
-		p[3] = 0x900d0000 + i;
-		p[4] = VGPU_MI_BATCH_BUFFER_END;
+		vg_batch_init(&g, &c, b, PAGE);
+		VG_OK(vgpu_cmd_store_dword(&c, buf + 4 * i, 0x900d0000 + i));
+		VG_OK(vgpu_cmd_end(&c));
 		/* A long fill first, so the batch runs well after the write. */
 		vg_fill(&g, COPY, fill, 4096, 1024, 1024, i);
-		VG_EMIT(&g, COPY, VGPU_MI_BATCH_BUFFER_START, LO(b), HI(b));
+		VG_CMD(&g, COPY, vgpu_cmd_batch_start, b, false);
 		vg_submit(&g, COPY);
-		/* The rewrite: another value, and a store outside the slice. */
+		/*
+		 * The rewrite, dwords patched in place as a hostile guest
+		 * would: another value, and a store outside the slice.
+		 */
 		p[1] = LO(g.slice_base + g.slice_size);
 		p[3] = 0xbad00000 + i;
 		igt_assert_eq(vg_wait(&g, COPY, 30), 0);

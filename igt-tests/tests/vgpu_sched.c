@@ -63,10 +63,10 @@ static void fairness_weights(void *data)
 /* An endless fill: 16 GiB through 1 MiB of memory (pitch 1, 128 bpp). */
 static void emit_endless_blit(struct vg *g, u64 s)
 {
-	VG_EMIT(g, COPY, VGPU_XY_FAST_COPY_BLT,
-		VGPU_FAST_COPY_DEPTH_128 << VGPU_FAST_COPY_DEPTH_SHIFT | 1,
-		VGPU_BLT_XY(0, 0), VGPU_BLT_XY(0x7fff, 0x7fff), LO(s), HI(s),
-		VGPU_BLT_XY(0, 0), 1, LO(s), HI(s));
+	const struct vgpu_surface surf = { .addr = s, .pitch = 1, .cpp = 16 };
+
+	VG_CMD(g, COPY, vgpu_cmd_fast_copy_blt, &surf, 0, 0, &surf, 0, 0,
+	       0x7fff, 0x7fff);
 }
 
 static void watchdog_resets_only_offender(void *data)

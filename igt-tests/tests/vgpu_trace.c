@@ -114,7 +114,7 @@ static void events_at_the_seams(void *data)
 	vg_fill(&g, COPY, surf, 256, 64, 4, 0x7ace);
 	vg_run(&g, COPY);
 	igt_assert_eq_u32(*(u32 *)vg_ptr(&g, surf), 0x7ace);
-	/* Refused: an opcode outside the command subset. */
+	/* Refused: an opcode outside the command subset (raw dwords). */
 	VG_EMIT(&g, COPY, VGPU_MI_INSTR(0x3e, 0), 0);
 	vg_submit(&g, COPY);
 	igt_assert_eq(vg_wait(&g, COPY, 60), -EIO);

@@ -1,13 +1,14 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# tools/vgpu-guest/: guest userspace on a vGPU. libvgpuguest.a (the command
-# encoder vgpu_cmd and the render uAPI helpers vgpu_guest, with cmdparser's
-# audit reason names), the vgpu-work tool and vgpu-show (a picture drawn
-# by the vGPU on its display, for the demo), built static into
-# build/bin/guest/ so that the guest suite packs it with the guest tests.
-# The guest tests (igt-tests/guest/build.mk) link the library too. The unit
-# test vgpu_cmd_test runs the encoder's output through the host's command
-# parser (cmdparser/ and its userspace model cp_env).
+# tools/vgpu-guest/: guest userspace on a vGPU. libvgpuguest.a (the render
+# uAPI helpers vgpu_guest, with cmdparser's audit reason names; batches are
+# written with the command encoder of lib/, LIBVGPUCMD), the vgpu-work tool
+# and vgpu-show (a picture drawn by the vGPU on its display, for the demo),
+# built static into build/bin/guest/ so that the guest suite packs it with
+# the guest tests. The guest tests (igt-tests/guest/build.mk) link the
+# library too. The unit test vgpu_cmd_test runs the encoder's output
+# through the host's command parser (cmdparser/ and its userspace model
+# cp_env).
 
 VGG_DIR		:= $(ROOT)/tools/vgpu-guest
 VGG_OBJ		:= $(BUILD)/obj/vgpu-guest
@@ -16,8 +17,7 @@ VGG_CFLAGS	:= -iquote $(VGG_DIR) -iquote $(ROOT)/cmdparser \
 		   -I/usr/include/libdrm -MMD -MP
 
 VGG_LIB		:= $(LIBVGPUGUEST)
-VGG_LIB_OBJS	:= $(addprefix $(VGG_OBJ)/, vgpu_cmd.o vgpu_guest.o) \
-		   $(CP_OBJ)/policy.o
+VGG_LIB_OBJS	:= $(VGG_OBJ)/vgpu_guest.o $(CP_OBJ)/policy.o
 VGG_WORK	:= $(BUILD)/bin/guest/vgpu-work
 VGG_SHOW	:= $(BUILD)/bin/guest/vgpu-show
 VGG_TEST	:= $(BUILD)/bin/tests/vgpu_cmd_test
@@ -39,16 +39,16 @@ $(VGG_LIB): $(VGG_LIB_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-$(VGG_WORK): $(VGG_OBJ)/vgpu_work.o $(VGG_LIB)
+$(VGG_WORK): $(VGG_OBJ)/vgpu_work.o $(VGG_LIB) $(LIBVGPUCMD)
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_LDFLAGS) -o $@ $^
 
-$(VGG_SHOW): $(VGG_OBJ)/vgpu_show.o $(VGG_LIB)
+$(VGG_SHOW): $(VGG_OBJ)/vgpu_show.o $(VGG_LIB) $(LIBVGPUCMD)
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_LDFLAGS) -o $@ $^
 
-$(VGG_TEST): $(VGG_OBJ)/tests/vgpu_cmd_test.o $(VGG_OBJ)/vgpu_cmd.o \
-		$(CP_ENV_OBJ) $(CP_LIB_OBJS) $(LIBIGT)
+$(VGG_TEST): $(VGG_OBJ)/tests/vgpu_cmd_test.o $(CP_ENV_OBJ) \
+		$(CP_LIB_OBJS) $(LIBVGPUCMD) $(LIBIGT)
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_LDFLAGS) -o $@ $^
 

@@ -30,6 +30,10 @@
 #define LO(a)		((u32)(a))
 #define HI(a)		((u32)((u64)(a) >> 32))
 
+/*
+ * Raw dwords on purpose: the executor is tested on every field form (depths,
+ * channel masks, lengths, post-syncs), many of them beyond lib/vgpu_cmd.
+ */
 static u32 classic_dw1(u32 depth, u32 rop, u32 pitch)
 {
 	return depth << VGPU_BLT_DEPTH_SHIFT | rop << VGPU_BLT_ROP_SHIFT |

@@ -1,58 +1,12 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
- * vgpu_display.h - the display half of the minimal guest driver of
- * vgpu_guest.h, for vgpu_display.c: framebuffers drawn by the copy engine
- * with a known pattern, pipe timings, primary plane and cursor programming
- * the way a guest kernel driver does it, and the VMM side: the plane query,
- * dma-buf export, plane regions and EDIDs (building and parsing them).
+ * vgpu_display - the display half of the tests' guest driver
+ * (vgpu_display.h): patterned framebuffers, pipes and planes, the VMM's
+ * plane query, dma-bufs, regions and EDIDs.
  */
-#ifndef VGPU_DISPLAY_H
-#define VGPU_DISPLAY_H
+#include "vgpu_display.h"
 
-#include <sys/mman.h>
-#include <sys/stat.h>
-
-#include "vgpu_guest.h"
-
-/* drm_fourcc.h and drm_mode.h values (no libdrm headers needed). */
-#define VD_FOURCC(a, b, c, d)	((u32)(a) | (u32)(b) << 8 | (u32)(c) << 16 | \
-				 (u32)(d) << 24)
-#define VD_FORMAT_XRGB8888	VD_FOURCC('X', 'R', '2', '4')
-#define VD_FORMAT_ARGB8888	VD_FOURCC('A', 'R', '2', '4')
-#define VD_PLANE_PRIMARY	1	/* DRM_PLANE_TYPE_PRIMARY */
-#define VD_PLANE_CURSOR		2	/* DRM_PLANE_TYPE_CURSOR */
-
-#define VD_VENDOR_REGION_TYPE	(VFIO_REGION_TYPE_PCI_VENDOR_TYPE | \
-				 VGPU_PCI_VENDOR_ID)
-
-/* PLANE_CTL of an enabled linear XRGB8888 plane. */
-#define VD_PLANE_CTL_XRGB	(VGPU_PLANE_CTL_ENABLE | \
-				 VGPU_PLANE_CTL_FORMAT_8888 << \
-				 VGPU_PLANE_CTL_FORMAT_SHIFT | \
-				 VGPU_PLANE_CTL_ALPHA_NONE)
-
-/**
- * struct vd_mode - one display mode
- * @w: horizontal active pixels
- * @h: vertical active lines
- * @htotal: pixels per line including the blanking
- * @hss: first pixel of the horizontal sync
- * @hse: first pixel after it
- * @vtotal: lines per frame including the blanking
- * @vss: first line of the vertical sync
- * @vse: first line after it
- * @clock_khz: pixel clock (PV DOTCLOCK_KHZ)
- */
-struct vd_mode {
-	u32 w, h;
-	u32 htotal, hss, hse;
-	u32 vtotal, vss, vse;
-	u32 clock_khz;
-};
-
-/* 1250 * 800 * 60 = 60 000 000: exactly 60 Hz at 60 MHz. */
-static inline struct vd_mode vd_mode_simple(u32 w, u32 h, u32 htotal,
-					    u32 vtotal, u32 hz)
+struct vd_mode vd_mode_simple(u32 w, u32 h, u32 htotal, u32 vtotal, u32 hz)
 {
 	struct vd_mode m = {
 		.w = w, .h = h,
@@ -64,23 +18,7 @@ static inline struct vd_mode vd_mode_simple(u32 w, u32 h, u32 htotal,
 	return m;
 }
 
-/**
- * struct vd_fb - a framebuffer in guest memory
- * @gfx: graphics address of the surface (4 KiB aligned)
- * @w: width in pixels
- * @h: height in lines
- * @stride: bytes per line (a multiple of 64)
- * @size: bytes allocated (stride * h, page aligned)
- * @pat: the pattern drawn into it (vd_fb_draw()), -1 if none
- */
-struct vd_fb {
-	u64 gfx;
-	u32 w, h, stride;
-	u64 size;
-	int pat;
-};
-
-static inline void vd_fb_init(struct vd_fb *fb, u64 gfx, u32 w, u32 h)
+void vd_fb_init(struct vd_fb *fb, u64 gfx, u32 w, u32 h)
 {
 	fb->gfx = gfx;
 	fb->w = w;
@@ -91,25 +29,13 @@ static inline void vd_fb_init(struct vd_fb *fb, u64 gfx, u32 w, u32 h)
 	fb->pat = -1;
 }
 
-static inline void vd_fb_alloc(struct vg *g, struct vd_fb *fb, u32 w, u32 h)
+void vd_fb_alloc(struct vg *g, struct vd_fb *fb, u32 w, u32 h)
 {
 	vd_fb_init(fb, 0, w, h);
 	fb->gfx = vg_alloc(g, fb->size);
 }
 
-/*
- * The pattern: four quadrants, a horizontal stripe across them, the last
- * column and the first pixel, each a different colour; later rectangles
- * are drawn over earlier ones.
- */
-#define VD_RECTS	7
-
-struct vd_rect {
-	u32 x1, y1, x2, y2;	/* x2, y2 exclusive */
-	u32 color;
-};
-
-static inline u32 vd_color(int pat, int i)
+u32 vd_color(int pat, int i)
 {
 	u32 v = (u32)(pat + 1) * 0x9e3779b1U ^ (u32)(i + 1) * 0x85ebca77U;
 
@@ -120,8 +46,7 @@ static inline u32 vd_color(int pat, int i)
 	return v | 0x01000000;
 }
 
-static inline void vd_rects(const struct vd_fb *fb, int pat,
-			    struct vd_rect r[VD_RECTS])
+void vd_rects(const struct vd_fb *fb, int pat, struct vd_rect r[VD_RECTS])
 {
 	u32 w = fb->w, h = fb->h, i;
 	u32 sy = h / 3, sh = h / 16 ? h / 16 : 1;
@@ -137,8 +62,7 @@ static inline void vd_rects(const struct vd_fb *fb, int pat,
 		r[i].color = vd_color(pat, i);
 }
 
-/* The expected pixel at (x, y) of a framebuffer drawn with @r. */
-static inline u32 vd_expect(const struct vd_rect r[VD_RECTS], u32 x, u32 y)
+u32 vd_expect(const struct vd_rect r[VD_RECTS], u32 x, u32 y)
 {
 	int i;
 
@@ -149,21 +73,15 @@ static inline u32 vd_expect(const struct vd_rect r[VD_RECTS], u32 x, u32 y)
 	return 0;
 }
 
-/* XY_COLOR_BLT of one rectangle of a 32 bpp surface. */
-static inline void vd_fill_rect(struct vg *g, u64 surf, u32 pitch,
-				const struct vd_rect *r)
+void vd_fill_rect(struct vg *g, u64 surf, u32 pitch, const struct vd_rect *r)
 {
-	VG_EMIT(g, COPY, VGPU_XY_COLOR_BLT | RGBA,
-		vg_blt_dw1(VGPU_BLT_ROP_PATCOPY, pitch),
-		VGPU_BLT_XY(r->x1, r->y1), VGPU_BLT_XY(r->x2, r->y2),
-		LO(surf), HI(surf), r->color);
+	struct vgpu_surface s = vg_surf32(surf, pitch);
+
+	VG_CMD(g, COPY, vgpu_cmd_color_blt, &s, r->x1, r->y1, r->x2 - r->x1,
+	       r->y2 - r->y1, r->color);
 }
 
-/*
- * Draw pattern @pat into @fb with the copy engine (the ring must be set
- * up), one submission per rectangle so no single run is long under TCG.
- */
-static inline void vd_fb_draw(struct vg *g, struct vd_fb *fb, int pat)
+void vd_fb_draw(struct vg *g, struct vd_fb *fb, int pat)
 {
 	struct vd_rect r[VD_RECTS];
 	int i;
@@ -176,12 +94,8 @@ static inline void vd_fb_draw(struct vg *g, struct vd_fb *fb, int pat)
 	fb->pat = pat;
 }
 
-/*
- * Compare @fb's pattern with @buf (@stride bytes per line): every pixel.
- * Returns the number of wrong pixels, printing the first few.
- */
-static inline u64 vd_diff(const struct vd_fb *fb, const void *buf,
-			  u32 stride, const char *what)
+u64 vd_diff(const struct vd_fb *fb, const void *buf, u32 stride,
+	    const char *what)
 {
 	struct vd_rect r[VD_RECTS];
 	u64 bad = 0;
@@ -205,8 +119,8 @@ static inline u64 vd_diff(const struct vd_fb *fb, const void *buf,
 	return bad;
 }
 
-static inline void vd_check(const struct vd_fb *fb, const void *buf,
-			    u32 stride, const char *what)
+void vd_check(const struct vd_fb *fb, const void *buf, u32 stride,
+	      const char *what)
 {
 	u64 bad = vd_diff(fb, buf, stride, what);
 
@@ -214,15 +128,12 @@ static inline void vd_check(const struct vd_fb *fb, const void *buf,
 		     what, (unsigned long long)bad, fb->w * fb->h, fb->pat);
 }
 
-/* The guest's own view of @fb: the copy engine drew what it was told. */
-static inline void vd_check_guest(struct vg *g, const struct vd_fb *fb)
+void vd_check_guest(struct vg *g, const struct vd_fb *fb)
 {
 	vd_check(fb, vg_ptr(g, fb->gfx), fb->stride, "guest memory");
 }
 
-/* A few pixels only (one per rectangle), for timed loops. */
-static inline bool vd_quick_match(const struct vd_fb *fb, const void *buf,
-				  u32 stride)
+bool vd_quick_match(const struct vd_fb *fb, const void *buf, u32 stride)
 {
 	struct vd_rect r[VD_RECTS];
 	int i;
@@ -239,7 +150,7 @@ static inline bool vd_quick_match(const struct vd_fb *fb, const void *buf,
 	return true;
 }
 
-static inline bool vd_all_zero(const void *buf, u64 len)
+bool vd_all_zero(const void *buf, u64 len)
 {
 	const u64 *p = buf;
 	u64 i;
@@ -250,15 +161,12 @@ static inline bool vd_all_zero(const void *buf, u64 len)
 	return true;
 }
 
-/* ---- pipes and planes (guest side) ---------------------------------- */
-
-static inline u32 vd_hi_lo(u32 hi, u32 lo)
+u32 vd_hi_lo(u32 hi, u32 lo)
 {
 	return (hi - 1) << VGPU_TIMING_HI_SHIFT | (lo - 1);
 }
 
-/* Program @m's timings on pipe @p (without starting it). */
-static inline void vd_timings(struct vg *g, int p, const struct vd_mode *m)
+void vd_timings(struct vg *g, int p, const struct vd_mode *m)
 {
 	vg_wr(g, VGPU_REG_HTOTAL(p), vd_hi_lo(m->htotal, m->w));
 	vg_wr(g, VGPU_REG_HBLANK(p), vd_hi_lo(m->htotal, m->w));
@@ -271,13 +179,12 @@ static inline void vd_timings(struct vg *g, int p, const struct vd_mode *m)
 	vg_wr(g, VGPU_PV_HEAD_DOTCLOCK_KHZ(p), m->clock_khz);
 }
 
-static inline bool vd_pipe_running(struct vg *g, int p)
+bool vd_pipe_running(struct vg *g, int p)
 {
 	return vg_rd(g, VGPU_REG_PIPECONF(p)) & VGPU_PIPECONF_STATE;
 }
 
-/* Timings, then PIPECONF enable: the pipe must run. */
-static inline void vd_pipe_on(struct vg *g, int p, const struct vd_mode *m)
+void vd_pipe_on(struct vg *g, int p, const struct vd_mode *m)
 {
 	vd_timings(g, p, m);
 	vg_wr(g, VGPU_REG_PIPECONF(p), VGPU_PIPECONF_ENABLE);
@@ -287,18 +194,14 @@ static inline void vd_pipe_on(struct vg *g, int p, const struct vd_mode *m)
 		     vg_rd(g, VGPU_PV_HEAD_DISPLAY_ERROR(p)));
 }
 
-static inline void vd_pipe_off(struct vg *g, int p)
+void vd_pipe_off(struct vg *g, int p)
 {
 	vg_wr(g, VGPU_REG_PIPECONF(p), 0);
 	igt_assert(!vd_pipe_running(g, p));
 }
 
-/* PLANE_POS / PLANE_OFFSET value. */
-#define VD_XY(x, y)	((u32)(y) << VGPU_PLANE_XY_Y_SHIFT | (u32)(x))
-
-/* Every primary plane register but PLANE_SURF. */
-static inline void vd_plane_regs(struct vg *g, int p, u32 ctl, u32 w, u32 h,
-				 u32 stride, u32 pos, u32 offset)
+void vd_plane_regs(struct vg *g, int p, u32 ctl, u32 w, u32 h, u32 stride,
+		   u32 pos, u32 offset)
 {
 	vg_wr(g, VGPU_REG_PLANE_CTL(p), ctl);
 	vg_wr(g, VGPU_REG_PLANE_STRIDE(p), stride / VGPU_PLANE_STRIDE_UNIT);
@@ -308,8 +211,7 @@ static inline void vd_plane_regs(struct vg *g, int p, u32 ctl, u32 w, u32 h,
 	vg_wr(g, VGPU_REG_PLANE_OFFSET(p), offset);
 }
 
-/* Poll DE_PIPE_IIR(p) until one of @bits is set; false on timeout. */
-static inline bool vd_wait_iir(struct vg *g, int p, u32 bits, double secs)
+bool vd_wait_iir(struct vg *g, int p, u32 bits, double secs)
 {
 	double end = vg_now() + secs;
 
@@ -321,12 +223,7 @@ static inline bool vd_wait_iir(struct vg *g, int p, u32 bits, double secs)
 	return vg_rd(g, VGPU_REG_DE_PIPE_IIR(p)) & bits;
 }
 
-/*
- * Flip pipe @p's primary plane to @surf (the other plane registers as they
- * are) and wait until the flip is latched: flip-done, and PLANE_SURFLIVE
- * reads @surf.
- */
-static inline void vd_flip(struct vg *g, int p, u64 surf)
+void vd_flip(struct vg *g, int p, u64 surf)
 {
 	vg_wr(g, VGPU_REG_DE_PIPE_IER(p),
 	      vg_rd(g, VGPU_REG_DE_PIPE_IER(p)) | VGPU_DE_PIPE_FLIP_DONE);
@@ -340,22 +237,19 @@ static inline void vd_flip(struct vg *g, int p, u64 surf)
 	igt_assert_eq_u32(vg_rd(g, VGPU_REG_PLANE_SURFLIVE(p)), (u32)surf);
 }
 
-/* Show @fb full-size at @pos on pipe @p and wait for it to be latched. */
-static inline void vd_show_at(struct vg *g, int p, const struct vd_fb *fb,
-			      u32 pos)
+void vd_show_at(struct vg *g, int p, const struct vd_fb *fb, u32 pos)
 {
 	vd_plane_regs(g, p, VD_PLANE_CTL_XRGB, fb->w, fb->h, fb->stride, pos,
 		      0);
 	vd_flip(g, p, fb->gfx);
 }
 
-static inline void vd_show(struct vg *g, int p, const struct vd_fb *fb)
+void vd_show(struct vg *g, int p, const struct vd_fb *fb)
 {
 	vd_show_at(g, p, fb, 0);
 }
 
-/* CURPOS encoding: sign and magnitude per axis. */
-static inline u32 vd_curpos(int x, int y)
+u32 vd_curpos(int x, int y)
 {
 	u32 v = 0;
 
@@ -371,10 +265,8 @@ static inline u32 vd_curpos(int x, int y)
 	       ((u32)x & VGPU_CURPOS_X_MASK);
 }
 
-/* ---- host side: query, dma-buf, regions ----------------------------- */
-
-static inline int vd_query(struct vg *g, u32 plane, u32 flags,
-			   struct vfio_device_gfx_plane_info *pi)
+int vd_query(struct vg *g, u32 plane, u32 flags,
+	     struct vfio_device_gfx_plane_info *pi)
 {
 	memset(pi, 0, sizeof(*pi));
 	pi->argsz = sizeof(*pi);
@@ -383,14 +275,13 @@ static inline int vd_query(struct vg *g, u32 plane, u32 flags,
 	return vfio_dev_ioctl(&g->dev, VFIO_DEVICE_QUERY_GFX_PLANE, pi);
 }
 
-static inline void vd_query_ok(struct vg *g, u32 plane, u32 flags,
-			       struct vfio_device_gfx_plane_info *pi)
+void vd_query_ok(struct vg *g, u32 plane, u32 flags,
+		 struct vfio_device_gfx_plane_info *pi)
 {
 	igt_assert_eq(vd_query(g, plane, flags, pi), 0);
 }
 
-/* The query reports nothing displayed. */
-static inline void vd_assert_nothing(struct vg *g, u32 plane, u32 flags)
+void vd_assert_nothing(struct vg *g, u32 plane, u32 flags)
 {
 	struct vfio_device_gfx_plane_info pi;
 
@@ -400,9 +291,7 @@ static inline void vd_assert_nothing(struct vg *g, u32 plane, u32 flags)
 		     pi.drm_format, pi.size);
 }
 
-/* Poll the query until nothing is displayed; false on timeout. */
-static inline bool vd_wait_nothing(struct vg *g, u32 plane, u32 flags,
-				   double secs)
+bool vd_wait_nothing(struct vg *g, u32 plane, u32 flags, double secs)
 {
 	struct vfio_device_gfx_plane_info pi;
 	double end = vg_now() + secs;
@@ -416,9 +305,8 @@ static inline bool vd_wait_nothing(struct vg *g, u32 plane, u32 flags,
 	return false;
 }
 
-/* The query describes @fb as the displayed primary plane. */
-static inline void vd_assert_primary(const struct vfio_device_gfx_plane_info *pi,
-				     const struct vd_fb *fb, u32 x, u32 y)
+void vd_assert_primary(const struct vfio_device_gfx_plane_info *pi,
+		       const struct vd_fb *fb, u32 x, u32 y)
 {
 	igt_assert_eq_u32(pi->drm_format, VD_FORMAT_XRGB8888);
 	igt_assert_eq_u64(pi->drm_format_mod, 0);
@@ -430,14 +318,14 @@ static inline void vd_assert_primary(const struct vfio_device_gfx_plane_info *pi
 	igt_assert_eq_u32(pi->y_pos, y);
 }
 
-static inline int vd_get_dmabuf(struct vg *g, u32 id)
+int vd_get_dmabuf(struct vg *g, u32 id)
 {
 	__u32 arg = id;
 
 	return vfio_dev_ioctl(&g->dev, VFIO_DEVICE_GET_GFX_DMABUF, &arg);
 }
 
-static inline void *vd_mmap_fd(int fd, u64 len)
+void *vd_mmap_fd(int fd, u64 len)
 {
 	void *p = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
 
@@ -446,7 +334,7 @@ static inline void *vd_mmap_fd(int fd, u64 len)
 	return p;
 }
 
-static inline void *vd_mmap_region(struct vg *g, u32 index, u64 len)
+void *vd_mmap_region(struct vg *g, u32 index, u64 len)
 {
 	void *p = NULL;
 
@@ -455,8 +343,7 @@ static inline void *vd_mmap_region(struct vg *g, u32 index, u64 len)
 	return p;
 }
 
-/* pread() of @len bytes of region @index into a new buffer. */
-static inline void *vd_read_region(struct vg *g, u32 index, u64 len)
+void *vd_read_region(struct vg *g, u32 index, u64 len)
 {
 	u8 *buf = malloc(len);
 	u64 done = 0;
@@ -473,23 +360,17 @@ static inline void *vd_read_region(struct vg *g, u32 index, u64 len)
 	return buf;
 }
 
-static inline u64 vd_page_align(u64 v)
+u64 vd_page_align(u64 v)
 {
 	return (v + PAGE - 1) & ~(PAGE - 1);
 }
 
-static inline int vd_set_protocol(struct vg *g, const char *proto)
+int vd_set_protocol(struct vg *g, const char *proto)
 {
 	return mdev_attr_write(g->uuid, "vgpu/display_protocol", proto);
 }
 
-/*
- * Create a vGPU of @type, select the display protocol @proto (NULL: keep
- * the default) before the device is opened, open it with @mem_size bytes
- * of guest memory (0: the default) and set up its copy ring.
- */
-static inline void vd_start(struct vg *g, const char *type, const char *proto,
-			    u64 mem_size)
+void vd_start(struct vg *g, const char *type, const char *proto, u64 mem_size)
 {
 	int ret = vg_create(g, type);
 
@@ -502,30 +383,7 @@ static inline void vd_start(struct vg *g, const char *type, const char *proto,
 	vg_ring_init(g, COPY);
 }
 
-/* ---- EDID ------------------------------------------------------------ */
-
-#define VD_EDID_BLOCK	128
-
-/**
- * struct vd_dtd - a detailed timing descriptor, decoded
- * @clock_khz: pixel clock
- * @ha: horizontal active
- * @hb: horizontal blanking
- * @hso: horizontal sync offset (from the end of the active area)
- * @hsw: horizontal sync width
- * @va: vertical active
- * @vb: vertical blanking
- * @vso: vertical sync offset
- * @vsw: vertical sync width
- */
-struct vd_dtd {
-	u32 clock_khz;
-	u32 ha, hb, hso, hsw;
-	u32 va, vb, vso, vsw;
-};
-
-static inline void vd_dtd_encode(u8 *d, const struct vd_dtd *t, u32 wmm,
-				 u32 hmm)
+void vd_dtd_encode(u8 *d, const struct vd_dtd *t, u32 wmm, u32 hmm)
 {
 	u32 clk = t->clock_khz / 10;
 
@@ -549,7 +407,7 @@ static inline void vd_dtd_encode(u8 *d, const struct vd_dtd *t, u32 wmm,
 	d[17] = 0x1e;	/* digital separate sync, both polarities + */
 }
 
-static inline void vd_dtd_decode(const u8 *d, struct vd_dtd *t)
+void vd_dtd_decode(const u8 *d, struct vd_dtd *t)
 {
 	t->clock_khz = (d[0] | d[1] << 8) * 10;
 	t->ha = d[2] | (d[4] >> 4) << 8;
@@ -562,7 +420,7 @@ static inline void vd_dtd_decode(const u8 *d, struct vd_dtd *t)
 	t->vsw = (d[10] & 0xf) | (d[11] & 3) << 4;
 }
 
-static inline struct vd_mode vd_dtd_mode(const struct vd_dtd *t)
+struct vd_mode vd_dtd_mode(const struct vd_dtd *t)
 {
 	struct vd_mode m = {
 		.w = t->ha, .h = t->va,
@@ -576,7 +434,7 @@ static inline struct vd_mode vd_dtd_mode(const struct vd_dtd *t)
 	return m;
 }
 
-static inline u8 vd_edid_sum(const u8 *block)
+u8 vd_edid_sum(const u8 *block)
 {
 	u8 s = 0;
 	int i;
@@ -586,13 +444,13 @@ static inline u8 vd_edid_sum(const u8 *block)
 	return s;
 }
 
-static inline void vd_edid_fix_sum(u8 *block)
+void vd_edid_fix_sum(u8 *block)
 {
 	block[127] = 0;
 	block[127] = (u8)(0x100 - vd_edid_sum(block));
 }
 
-static inline void vd_edid_descriptor(u8 *d, u8 tag, const char *text)
+void vd_edid_descriptor(u8 *d, u8 tag, const char *text)
 {
 	size_t n = strlen(text), i;
 
@@ -602,12 +460,8 @@ static inline void vd_edid_descriptor(u8 *d, u8 tag, const char *text)
 		d[5 + i] = i < n ? text[i] : i == n ? '\n' : ' ';
 }
 
-/*
- * An EDID 1.4 base block of a monitor whose preferred (and only detailed)
- * mode is @t, named @name, with a range-limits descriptor.
- */
-static inline void vd_edid_build(u8 e[VD_EDID_BLOCK], const struct vd_dtd *t,
-				 const char *name)
+void vd_edid_build(u8 e[VD_EDID_BLOCK], const struct vd_dtd *t,
+		   const char *name)
 {
 	static const u8 header[8] = { 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
 				      0 };
@@ -657,8 +511,7 @@ static inline void vd_edid_build(u8 e[VD_EDID_BLOCK], const struct vd_dtd *t,
 	vd_edid_fix_sum(e);
 }
 
-/* Read @len bytes of head @h's EDID from the PV page. */
-static inline void vd_pv_edid(struct vg *g, int h, u8 *buf, u32 len)
+void vd_pv_edid(struct vg *g, int h, u8 *buf, u32 len)
 {
 	u32 i, v;
 
@@ -667,5 +520,3 @@ static inline void vd_pv_edid(struct vg *g, int h, u8 *buf, u32 len)
 		memcpy(buf + i, &v, len - i < 4 ? len - i : 4);
 	}
 }
-
-#endif /* VGPU_DISPLAY_H */
