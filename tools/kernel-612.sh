@@ -26,18 +26,14 @@
 # are refreshed when older than a day (--refresh forces it); without the
 # network the newest version unpacked before is used.
 #
-# Environment: VGPU_CACHE_DIR, VGPU_DEBIAN_MIRROR (default: the first
-# http(s) mirror of the bookworm suite in /etc/apt/sources.list*).
+# Environment: VGPU_CACHE_DIR, VGPU_DEBIAN_MIRROR (tools/backports.sh).
 set -eu
 
-SUITE=bookworm-backports
+# shellcheck source=tools/backports.sh
+. "$(dirname "$0")/backports.sh"
+
 SERIES=6.12
 FLAVOUR=amd64
-KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
-
-CACHE=${VGPU_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/vgpu-stack}
-APTDIR=$CACHE/apt-$SUITE
-DEBS=$CACHE/debs
 KERNELS=$CACHE/linux-$SERIES
 
 refresh=0 image=0 source=0
@@ -56,45 +52,6 @@ die() {
 	exit 1
 }
 
-# The mirror the machine uses for bookworm, from one-line (.list) and
-# deb822 (.sources) files alike.
-debian_mirror() {
-	if [ -n "${VGPU_DEBIAN_MIRROR:-}" ]; then
-		echo "$VGPU_DEBIAN_MIRROR"
-		return
-	fi
-	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list \
-		 /etc/apt/sources.list.d/*.sources; do
-		[ -r "$f" ] || continue
-		awk '
-			/^[ \t]*deb[ \t]/ {
-				sub(/\[[^]]*\][ \t]*/, "")
-				if ($3 == "bookworm") print $2
-			}
-			/^URIs:/   { uri = $2 }
-			/^Suites:/ { for (i = 2; i <= NF; i++)
-					if ($i == "bookworm") suite = 1 }
-			/^[ \t]*$/ { if (uri != "" && suite) print uri
-				     uri = ""; suite = 0 }
-			END        { if (uri != "" && suite) print uri }
-		' "$f" | grep -m 1 '^https\?://' && return
-	done
-	return 1
-}
-
-# apt-get/apt-cache with the private configuration. Dir::Cache keeps the
-# package cache it builds out of /var/cache/apt; the sandbox user is the
-# caller, as the cache is in a home directory _apt may not enter.
-papt() {
-	cmd=$1
-	shift
-	"$cmd" -q -o Dir::Etc::sourcelist="$APTDIR/sources.list" \
-		-o Dir::Etc::sourceparts=- \
-		-o Dir::State::Lists="$APTDIR/lists" \
-		-o Dir::Cache="$APTDIR/cache" \
-		-o APT::Sandbox::User="$(id -un)" "$@"
-}
-
 # The newest unpacked version's KDIR (or image root), if any.
 newest_unpacked() {
 	if [ "$source" -eq 1 ]; then
@@ -107,24 +64,6 @@ newest_unpacked() {
 		ls -1d "$KERNELS"/*/usr/src/linux-headers-*-"$FLAVOUR" \
 			2>/dev/null | sort -V | tail -n 1
 	fi
-}
-
-update_lists() {
-	mkdir -p "$APTDIR/lists/partial" "$APTDIR/cache/archives/partial"
-	mirror=$(debian_mirror) ||
-		die "no bookworm mirror in /etc/apt/sources.list*; set VGPU_DEBIAN_MIRROR"
-	line="deb [signed-by=$KEYRING] $mirror $SUITE main"
-	if [ "$(cat "$APTDIR/sources.list" 2>/dev/null)" != "$line" ]; then
-		echo "$line" >"$APTDIR/sources.list"
-		refresh=1
-	fi
-	stamp=$APTDIR/lists/.updated
-	if [ "$refresh" -eq 0 ] && [ -e "$stamp" ] &&
-	   [ -z "$(find "$stamp" -mmin +1440)" ]; then
-		return 0
-	fi
-	papt apt-get update --error-on=any >&2 || return 1
-	touch "$stamp"
 }
 
 if ! update_lists; then
@@ -142,37 +81,15 @@ headers=$(papt apt-cache pkgnames "linux-headers-$SERIES." |
 [ -n "$headers" ] || die "no linux-headers-$SERIES.*-$FLAVOUR in $SUITE"
 abi=${headers#linux-headers-}
 abi=${abi%-"$FLAVOUR"}
-version=$(papt apt-cache show "$headers" |
-	  sed -n 's/^Version: //p' | sort -V | tail -n 1)
-
-# fetch DIR PACKAGE...: download (once) and unpack the packages, all of
-# one version, into DIR.tmp.
-fetch() {
-	_dir=$1
-	shift
-	mkdir -p "$DEBS"
-	_need=""
-	for _p in "$@"; do
-		ls "$DEBS/${_p}_${version}_"*.deb >/dev/null 2>&1 ||
-			_need="$_need $_p=$version"
-	done
-	if [ -n "$_need" ]; then
-		# shellcheck disable=SC2086
-		(cd "$DEBS" && papt apt-get download $_need >&2)
-	fi
-	rm -rf "$_dir.tmp"
-	mkdir -p "$_dir.tmp"
-	for _p in "$@"; do
-		dpkg -x "$(ls "$DEBS/${_p}_${version}_"*.deb)" "$_dir.tmp"
-	done
-}
+version=$(bp_version "$headers")
 
 if [ "$image" -eq 1 ]; then
 	# Debian's signed image, the one its users boot; its version is the
 	# headers'.
 	dest=$KERNELS/image-$version
 	if [ ! -e "$dest/.unpacked" ]; then
-		fetch "$dest" "linux-image-$abi-$FLAVOUR"
+		bp_unpack "$dest.tmp" "linux-image-$abi-$FLAVOUR=$version" ||
+			die "cannot fetch linux-image-$abi-$FLAVOUR"
 		# The package leaves modules.dep to its postinst.
 		/sbin/depmod -b "$dest.tmp" "$abi-$FLAVOUR" ||
 			die "depmod failed in $dest.tmp"
@@ -190,12 +107,15 @@ if [ "$source" -eq 1 ]; then
 	dest=$KERNELS/source-$version
 	if [ ! -e "$dest/.unpacked" ]; then
 		pkg=linux-source-$SERIES
-		mkdir -p "$DEBS"
-		ls "$DEBS/${pkg}_${version}_"*.deb >/dev/null 2>&1 ||
-			(cd "$DEBS" && papt apt-get download "$pkg=$version" >&2)
+		deb=$DEBS/$pkg/$version
+		if ! ls "$deb"/*.deb >/dev/null 2>&1; then
+			mkdir -p "$deb"
+			(cd "$deb" && papt apt-get download "$pkg=$version" >&2) ||
+				die "cannot fetch $pkg"
+		fi
 		rm -rf "$dest.tmp"
 		mkdir -p "$dest.tmp"
-		dpkg-deb --fsys-tarfile "$(ls "$DEBS/${pkg}_${version}_"*.deb)" |
+		dpkg-deb --fsys-tarfile "$(ls "$deb"/*.deb)" |
 			tar -xOf - "./usr/src/$pkg.tar.xz" |
 			tar -xJf - -C "$dest.tmp" --strip-components=1 \
 				"$pkg/samples/vfio-mdev"
@@ -218,7 +138,8 @@ fi
 
 # linux-kbuild is named by the ABI without the flavour; pin every package
 # to the one version so that headers and kbuild always match.
-fetch "$dest" "$headers" "linux-headers-$abi-common" "linux-kbuild-$abi"
+bp_unpack "$dest.tmp" "$headers=$version" "linux-headers-$abi-common=$version" \
+	"linux-kbuild-$abi=$version" || die "cannot fetch $headers"
 
 # The flavour's Makefile is one line, "include /usr/src/linux-headers-
 # <abi>-common/Makefile": an absolute path to where the package would be
