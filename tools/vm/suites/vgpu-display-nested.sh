@@ -59,7 +59,7 @@ echo "DISPLAY_PROTOCOL=$proto" >> "$HOSTLOG"
 # dmabuf probe, then needs OpenGL, which this host has not, and refuses to
 # start. -S: if it started anyway, it would wait here until the timeout.
 echo dmabuf > "$SYSFS/display_protocol" || vm_fail "cannot select dmabuf"
-timeout 120 qemu-system-x86_64 -accel tcg -m 64 -nodefaults -S \
+timeout 120 "${VGPU_QEMU:-qemu-system-x86_64}" -accel tcg -m 64 -nodefaults -S \
 	-display none -vga none -monitor none \
 	-device "vfio-pci,sysfsdev=/sys/bus/mdev/devices/$uuid,display=on" \
 	> "$OUT/qemu-dmabuf.log" 2>&1
