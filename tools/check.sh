@@ -6,10 +6,11 @@
 #   tools/check.sh [--unit-only | --vm-only] [--suites "a b"]
 #                  [--suites-612 "a b"]
 #
-# The VM suites run on Debian's 6.1 (the machine's kernel); then
-# K612_SUITES (default below; --suites-612 or an empty --suites list picks
-# others) run again on Debian 12 backports' Linux 6.12 with the modules
-# built for it (docs/kernels.md).
+# The VM suites run on Debian's 6.1 with QEMU 7.2 (the machine's); then the
+# suites of suites_612 (default below; --suites-612 picks others, --suites
+# alone none) run again on the newer stack of Debian 12 backports: Linux
+# 6.12 with the modules built for it, QEMU 10 as the test VM's VMM and as
+# the nested guests' (docs/kernels.md).
 #
 # UNIT_TESTS (from the build.mk fragments) arrives through the environment
 # when run by make; otherwise it is asked from make.
@@ -20,7 +21,7 @@ RESULTS="$ROOT/build/results"
 run_unit=1
 run_vm=1
 suites=""
-suites_612="vgpu vgpu-display mdev-compat"
+suites_612="vgpu vgpu-display mdev-compat vgpu-display-nested"
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--unit-only) run_vm=0 ;;
@@ -116,17 +117,19 @@ if [ $run_vm -eq 1 ] && [ -n "$suites_612" ]; then
 	# Linux 6.12: its image and modules, its headers and samples
 	# (downloaded once, cached outside the tree), our modules built for it
 	# in a copy of the tree.
-	echo "== Linux 6.12: kernel, modules"
+	echo "== Linux 6.12, QEMU 10: kernel, modules, VMM"
 	log=$RESULTS/k612-build.log
 	if kroot=$("$ROOT/tools/kernel-612.sh" --image 2>"$log") &&
-	   kotree=$("$ROOT/tools/modules-612.sh" 2>>"$log"); then
+	   kotree=$("$ROOT/tools/modules-612.sh" 2>>"$log") &&
+	   qemu10=$("$ROOT/tools/qemu-10.sh" 2>>"$log"); then
 		for s in $suites_612; do
-			echo "== VM suite on Linux 6.12: $s"
+			echo "== VM suite on Linux 6.12, QEMU 10: $s"
 			logdir="$ROOT/build/vm/logs-612/$s"
 			if ! "$ROOT/tools/vm/run-vm" --suite "$s" --kroot "$kroot" \
-				--koroot "$kotree" --logdir "$logdir"; then
+				--koroot "$kotree" --qemu "$qemu10" \
+				--l2-qemu "$qemu10" --logdir "$logdir"; then
 				record_failure "vm-612-$s" "vm-612@$s@run" \
-					"run-vm on Linux 6.12 failed; logs in $logdir"
+					"run-vm on Linux 6.12, QEMU 10 failed; logs in $logdir"
 			fi
 			[ -f "$logdir/results/results.json" ] &&
 				cp "$logdir/results/results.json" \
@@ -135,7 +138,7 @@ if [ $run_vm -eq 1 ] && [ -n "$suites_612" ]; then
 	else
 		tail -n 30 "$log"
 		record_failure k612 "build@linux-612" \
-			"Linux 6.12 or the modules for it failed; see $log"
+			"Linux 6.12, the modules for it or QEMU 10 failed; see $log"
 	fi
 fi
 
