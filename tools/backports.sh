@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
 #
 # backports.sh: sourced by the scripts that take packages from Debian 12's
 # bookworm-backports suite (tools/kernel-612.sh, tools/qemu-10.sh) without
