@@ -17,8 +17,9 @@ build-essential libc6-dev bc flex bison libelf-dev xz-utils sparse
 clang libclang-rt-14-dev llvm python3 libdrm-dev
 libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients"
 # pahole: Linux 6.12's headers (tools/kernel-612.sh, docs/kernels.md) ship
-# vmlinux, so module builds against them generate BTF.
-PKGS="$PKGS dwarves"
+# vmlinux, so module builds against them generate BTF; zstd: its bzImage
+# payload is zstd (tools/vm/mkinitramfs unpacks it for a PVH boot).
+PKGS="$PKGS dwarves zstd"
 # Debian's Mesa (llvmpipe), kmscube and weston, packed for the nested
 # guests by tools/vm/guest/mesa-payload.sh (docs/guest-mesa.md).
 PKGS="$PKGS kmscube weston libgl1-mesa-dri libegl1 libegl-mesa0 libgbm1
