@@ -57,7 +57,18 @@ new_vgpu() {
 	  </capability>
 	</device>
 	EOF
-	virsh_ nodedev-create "$xml" >&2 || return 1
+	if ! virsh_ nodedev-create "$xml" >&2; then
+		# Tells a refused create from libvirt giving up on the new
+		# device's udev event (seen once, with "the cause is unknown",
+		# on a machine running three VMs).
+		if [ -d "$MDEVS/$uuid" ]; then
+			echo "vm: nodedev-create failed, but $uuid exists" >&2
+		else
+			echo "vm: nodedev-create failed, no $uuid" >&2
+		fi
+		tail -n 5 "$RESULTS_DIR/libvirtd.log" >&2 2>/dev/null
+		return 1
+	fi
 	[ -d "$MDEVS/$uuid" ] || return 1
 	echo "$uuid"
 }
