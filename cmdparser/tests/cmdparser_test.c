@@ -1267,14 +1267,5 @@ static const struct igt_subtest subtests[] = {
 	  "every descriptor reachable, fields consistent, names defined" },
 };
 
-static const struct igt_test test = {
-	.description = "cmdparser: command audit, batch shadowing, ring walk",
-	.subtests = subtests,
-	.num_subtests = ARRAY_SIZE(subtests),
-	.setup = fixture,
-};
-
-int main(int argc, char **argv)
-{
-	return igt_main(&test, argc, argv);
-}
+IGT_TEST_MAIN("cmdparser: command audit, batch shadowing, ring walk",
+	      subtests, .setup = fixture);

@@ -415,13 +415,4 @@ static const struct igt_subtest subtests[] = {
 	  "A throttled entity yields, and the idle deadline is its refill." },
 };
 
-static const struct igt_test test = {
-	.description = "vsched API contract, decision by decision",
-	.subtests = subtests,
-	.num_subtests = IGT_ARRAY_SIZE(subtests),
-};
-
-int main(int argc, char **argv)
-{
-	return igt_main(&test, argc, argv);
-}
+IGT_TEST_MAIN("vsched API contract, decision by decision", subtests);

@@ -947,13 +947,4 @@ static const struct igt_subtest subtests[] = {
 	  "Switching policy re-divides the engine within a balance period." },
 };
 
-static const struct igt_test test = {
-	.description = "vsched under a virtual-clock simulation",
-	.subtests = subtests,
-	.num_subtests = IGT_ARRAY_SIZE(subtests),
-};
-
-int main(int argc, char **argv)
-{
-	return igt_main(&test, argc, argv);
-}
+IGT_TEST_MAIN("vsched under a virtual-clock simulation", subtests);

@@ -278,14 +278,5 @@ static const struct igt_subtest subtests[] = {
 	  "Arguments the device refuses are not encoded; overflow writes nothing." },
 };
 
-static const struct igt_test test = {
-	.description = "The guest command encoder against the host's parser.",
-	.subtests = subtests,
-	.num_subtests = IGT_ARRAY_SIZE(subtests),
-	.setup = fixture,
-};
-
-int main(int argc, char **argv)
-{
-	return igt_main(&test, argc, argv);
-}
+IGT_TEST_MAIN("The guest command encoder against the host's parser.",
+	      subtests, .setup = fixture);

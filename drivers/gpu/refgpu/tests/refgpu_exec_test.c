@@ -1779,13 +1779,4 @@ static const struct igt_subtest subtests[] = {
 	  "random command streams never touch unmapped or guard memory" },
 };
 
-int main(int argc, char **argv)
-{
-	const struct igt_test test = {
-		.description = "The reference GPU's command executor",
-		.subtests = subtests,
-		.num_subtests = IGT_ARRAY_SIZE(subtests),
-	};
-
-	return igt_main(&test, argc, argv);
-}
+IGT_TEST_MAIN("The reference GPU's command executor", subtests);
