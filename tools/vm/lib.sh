@@ -81,23 +81,13 @@ vm_load_vfio() {
 # Build id of a module file (as the kernel ships it: plain, xz or zstd,
 # Linux 6.12 packages them compressed) / of the loaded module NAME, as hex.
 _vm_ko_build_id() {
-	local tmp
+	local f=$1 tmp=''
 	case $1 in
-	*.ko.xz|*.ko.zst)
-		tmp=$(mktemp) || return 0
-		case $1 in
-		*.xz) xz -dc "$1" ;;
-		*) zstd -dcq "$1" ;;
-		esac > "$tmp" 2>/dev/null
-		readelf -n "$tmp" 2>/dev/null |
-			sed -n 's/^ *Build ID: *//p' | head -n1
-		rm -f "$tmp"
-		;;
-	*)
-		readelf -n "$1" 2>/dev/null |
-			sed -n 's/^ *Build ID: *//p' | head -n1
-		;;
+	*.ko.xz) tmp=$(mktemp) && xz -dc "$1" > "$tmp" 2>/dev/null && f=$tmp ;;
+	*.ko.zst) tmp=$(mktemp) && zstd -dcq "$1" > "$tmp" 2>/dev/null && f=$tmp ;;
 	esac
+	readelf -n "$f" 2>/dev/null | sed -n 's/^ *Build ID: *//p' | head -n1
+	[ -z "$tmp" ] || rm -f "$tmp"
 }
 
 # vm_distro_mdev_ko: the path of the distribution's mdev module file
