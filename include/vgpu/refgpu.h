@@ -199,8 +199,9 @@ struct refgpu_context_status {
  *	@range, aligned) to @page, replacing any previous entry. Atomic-safe.
  * @pte_set_dma: the same with a bus address the device can reach (from
  *	dma_map_page() on refgpu's struct device). Atomic-safe.
- * @pte_clear: clear the entries of [@addr, @addr + @size) inside @range.
- *	Atomic-safe.
+ * @pte_clear_range: clear the entries of [@addr, @addr + @size) inside
+ *	@range. Atomic-safe. (Not "pte_clear": without CONFIG_PARAVIRT
+ *	that is a function-like macro of x86's.)
  * @pte_read: the entry for @addr as the interface encodes it (present bit
  *	and the page's address), 0 when clear; for tests. Atomic-safe.
  * @ggtt_flush: wait until no engine can still use an entry cleared or
@@ -239,7 +240,8 @@ struct refgpu_ops {
 			    struct page *page);
 	int (*pte_set_dma)(struct refgpu_range *range, u64 addr,
 			   dma_addr_t dma);
-	int (*pte_clear)(struct refgpu_range *range, u64 addr, u64 size);
+	int (*pte_clear_range)(struct refgpu_range *range, u64 addr,
+			       u64 size);
 	u64 (*pte_read)(struct refgpu *gpu, u64 addr);
 	void (*ggtt_flush)(struct refgpu *gpu);
 
@@ -338,7 +340,7 @@ static inline int refgpu_pte_set_dma(struct refgpu_range *range, u64 addr,
 static inline int refgpu_pte_clear(struct refgpu_range *range, u64 addr,
 				   u64 size)
 {
-	return range->gpu->ops->pte_clear(range, addr, size);
+	return range->gpu->ops->pte_clear_range(range, addr, size);
 }
 
 static inline u64 refgpu_pte_read(struct refgpu *gpu, u64 addr)
