@@ -18,7 +18,8 @@ $(IGT_OBJ)/tests/%.o $(IGT_OBJ)/vglib/%.o: IGT_CFLAGS += -iquote $(IGT_SRC)/vgli
 
 IGT_LIB		:= $(LIBIGT)
 IGT_LIB_OBJS	:= $(addprefix $(IGT_OBJ)/lib/, \
-		   igt_core.o vfio_harness.o mdev_sysfs.o drm_prime.o)
+		   igt_core.o vfio_harness.o vfio_iommufd.o mdev_sysfs.o \
+		   drm_prime.o)
 
 # The vGPU tests' guest driver, compiled once.
 IGT_VG_LIB	:= $(IGT_OBJ)/libvg.a

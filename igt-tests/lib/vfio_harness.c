@@ -20,9 +20,12 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 
+#include "igt_compiler.h"
 #include "vfio_harness.h"
+#include "vfio_iommufd.h"
 
 #define VFIO_CONTAINER_PATH	"/dev/vfio/vfio"
+#define VFIO_BACKEND_ENV	"VFIO_HARNESS_BACKEND"
 #define VFIO_GROUP_PATH_FMT	"/dev/vfio/%d"
 
 /* Bounds on what a (possibly buggy) kernel may make us allocate. */
@@ -57,6 +60,36 @@ void vfio_dev_init(struct vfio_dev *dev)
 	dev->group_fd = -1;
 	dev->device_fd = -1;
 	dev->group_id = -1;
+	dev->iommufd = -1;
+}
+
+static const char *const vfio_backend_names[] = {
+	[VFIO_BACKEND_TYPE1] = "type1",
+	[VFIO_BACKEND_IOMMUFD] = "iommufd",
+};
+
+const char *vfio_backend_name(enum vfio_backend backend)
+{
+	if ((unsigned int)backend >= IGT_ARRAY_SIZE(vfio_backend_names))
+		return "unknown";
+	return vfio_backend_names[backend];
+}
+
+int vfio_backend_from_env(enum vfio_backend *backend)
+{
+	const char *name = getenv(VFIO_BACKEND_ENV);
+	unsigned int i;
+
+	*backend = VFIO_BACKEND_TYPE1;
+	if (!name || !*name)
+		return 0;
+	for (i = 0; i < IGT_ARRAY_SIZE(vfio_backend_names); i++) {
+		if (!strcmp(name, vfio_backend_names[i])) {
+			*backend = i;
+			return 0;
+		}
+	}
+	return -EINVAL;
 }
 
 /* The group number from <sysfs_dir>/iommu_group -> .../iommu_groups/<N>. */
@@ -161,12 +194,50 @@ static int vfio_cache_infos(struct vfio_dev *dev)
 	return 0;
 }
 
+/* type1: the group in a new container, the device fd from the group. */
+static int vfio_type1_open(struct vfio_dev *dev, const char *sysfs_dir)
+{
+	int ret;
+
+	ret = vfio_read_group_id(sysfs_dir);
+	if (ret < 0)
+		return ret;
+	dev->group_id = ret;
+
+	ret = vfio_open_container(dev);
+	if (ret)
+		return ret;
+	ret = vfio_attach_group(dev);
+	if (ret)
+		return ret;
+
+	ret = vfio_ioctl(dev->group_fd, VFIO_GROUP_GET_DEVICE_FD, dev->name);
+	if (ret < 0)
+		return ret;
+	dev->device_fd = ret;
+	return 0;
+}
+
 int vfio_dev_open(struct vfio_dev *dev, const char *sysfs_dir)
+{
+	enum vfio_backend backend;
+	int ret;
+
+	vfio_dev_init(dev);
+	ret = vfio_backend_from_env(&backend);
+	if (ret)
+		return ret;
+	return vfio_dev_open_backend(dev, sysfs_dir, backend);
+}
+
+int vfio_dev_open_backend(struct vfio_dev *dev, const char *sysfs_dir,
+			  enum vfio_backend backend)
 {
 	const char *name;
 	int ret;
 
 	vfio_dev_init(dev);
+	dev->backend = backend;
 
 	name = strrchr(sysfs_dir, '/');
 	name = name ? name + 1 : sysfs_dir;
@@ -176,22 +247,19 @@ int vfio_dev_open(struct vfio_dev *dev, const char *sysfs_dir)
 		return -ENAMETOOLONG;
 	strcpy(dev->name, name);
 
-	ret = vfio_read_group_id(sysfs_dir);
-	if (ret < 0)
-		return ret;
-	dev->group_id = ret;
-
-	ret = vfio_open_container(dev);
+	switch (backend) {
+	case VFIO_BACKEND_TYPE1:
+		ret = vfio_type1_open(dev, sysfs_dir);
+		break;
+	case VFIO_BACKEND_IOMMUFD:
+		ret = vfio_iommufd_open(dev, sysfs_dir);
+		break;
+	default:
+		ret = -EINVAL;
+		break;
+	}
 	if (ret)
 		goto err;
-	ret = vfio_attach_group(dev);
-	if (ret)
-		goto err;
-
-	ret = vfio_ioctl(dev->group_fd, VFIO_GROUP_GET_DEVICE_FD, dev->name);
-	if (ret < 0)
-		goto err;
-	dev->device_fd = ret;
 
 	dev->info.argsz = sizeof(dev->info);
 	ret = vfio_ioctl(dev->device_fd, VFIO_DEVICE_GET_INFO, &dev->info);
@@ -236,6 +304,8 @@ int vfio_dev_close(struct vfio_dev *dev)
 	int ret = 0, err;
 	__u32 i;
 
+	if (dev->backend == VFIO_BACKEND_IOMMUFD)
+		vfio_iommufd_close(dev, &ret);
 	vfio_close_fd(&dev->device_fd, &ret);
 
 	if (dev->group_fd >= 0 && dev->container_set) {
@@ -312,6 +382,8 @@ int vfio_dma_map(struct vfio_dev *dev, void *vaddr, __u64 iova, __u64 size,
 		.size = size,
 	};
 
+	if (dev->backend == VFIO_BACKEND_IOMMUFD)
+		return vfio_iommufd_map(dev, vaddr, iova, size, flags);
 	return vfio_ioctl(dev->container_fd, VFIO_IOMMU_MAP_DMA, &map);
 }
 
@@ -324,6 +396,8 @@ __s64 vfio_dma_unmap(struct vfio_dev *dev, __u64 iova, __u64 size)
 	};
 	int ret;
 
+	if (dev->backend == VFIO_BACKEND_IOMMUFD)
+		return vfio_iommufd_unmap(dev, iova, size);
 	ret = vfio_ioctl(dev->container_fd, VFIO_IOMMU_UNMAP_DMA, &unmap);
 	if (ret < 0)
 		return ret;

@@ -3,7 +3,8 @@
  * vfio_harness - drive a VFIO device (an mdev vGPU) the way a VMM does.
  *
  * A test plays the guest: it opens the device through its IOMMU group and a
- * type1v2 container, maps "guest memory" for DMA, reads and writes the
+ * type1v2 container (or, with the iommufd backend, through its VFIO cdev
+ * bound to /dev/iommu, see enum vfio_backend), maps "guest memory" for DMA, reads and writes the
  * device's regions (config space, BARs), mmaps them, wires interrupts to
  * eventfds, resets the device and closes it again.
  *
@@ -61,12 +62,33 @@ struct vfio_region {
 };
 
 /**
- * struct vfio_dev - an open VFIO device and the container it sits in
- * @container_fd: /dev/vfio/vfio, with the type1v2 IOMMU set
- * @group_fd: /dev/vfio/<group_id>
- * @device_fd: from VFIO_GROUP_GET_DEVICE_FD
- * @group_id: the IOMMU group number
- * @container_set: the group is attached to the container
+ * enum vfio_backend - how a device is opened and its DMA is mapped
+ * @VFIO_BACKEND_TYPE1: the IOMMU group in a container with the type1v2
+ *	IOMMU (/dev/vfio/vfio, /dev/vfio/<group>); every kernel has it
+ * @VFIO_BACKEND_IOMMUFD: the device's cdev (/dev/vfio/devices/vfioN)
+ *	bound to an iommufd (/dev/iommu), DMA mapped in an IOAS; kernels
+ *	with CONFIG_IOMMUFD and CONFIG_VFIO_DEVICE_CDEV (6.6 and later)
+ *
+ * vfio_dev_open() uses the backend named by the environment variable
+ * VFIO_HARNESS_BACKEND ("type1", the default, or "iommufd"), so that one
+ * test binary runs over either; vfio_dev_open_backend() picks one.
+ */
+enum vfio_backend {
+	VFIO_BACKEND_TYPE1,
+	VFIO_BACKEND_IOMMUFD,
+};
+
+/**
+ * struct vfio_dev - an open VFIO device and what gives it its DMA
+ * @backend: how it was opened
+ * @container_fd: type1: /dev/vfio/vfio, with the type1v2 IOMMU set
+ * @group_fd: type1: /dev/vfio/<group_id>
+ * @device_fd: from VFIO_GROUP_GET_DEVICE_FD or the opened cdev
+ * @group_id: the IOMMU group number (type1)
+ * @container_set: type1: the group is attached to the container
+ * @iommufd: iommufd: /dev/iommu, the device bound to it
+ * @ioas_id: iommufd: the IOAS the device is attached to
+ * @devid: iommufd: the device's id in the iommufd
  * @name: device name in its group (the UUID for an mdev)
  * @info: VFIO_DEVICE_GET_INFO (num_regions, num_irqs, flags)
  * @regions: @info.num_regions cached region infos, queried at open
@@ -77,11 +99,15 @@ struct vfio_region {
  * accepts, even when it fails.
  */
 struct vfio_dev {
+	enum vfio_backend backend;
 	int container_fd;
 	int group_fd;
 	int device_fd;
 	int group_id;
 	bool container_set;
+	int iommufd;
+	__u32 ioas_id;
+	__u32 devid;
 	char name[64];
 	struct vfio_device_info info;
 	struct vfio_region *regions;
@@ -116,14 +142,46 @@ void vfio_dev_init(struct vfio_dev *dev);
  * @sysfs_dir: the device's directory, e.g. /sys/bus/mdev/devices/<uuid>;
  *	its basename is the device name passed to VFIO_GROUP_GET_DEVICE_FD
  *
- * Reads the iommu_group link, opens the container, checks the API version
- * (-EPROTO) and the type1v2 extension (-EOPNOTSUPP), opens the group,
- * checks it is viable (-EBUSY), attaches it, sets the IOMMU, gets the
- * device fd and caches the device, region and IRQ infos.
+ * With the type1 backend: reads the iommu_group link, opens the container,
+ * checks the API version (-EPROTO) and the type1v2 extension
+ * (-EOPNOTSUPP), opens the group, checks it is viable (-EBUSY), attaches
+ * it, sets the IOMMU and gets the device fd. The backend is
+ * VFIO_HARNESS_BACKEND's (see enum vfio_backend; -EINVAL for a bad value).
+ * Then caches the device, region and IRQ infos.
  *
  * Return: 0 or -errno; on failure everything opened so far is closed.
  */
 int vfio_dev_open(struct vfio_dev *dev, const char *sysfs_dir);
+
+/**
+ * vfio_dev_open_backend() - vfio_dev_open() with a chosen backend
+ * @dev: filled in
+ * @sysfs_dir: as for vfio_dev_open()
+ * @backend: VFIO_BACKEND_TYPE1 as vfio_dev_open() describes, or
+ *	VFIO_BACKEND_IOMMUFD: opens /dev/iommu and the cdev named by
+ *	<sysfs_dir>/vfio-dev/ (-ENODEV when there is none), binds the device
+ *	to the iommufd, allocates an IOAS and attaches the device to it
+ *
+ * Return: 0 or -errno; on failure everything opened so far is closed.
+ */
+int vfio_dev_open_backend(struct vfio_dev *dev, const char *sysfs_dir,
+			  enum vfio_backend backend);
+
+/**
+ * vfio_backend_from_env() - the backend VFIO_HARNESS_BACKEND names
+ * @backend: receives it (VFIO_BACKEND_TYPE1 when the variable is unset)
+ *
+ * Return: 0, or -EINVAL for a value that names no backend.
+ */
+int vfio_backend_from_env(enum vfio_backend *backend);
+
+/**
+ * vfio_backend_name() - "type1" or "iommufd"
+ * @backend: the backend
+ *
+ * Return: its name, as VFIO_HARNESS_BACKEND spells it.
+ */
+const char *vfio_backend_name(enum vfio_backend backend);
 
 /**
  * vfio_dev_open_mdev() - vfio_dev_open() for bus/mdev/devices/<uuid>
@@ -140,7 +198,8 @@ int vfio_dev_open_mdev(struct vfio_dev *dev, const char *uuid);
  *	set up with vfio_dev_init()
  *
  * Order: device fd, VFIO_GROUP_UNSET_CONTAINER, group fd, container fd
- * (which drops the remaining DMA mappings). Safe to call twice.
+ * (which drops the remaining DMA mappings); for iommufd the device fd,
+ * then the iommufd (which drops the IOAS). Safe to call twice.
  *
  * Return: 0, or the first -errno met (everything is closed regardless).
  */
@@ -176,10 +235,10 @@ int vfio_dev_ioctl(struct vfio_dev *dev, unsigned long request, void *arg);
 int vfio_dev_feature(struct vfio_dev *dev, __u32 flags, void *data,
 		     size_t size);
 
-/* --- guest memory (the container's IOMMU) ------------------------------- */
+/* --- guest memory (the container's IOMMU or the IOAS) ------------------ */
 
 /**
- * vfio_dma_map() - VFIO_IOMMU_MAP_DMA
+ * vfio_dma_map() - VFIO_IOMMU_MAP_DMA, or IOMMU_IOAS_MAP at a fixed IOVA
  * @dev: the device whose container is used
  * @vaddr: process memory backing the mapping
  * @iova: device-visible address
@@ -192,12 +251,13 @@ int vfio_dma_map(struct vfio_dev *dev, void *vaddr, __u64 iova, __u64 size,
 		 __u32 flags);
 
 /**
- * vfio_dma_unmap() - VFIO_IOMMU_UNMAP_DMA
+ * vfio_dma_unmap() - VFIO_IOMMU_UNMAP_DMA, or IOMMU_IOAS_UNMAP
  * @dev: the device whose container is used
  * @iova: start of the range
  * @size: bytes
  *
- * Return: the number of bytes the kernel unmapped, or -errno.
+ * Return: the number of bytes the kernel unmapped, or -errno (an IOAS
+ * answers -ENOENT for a range without mappings, type1 unmaps 0 bytes).
  */
 __s64 vfio_dma_unmap(struct vfio_dev *dev, __u64 iova, __u64 size);
 
