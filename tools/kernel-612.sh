@@ -12,7 +12,10 @@
 #
 # With --source, fetch the release's linux-source package and print the
 # directory its samples/vfio-mdev (the kernel's mdev sample drivers,
-# tools/build-samples.sh) are extracted in; nothing else is kept.
+# tools/build-samples.sh) are extracted in; nothing else is kept. With
+# --source-deb, print the path of that package itself (it holds the whole
+# tree as usr/src/linux-source-6.12.tar.xz; tools/vm/host-kernel.sh builds
+# a kernel from it).
 #
 # The packages (linux-headers-6.12.*-amd64, its -common and the matching
 # linux-kbuild-6.12.*) are downloaded with "apt-get download" through a
@@ -36,13 +39,14 @@ SERIES=6.12
 FLAVOUR=amd64
 KERNELS=$CACHE/linux-$SERIES
 
-refresh=0 image=0 source=0
+refresh=0 image=0 source=0 source_deb=0
 for arg in "$@"; do
 	case $arg in
 	--refresh)	refresh=1 ;;
 	--image)	image=1 ;;
 	--source)	source=1 ;;
-	*)		echo "usage: kernel-612.sh [--refresh] [--image|--source]" >&2
+	--source-deb)	source=1 source_deb=1 ;;
+	*)		echo "usage: kernel-612.sh [--refresh] [--image|--source|--source-deb]" >&2
 			exit 2 ;;
 	esac
 done
@@ -54,7 +58,10 @@ die() {
 
 # The newest unpacked version's KDIR (or image root), if any.
 newest_unpacked() {
-	if [ "$source" -eq 1 ]; then
+	if [ "$source_deb" -eq 1 ]; then
+		ls -1 "$DEBS"/linux-source-"$SERIES"/*/*.deb 2>/dev/null |
+			sort -V | tail -n 1
+	elif [ "$source" -eq 1 ]; then
 		ls -1d "$KERNELS"/source-*/samples/vfio-mdev 2>/dev/null |
 			sort -V | tail -n 1 | sed 's,/samples/.*,,'
 	elif [ "$image" -eq 1 ]; then
@@ -102,17 +109,21 @@ if [ "$image" -eq 1 ]; then
 fi
 
 if [ "$source" -eq 1 ]; then
+	pkg=linux-source-$SERIES
+	deb=$DEBS/$pkg/$version
+	if ! ls "$deb"/*.deb >/dev/null 2>&1; then
+		mkdir -p "$deb"
+		(cd "$deb" && papt apt-get download "$pkg=$version" >&2) ||
+			die "cannot fetch $pkg"
+	fi
+	if [ "$source_deb" -eq 1 ]; then
+		ls "$deb"/*.deb
+		exit 0
+	fi
 	# The package holds one tarball of the whole tree; only the samples
 	# are taken out of it.
 	dest=$KERNELS/source-$version
 	if [ ! -e "$dest/.unpacked" ]; then
-		pkg=linux-source-$SERIES
-		deb=$DEBS/$pkg/$version
-		if ! ls "$deb"/*.deb >/dev/null 2>&1; then
-			mkdir -p "$deb"
-			(cd "$deb" && papt apt-get download "$pkg=$version" >&2) ||
-				die "cannot fetch $pkg"
-		fi
 		rm -rf "$dest.tmp"
 		mkdir -p "$dest.tmp"
 		dpkg-deb --fsys-tarfile "$(ls "$deb"/*.deb)" |
