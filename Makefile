@@ -46,7 +46,7 @@ BENCH_CMDS	:=
 include $(sort $(wildcard $(ROOT)/*/build.mk $(ROOT)/*/*/build.mk \
 		$(ROOT)/*/*/*/build.mk))
 
-.PHONY: all modules modules-612 userspace deps check unit vm-check bench \
+.PHONY: all modules modules-612 modules-iommufd host-kernel userspace deps check unit vm-check bench \
 	demo checkpatch sparse clean help print-unit-tests
 
 all: modules userspace ## Build every kernel module and userspace tool
@@ -56,6 +56,12 @@ modules: ## Build the kernel modules against KDIR (W=1)
 
 modules-612: ## The modules against Linux 6.12, in build/k612/tree (cached)
 	+$(ROOT)/tools/modules-612.sh
+
+host-kernel: ## Build the iommufd host kernel (6.12 + IOMMUFD; cached outside the tree)
+	@$(ROOT)/tools/vm/host-kernel.sh --root
+
+modules-iommufd: ## The modules against the iommufd host kernel, in build/k612-iommufd/tree
+	+$(ROOT)/tools/modules-612.sh --iommufd
 
 userspace: $(USER_BINS) ## Build userspace tests, fuzzers and tools into build/
 
@@ -68,9 +74,10 @@ check: ## Run every test (unit, VM suites); ends with "N passed, N failed"
 unit: ## Run only the unit tests on this machine
 	UNIT_TESTS="$(UNIT_TESTS)" $(ROOT)/tools/check.sh --unit-only
 
-vm-check: ## Run only the VM suites (SUITES="a b", SUITES_612="a b" to pick)
+vm-check: ## Run only the VM suites (SUITES, SUITES_612, SUITES_IOMMUFD="a b" pick)
 	$(ROOT)/tools/check.sh --vm-only $(if $(SUITES),--suites "$(SUITES)") \
-		$(if $(SUITES_612),--suites-612 "$(SUITES_612)")
+		$(if $(SUITES_612),--suites-612 "$(SUITES_612)") \
+		$(if $(SUITES_IOMMUFD),--suites-iommufd "$(SUITES_IOMMUFD)")
 
 bench: deps all ## Print the performance figures as "key: value" lines
 	$(ROOT)/tools/bench.sh $(BENCH_CMDS)
@@ -90,7 +97,7 @@ clean: ## Remove everything built
 
 help: ## List the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | \
-		sed -E 's/^([a-z0-9-]+):.*## (.*)/  \1\t\2/' | expand -t 17
+		sed -E 's/^([a-z0-9-]+):.*## (.*)/  \1\t\2/' | expand -t 19
 
 # Used by tools/check.sh when it runs outside make.
 print-unit-tests:
