@@ -103,15 +103,16 @@ fi
 	"$HOSTLOG" "$SYSFS_M" "$SYSFS_C" &
 hpid=$!
 
+VFIO_ARGS=()
+vm_qemu_vfio VFIO_ARGS "$uuid_m" display=on &&
+	vm_qemu_vfio VFIO_ARGS "$uuid_c" || vm_fail "no vfio-pci options"
 t0=$(date +%s)
 # Kernel messages go to head 0 too (fbdev console); ttyS0 stays the last,
 # so it remains /dev/console for the guest's init.
 vm_nested_guest --timeout "$L2_TIMEOUT" --mem "$L2_MEM" \
 	--kernel "$GUEST_KDIR/vmlinux" \
 	--append "console=tty0 console=ttyS0" \
-	--logdir "$OUT" "${FILES[@]}" "$L2_SCRIPT" -- \
-	-device "vfio-pci,sysfsdev=/sys/bus/mdev/devices/$uuid_m,display=on" \
-	-device "vfio-pci,sysfsdev=/sys/bus/mdev/devices/$uuid_c" \
+	--logdir "$OUT" "${FILES[@]}" "$L2_SCRIPT" -- "${VFIO_ARGS[@]}" \
 	-vnc "unix:$SOCKS/vnc" -qmp "unix:$SOCKS/qmp,server=on,wait=off" \
 	-serial "unix:$SOCKS/chan,server=on,wait=off" > /dev/null
 echo "NESTED_GUEST_EXIT=$?" >> "$HOSTLOG"
