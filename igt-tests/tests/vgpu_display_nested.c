@@ -714,6 +714,28 @@ static void qemu_dmabuf_needs_opengl(void *data)
 	free(host);
 }
 
+/*
+ * QEMU opened the vGPU the way the suite asked (VFIO_HARNESS_BACKEND, as
+ * tools/vm/lib.sh's vm_qemu_vfio passed it on): through its IOMMU group,
+ * or through its VFIO cdev with an iommufd (-object iommufd).
+ */
+static void qemu_vfio_path(void *data)
+{
+	const char *backend = getenv("VFIO_HARNESS_BACKEND");
+	bool iommufd = backend && !strcmp(backend, "iommufd");
+	unsigned char *host;
+	const char *h;
+
+	(void)data;
+	host = slurp("host.log", NULL);
+	igt_assert_f(host, "no host.log in %s\n", dir);
+	h = (const char *)host;
+	igt_assert_eq_str(fact_in(h, "QEMU_VFIO_PATH"),
+			  iommufd ? "cdev" : "group");
+	igt_assert_eq_u64(fact_num(h, "host", "QEMU_IOMMUFD"), iommufd);
+	free(host);
+}
+
 static const struct igt_subtest subtests[] = {
 	{ "l2-programmed-display", l2_programmed_display,
 	  "L2 mapped a framebuffer through the GGTT and head 0 shows it without error" },
@@ -723,6 +745,8 @@ static const struct igt_subtest subtests[] = {
 	  "the DMABUF protocol makes QEMU 7.2 without OpenGL refuse to start" },
 	{ "qemu-display-region", qemu_display_region,
 	  "QEMU used the region protocol and logged no VFIO display error" },
+	{ "qemu-vfio-path", qemu_vfio_path,
+	  "QEMU holds the vGPU through its group, or its cdev and /dev/iommu" },
 	{ "display-pages-pinned-and-released", display_pages_pinned_and_released,
 	  "the host pinned the shown surface and released every page at the end" },
 };

@@ -59,9 +59,10 @@ echo "DISPLAY_PROTOCOL=$proto" >> "$HOSTLOG"
 # dmabuf probe, then needs OpenGL, which this host has not, and refuses to
 # start. -S: if it started anyway, it would wait here until the timeout.
 echo dmabuf > "$SYSFS/display_protocol" || vm_fail "cannot select dmabuf"
+DMABUF_ARGS=()
+vm_qemu_vfio DMABUF_ARGS "$uuid" display=on || vm_fail "no vfio-pci options"
 timeout 120 "${VGPU_QEMU:-qemu-system-x86_64}" -accel tcg -m 64 -nodefaults -S \
-	-display none -vga none -monitor none \
-	-device "vfio-pci,sysfsdev=/sys/bus/mdev/devices/$uuid,display=on" \
+	-display none -vga none -monitor none "${DMABUF_ARGS[@]}" \
 	> "$OUT/qemu-dmabuf.log" 2>&1
 st=$?
 echo region > "$SYSFS/display_protocol" || vm_fail "cannot select region"
@@ -105,7 +106,7 @@ chmod +x "$L2"
 # The helper: wait for FB_READY=1 in L2's output, screendump over QMP,
 # then send the go. KEY=value lines to host.log.
 cat > "$SOCKS/helper.py" <<'HELPER'
-import json, os, socket, struct, sys, time
+import json, os, re, socket, struct, sys, time
 
 out_log, qmp_path, go_path, png, host_log, sysfs, want = sys.argv[1:8]
 want_w, want_h = (int(v) for v in want.split('x'))
@@ -194,6 +195,47 @@ fact('FB_READY_SEEN', 1)
 fact('FB_READY_AFTER_S', '%.1f' % (time.monotonic() - t0))
 fact('PINNED_PAGES_SHOWN', sysfs_read('display_pinned_pages'))
 
+
+# How QEMU holds the vGPU: its open files name the VFIO path it took, the
+# IOMMU group (/dev/vfio/<group>) or the device cdev with /dev/iommu. The
+# files of every process naming the vGPU (QEMU, and nested-guest, which
+# opens none of them).
+def qemu_vfio_files():
+    uuid = os.path.basename(os.path.dirname(sysfs)).encode()
+    files, procs = [], 0
+    for pid in filter(str.isdigit, os.listdir('/proc')):
+        if pid == str(os.getpid()):
+            continue
+        try:
+            with open('/proc/%s/cmdline' % pid, 'rb') as f:
+                if uuid not in f.read():
+                    continue
+            fds = '/proc/%s/fd' % pid
+            names = os.listdir(fds)
+        except OSError:
+            continue
+        procs += 1
+        for fd in names:
+            try:
+                f = os.readlink(os.path.join(fds, fd))
+            except OSError:
+                continue
+            # QEMU 10's wrapper runs it in a mount namespace of its own,
+            # where the chroot's /dev reads as /host/dev.
+            files.append(f[f.find('/dev/'):] if '/dev/' in f else f)
+    fact('QEMU_VFIO_PROCS', procs)
+    fact('QEMU_VFIO_DEV_FILES', ' '.join(sorted(
+        f for f in files if f.startswith('/dev/'))))
+    return files
+
+
+files = qemu_vfio_files()
+cdev = any(f.startswith('/dev/vfio/devices/') for f in files)
+group = any(re.fullmatch(r'/dev/vfio/[0-9]+', f) for f in files)
+fact('QEMU_VFIO_PATH', 'cdev' if cdev and not group else
+     'group' if group and not cdev else 'unknown')
+fact('QEMU_IOMMUFD', 1 if '/dev/iommu' in files else 0)
+
 # 2. Screendump until QEMU's console has the plane's size (the first
 # update after the plane appeared may still show the old surface).
 status = 1
@@ -253,8 +295,9 @@ HELPER
 # to connect for screendump to work), QMP, and COM3 as the go channel.
 # nested-guest adds -nographic -vga none -monitor none; QEMU 7.2 accepts
 # -vnc with them (the vGPU is the only graphic console).
-QEMU_ARGS=(
-	-device "vfio-pci,sysfsdev=/sys/bus/mdev/devices/$uuid,display=on"
+QEMU_ARGS=()
+vm_qemu_vfio QEMU_ARGS "$uuid" display=on || vm_fail "no vfio-pci options"
+QEMU_ARGS+=(
 	-vnc "unix:$SOCKS/vnc"
 	-qmp "unix:$SOCKS/qmp,server=on,wait=off"
 	-serial "unix:$SOCKS/go,server=on,wait=off"
