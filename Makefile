@@ -65,8 +65,8 @@ modules-iommufd: ## The modules against the iommufd host kernel, in build/k612-i
 
 userspace: $(USER_BINS) ## Build userspace tests, fuzzers and tools into build/
 
-deps: ## Install the Debian packages the build and the tests need
-	$(ROOT)/tools/deps.sh
+deps: ## Install the packages the tests need (PROFILE=612|iommufd|all: also fetch/build those stacks)
+	$(ROOT)/tools/deps.sh $(if $(PROFILE),--profile $(PROFILE))
 
 check: ## Run every test (unit, VM suites); ends with "N passed, N failed"
 	UNIT_TESTS="$(UNIT_TESTS)" $(ROOT)/tools/check.sh

@@ -4,13 +4,19 @@
 # line "N passed, N failed". Exits non-zero on any failure.
 #
 #   tools/check.sh [--unit-only | --vm-only] [--suites "a b"]
-#                  [--suites-612 "a b"]
+#                  [--suites-612 "a b"] [--suites-iommufd "a b"]
 #
 # The VM suites run on Debian's 6.1 with QEMU 7.2 (the machine's); then the
 # suites of suites_612 (default below; --suites-612 picks others, --suites
 # alone none) run again on the newer stack of Debian 12 backports: Linux
 # 6.12 with the modules built for it, QEMU 10 as the test VM's VMM and as
-# the nested guests' (docs/kernels.md).
+# the nested guests'. Last, the suites of suites_iommufd run on the
+# iommufd host kernel (6.12 built from its source with CONFIG_IOMMUFD and
+# the VFIO cdev, tools/vm/host-kernel.sh) with QEMU 10, every vGPU opened
+# through the cdev and an IOAS (VFIO_HARNESS_BACKEND=iommufd; QEMU's
+# -object iommufd). That kernel is built (once; cached outside the tree)
+# in the background from the start, at the lowest CPU priority, so that it
+# takes the time the other stages leave idle (docs/kernels.md).
 #
 # UNIT_TESTS (from the build.mk fragments) arrives through the environment
 # when run by make; otherwise it is asked from make.
@@ -22,12 +28,14 @@ run_unit=1
 run_vm=1
 suites=""
 suites_612="vgpu vgpu-display mdev-compat vgpu-display-nested"
+suites_iommufd="vgpu vgpu-display vgpu-display-nested"
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--unit-only) run_vm=0 ;;
 	--vm-only) run_unit=0 ;;
-	--suites) suites="$2"; suites_612=""; shift ;;
+	--suites) suites="$2"; suites_612=""; suites_iommufd=""; shift ;;
 	--suites-612) suites_612="$2"; shift ;;
+	--suites-iommufd) suites_iommufd="$2"; shift ;;
 	*) echo "check: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -61,6 +69,13 @@ JSON
 
 rm -rf "$RESULTS"
 mkdir -p "$RESULTS"
+
+hk_pid=
+if [ $run_vm -eq 1 ] && [ -n "$suites_iommufd" ]; then
+	nice -n 19 "$ROOT/tools/vm/host-kernel.sh" --root \
+		>"$RESULTS/host-kernel.root" 2>"$RESULTS/host-kernel.log" &
+	hk_pid=$!
+fi
 
 if [ $run_unit -eq 1 ]; then
 	echo "== unit tests (this machine)"
@@ -139,6 +154,33 @@ if [ $run_vm -eq 1 ] && [ -n "$suites_612" ]; then
 		tail -n 30 "$log"
 		record_failure k612 "build@linux-612" \
 			"Linux 6.12, the modules for it or QEMU 10 failed; see $log"
+	fi
+fi
+
+if [ -n "$hk_pid" ]; then
+	echo "== iommufd host kernel (Linux 6.12 with IOMMUFD), QEMU 10"
+	log=$RESULTS/host-kernel.log
+	if wait "$hk_pid" && kroot=$(cat "$RESULTS/host-kernel.root") &&
+	   kotree=$("$ROOT/tools/modules-612.sh" --iommufd 2>>"$log") &&
+	   qemu10=$("$ROOT/tools/qemu-10.sh" 2>>"$log"); then
+		for s in $suites_iommufd; do
+			echo "== VM suite on the iommufd kernel, QEMU 10: $s"
+			logdir="$ROOT/build/vm/logs-iommufd/$s"
+			if ! "$ROOT/tools/vm/run-vm" --suite "$s" --kroot "$kroot" \
+				--koroot "$kotree" --qemu "$qemu10" \
+				--l2-qemu "$qemu10" --logdir "$logdir" \
+				--env VFIO_HARNESS_BACKEND=iommufd; then
+				record_failure "vm-iommufd-$s" "vm-iommufd@$s@run" \
+					"run-vm on the iommufd kernel failed; logs in $logdir"
+			fi
+			[ -f "$logdir/results/results.json" ] &&
+				cp "$logdir/results/results.json" \
+					"$RESULTS/iommufd-$s.results.json"
+		done
+	else
+		tail -n 30 "$log"
+		record_failure host-kernel "build@host-kernel" \
+			"the iommufd host kernel, the modules for it or QEMU 10 failed; see $log"
 	fi
 fi
 

@@ -1,7 +1,27 @@
 #!/bin/sh
 # Install the Debian packages that building and testing the stack need.
 # Idempotent: when everything is present it only asks dpkg and returns.
+#
+#   tools/deps.sh [--profile 61|612|iommufd|all]   (make deps PROFILE=...)
+#
+# Profiles beyond the default 61 (Debian 12's own Linux 6.1 and QEMU 7.2)
+# also fetch into the cache what the newer stacks need (docs/kernels.md):
+# 612 Debian 12 backports' Linux 6.12 (headers, image, source) and QEMU
+# 10; iommufd that and the iommufd host kernel, built from 6.12's source
+# (minutes, once); all both. Each piece is fetched or built once.
 set -eu
+
+profile=61
+case ${1:-} in
+'') ;;
+--profile) profile=${2:-} ;;
+*) echo "usage: deps.sh [--profile 61|612|iommufd|all]" >&2; exit 2 ;;
+esac
+case $profile in
+61|612|iommufd|all) ;;
+*) echo "deps: unknown profile '$profile' (61, 612, iommufd, all)" >&2
+   exit 2 ;;
+esac
 
 # The kernel is Debian's 6.1 (image and headers from the same metapackage
 # version, so they always match); QEMU, busybox and cpio make the test VMs;
@@ -32,18 +52,29 @@ for p in $PKGS; do
 	fi
 done
 
-if [ -z "$missing" ]; then
-	exit 0
+if [ -n "$missing" ]; then
+	echo "deps: installing:$missing"
+	SUDO=""
+	[ "$(id -u)" -eq 0 ] || SUDO=sudo
+	export DEBIAN_FRONTEND=noninteractive
+	$SUDO apt-get update -qq
+	# shellcheck disable=SC2086
+	$SUDO apt-get install -y -qq --no-install-recommends $missing
+
+	# The headers of the kernel we boot in the VMs must be present; the
+	# metapackages guarantee the image and headers are of one version.
+	"$(dirname "$0")/kver" >/dev/null
 fi
 
-echo "deps: installing:$missing"
-SUDO=""
-[ "$(id -u)" -eq 0 ] || SUDO=sudo
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-# shellcheck disable=SC2086
-$SUDO apt-get install -y -qq --no-install-recommends $missing
-
-# The headers of the kernel we boot in the VMs must be present; the
-# metapackages guarantee the image and headers are of one version.
-"$(dirname "$0")/kver" >/dev/null
+TOOLS=$(dirname "$0")
+case $profile in
+612|iommufd|all)
+	"$TOOLS/kernel-612.sh" >/dev/null
+	"$TOOLS/kernel-612.sh" --image >/dev/null
+	"$TOOLS/kernel-612.sh" --source >/dev/null
+	"$TOOLS/qemu-10.sh" >/dev/null
+	;;
+esac
+case $profile in
+iommufd|all) "$TOOLS/vm/host-kernel.sh" --root >/dev/null ;;
+esac
