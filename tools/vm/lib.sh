@@ -299,20 +299,19 @@ vm_mdev_remove() {
 	echo 1 > "/sys/bus/mdev/devices/$1/remove"
 }
 
-# vm_qemu_vfio ARRAY UUID [PROPS]: append to the array named ARRAY the QEMU
-# options that give a nested guest the mdev UUID as a vfio-pci device
-# (PROPS: more of its properties, e.g. display=on), the way
-# VFIO_HARNESS_BACKEND says (igt-tests/lib/vfio_harness.h): type1 (the
-# default: QEMU opens the IOMMU group) or iommufd (an iommufd object per
-# device, QEMU 9 and later open its VFIO cdev).
+# vm_qemu_vfio UUID [PROPS]: print, one per line, the QEMU options that
+# give a nested guest the mdev UUID as a vfio-pci device (PROPS: more of
+# its properties, e.g. display=on), the way VFIO_HARNESS_BACKEND says
+# (igt-tests/lib/vfio_harness.h): type1 (the default: QEMU opens the IOMMU
+# group) or iommufd (an iommufd object per device; QEMU 9 and later open
+# the device's VFIO cdev). In bash: mapfile -t ARGS < <(vm_qemu_vfio ...).
 vm_qemu_vfio() {
-	local -n _vm_args=$1
-	local dev="vfio-pci,sysfsdev=/sys/bus/mdev/devices/$2${3:+,$3}"
+	_vm_dev="vfio-pci,sysfsdev=/sys/bus/mdev/devices/$1${2:+,$2}"
 	case ${VFIO_HARNESS_BACKEND:-type1} in
-	type1)	_vm_args+=(-device "$dev") ;;
+	type1)	printf '%s\n' -device "$_vm_dev" ;;
 	iommufd)
-		_vm_args+=(-object "iommufd,id=iommufd-$2"
-			   -device "$dev,iommufd=iommufd-$2") ;;
+		printf '%s\n' -object "iommufd,id=iommufd-$1" \
+			-device "$_vm_dev,iommufd=iommufd-$1" ;;
 	*)	echo "vm: unknown VFIO_HARNESS_BACKEND" \
 			"'$VFIO_HARNESS_BACKEND'" >&2
 		return 1 ;;

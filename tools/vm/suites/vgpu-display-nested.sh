@@ -59,8 +59,8 @@ echo "DISPLAY_PROTOCOL=$proto" >> "$HOSTLOG"
 # dmabuf probe, then needs OpenGL, which this host has not, and refuses to
 # start. -S: if it started anyway, it would wait here until the timeout.
 echo dmabuf > "$SYSFS/display_protocol" || vm_fail "cannot select dmabuf"
-DMABUF_ARGS=()
-vm_qemu_vfio DMABUF_ARGS "$uuid" display=on || vm_fail "no vfio-pci options"
+mapfile -t DMABUF_ARGS < <(vm_qemu_vfio "$uuid" display=on)
+[ ${#DMABUF_ARGS[@]} -gt 0 ] || vm_fail "no vfio-pci options"
 timeout 120 "${VGPU_QEMU:-qemu-system-x86_64}" -accel tcg -m 64 -nodefaults -S \
 	-display none -vga none -monitor none "${DMABUF_ARGS[@]}" \
 	> "$OUT/qemu-dmabuf.log" 2>&1
@@ -295,8 +295,8 @@ HELPER
 # to connect for screendump to work), QMP, and COM3 as the go channel.
 # nested-guest adds -nographic -vga none -monitor none; QEMU 7.2 accepts
 # -vnc with them (the vGPU is the only graphic console).
-QEMU_ARGS=()
-vm_qemu_vfio QEMU_ARGS "$uuid" display=on || vm_fail "no vfio-pci options"
+mapfile -t QEMU_ARGS < <(vm_qemu_vfio "$uuid" display=on)
+[ ${#QEMU_ARGS[@]} -gt 0 ] || vm_fail "no vfio-pci options"
 QEMU_ARGS+=(
 	-vnc "unix:$SOCKS/vnc"
 	-qmp "unix:$SOCKS/qmp,server=on,wait=off"

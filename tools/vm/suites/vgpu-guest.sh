@@ -103,9 +103,9 @@ fi
 	"$HOSTLOG" "$SYSFS_M" "$SYSFS_C" &
 hpid=$!
 
-VFIO_ARGS=()
-vm_qemu_vfio VFIO_ARGS "$uuid_m" display=on &&
-	vm_qemu_vfio VFIO_ARGS "$uuid_c" || vm_fail "no vfio-pci options"
+mapfile -t VFIO_ARGS < <(vm_qemu_vfio "$uuid_m" display=on &&
+	vm_qemu_vfio "$uuid_c")
+[ ${#VFIO_ARGS[@]} -gt 0 ] || vm_fail "no vfio-pci options"
 t0=$(date +%s)
 # Kernel messages go to head 0 too (fbdev console); ttyS0 stays the last,
 # so it remains /dev/console for the guest's init.
