@@ -14,9 +14,10 @@
 # iommufd host kernel (6.12 built from its source with CONFIG_IOMMUFD and
 # the VFIO cdev, tools/vm/host-kernel.sh) with QEMU 10, every vGPU opened
 # through the cdev and an IOAS (VFIO_HARNESS_BACKEND=iommufd; QEMU's
-# -object iommufd). That kernel is built (once; cached outside the tree)
-# in the background from the start, at the lowest CPU priority, so that it
-# takes the time the other stages leave idle (docs/kernels.md).
+# -object iommufd). That kernel and the nested guests' are built (once;
+# cached outside the tree) in the background from the start, at the
+# lowest CPU priority, so that they take the time the other stages leave
+# idle (docs/kernels.md).
 #
 # UNIT_TESTS (from the build.mk fragments) arrives through the environment
 # when run by make; otherwise it is asked from make.
@@ -70,6 +71,15 @@ JSON
 rm -rf "$RESULTS"
 mkdir -p "$RESULTS"
 
+# The kernels the VM stages need are built (once; cached outside the tree)
+# in the background from the start, at the lowest CPU priority: the unit
+# tests leave a core idle, and on a fresh machine that is where the
+# nested guests' kernel and the iommufd host kernel get built. A stage
+# that needs one waits for it (the scripts hold a lock while building).
+if [ $run_vm -eq 1 ]; then
+	nice -n 19 "$ROOT/tools/vm/guest-kernel.sh" \
+		>/dev/null 2>"$RESULTS/guest-kernel-bg.log" &
+fi
 hk_pid=
 if [ $run_vm -eq 1 ] && [ -n "$suites_iommufd" ]; then
 	nice -n 19 "$ROOT/tools/vm/host-kernel.sh" --root \
