@@ -13,8 +13,9 @@
 # The build is cached outside the tree, under $VGPU_CACHE_DIR (default
 # ${XDG_CACHE_HOME:-$HOME/.cache}/vgpu-stack), in a directory named by a
 # hash of its inputs: the source package (name, size), the config
-# fragment and these scripts. A changed input builds a new kernel (about
-# 25 minutes on two cores) and removes the stale ones; an unchanged one
+# fragment and these scripts. A changed input builds a new kernel (about 9
+# minutes on two idle cores; make check starts it in the background at
+# the lowest priority) and removes the stale ones; an unchanged one
 # returns at once. Concurrent callers wait for one build (flock).
 #
 #   --root  print the package-shaped root the VM boots (tools/vm/run-vm
@@ -68,7 +69,7 @@ exec 9> "$CACHE/host-kernel.lock"
 flock 9
 if [ ! -e "$dir/.built" ]; then
 	t0=$(date +%s)
-	echo "host-kernel: building $key in $dir (about 25 minutes)" >&2
+	echo "host-kernel: building $key in $dir (minutes)" >&2
 	for old in "$CACHE"/host-kernel-*; do
 		[ -d "$old" ] && [ "$old" != "$dir" ] && rm -rf "$old"
 	done
