@@ -1096,15 +1096,26 @@ static void subtest_mdev_state_uevents(void *data)
 
 static void subtest_mdev_device_uevents(void *data)
 {
-	char uuid[MDEV_UUID_STRLEN], path[PATH_MAX];
+	char uuid[MDEV_UUID_STRLEN], path[PATH_MAX], group_node[32];
 	struct compat_uevent ev;
-	int fd;
+	int fd, group;
 
 	(void)data;
 	compat_uuid(uuid);
 	fd = compat_uevent_open();
 
+	/*
+	 * The device is announced whole: its VFIO group node, which the
+	 * driver's probe makes, comes first, so whoever reads iommu_group
+	 * on "add" (libvirt does) finds it. Waiting drops what does not
+	 * match, so an "add" sent before the group's would be missed.
+	 */
 	create_ok("mtty", "mtty-1", uuid);
+	group = assert_mdev_live(uuid, "mtty", "mtty-1");
+	snprintf(group_node, sizeof(group_node), "vfio/%d", group);
+	igt_assert_f(!compat_uevent_wait(fd, "add", NULL, "DEVNAME", group_node,
+					 UEVENT_TIMEOUT_MS, &ev),
+		     "no add uevent for /dev/%s\n", group_node);
 	igt_assert_f(!compat_uevent_wait(fd, "add", uuid, "SUBSYSTEM", "mdev",
 					 UEVENT_TIMEOUT_MS, &ev),
 		     "no add uevent for %s\n", uuid);
@@ -1351,7 +1362,7 @@ static const struct igt_subtest subtests[] = {
 	{ "mdev-state-uevents-on-sample-unload-load", subtest_mdev_state_uevents,
 	  "change uevents with MDEV_STATE=unregistered/registered on rmmod/insmod mdpy" },
 	{ "mdev-device-uevents-on-create-remove", subtest_mdev_device_uevents,
-	  "add and bind on create, unbind and remove on remove, with SUBSYSTEM=mdev" },
+	  "add and bind after the VFIO group node on create, unbind and remove on remove" },
 	{ "sample-unload-removes-live-mdevs", subtest_unload_with_live_mdevs,
 	  "rmmod mtty with two devices removes them (uevents, sysfs, VFIO groups); insmod works" },
 	{ "sample-unload-racing-create-remove", subtest_unload_racing_create_remove,

@@ -153,8 +153,11 @@ int mdev_device_create(struct mdev_type *type, const guid_t *uuid)
 		goto out_put;
 
 	/*
-	 * Announce the device only once its mdev_type link exists, so that
-	 * udev rules which read the link on "add" cannot miss it.
+	 * Announce the device only once it is whole: its mdev_type link and
+	 * the iommu_group link its driver's probe makes. libvirt reads both
+	 * when the "add" uevent reaches it and drops a device that lacks
+	 * one, so "add" and "bind" go out together after the bind. A create
+	 * the probe refuses announces nothing.
 	 */
 	dev_set_uevent_suppress(&mdev->dev, 1);
 	ret = device_add(&mdev->dev);
@@ -163,8 +166,6 @@ int mdev_device_create(struct mdev_type *type, const guid_t *uuid)
 	ret = mdev_device_link_type(mdev);
 	if (ret)
 		goto out_del;
-	dev_set_uevent_suppress(&mdev->dev, 0);
-	kobject_uevent(&mdev->dev.kobj, KOBJ_ADD);
 
 	/*
 	 * The bus matches nothing on its own: bind explicitly, so that the
@@ -174,6 +175,9 @@ int mdev_device_create(struct mdev_type *type, const guid_t *uuid)
 	ret = mdev_driver_attach(parent->mdev_driver, mdev);
 	if (ret)
 		goto out_unlink;
+	dev_set_uevent_suppress(&mdev->dev, 0);
+	kobject_uevent(&mdev->dev.kobj, KOBJ_ADD);
+	kobject_uevent(&mdev->dev.kobj, KOBJ_BIND);
 
 	mutex_lock(&mdev_list_lock);
 	mdev_set_phase(mdev, MDEV_LIVE);
