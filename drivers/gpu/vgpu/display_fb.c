@@ -24,7 +24,8 @@ static void vgpu_fb_free(struct kref *ref)
 	u32 i;
 
 	WARN_ON(fb->pinned);
-	for (i = 0; i < fb->npages; i++)
+	/* No page array when its allocation failed. */
+	for (i = 0; fb->pages && i < fb->npages; i++)
 		if (fb->pages[i])
 			put_page(fb->pages[i]);
 	kvfree(fb->pages);
@@ -107,7 +108,11 @@ struct vgpu_fb *vgpu_fb_pin(struct vgpu *vgpu,
 				vfio_unpin_pages(&vgpu->vdev, fb->iova[i], ret);
 			vgpu->stats.disp_pinned += i;
 			vgpu_fb_unpin_range(vgpu, fb, i);
-			memset(fb->pages, 0, i * sizeof(*fb->pages));
+			/*
+			 * The pins were the only references so far (a
+			 * partial batch's too): nothing for the free to put.
+			 */
+			memset(fb->pages, 0, fb->npages * sizeof(*fb->pages));
 			goto err_free;
 		}
 	}
