@@ -11,8 +11,10 @@
 # alone none) run again on the newer stack of Debian 12 backports: Linux
 # 6.12 with the modules built for it, QEMU 10 as the test VM's VMM and as
 # the nested guests'. Last, the suites of suites_iommufd run on the
-# iommufd host kernel (6.12 built from its source with CONFIG_IOMMUFD and
-# the VFIO cdev, tools/vm/host-kernel.sh) with QEMU 10, every vGPU opened
+# purpose-built host kernel (6.12 built from its source with CONFIG_IOMMUFD
+# and the VFIO cdev, and the kernel's debugging tools: KASAN, lockdep,
+# kmemleak, UBSAN, fault injection; tools/vm/host-kernel.sh and
+# docs/testing.md, "The debug profile") with QEMU 10, every vGPU opened
 # through the cdev and an IOAS (VFIO_HARNESS_BACKEND=iommufd; QEMU's
 # -object iommufd). That kernel and the nested guests' are built (once;
 # cached outside the tree) in the background from the start, at the
@@ -168,20 +170,20 @@ if [ $run_vm -eq 1 ] && [ -n "$suites_612" ]; then
 fi
 
 if [ -n "$hk_pid" ]; then
-	echo "== iommufd host kernel (Linux 6.12 with IOMMUFD), QEMU 10"
+	echo "== debug host kernel (Linux 6.12: IOMMUFD, KASAN, lockdep, kmemleak), QEMU 10"
 	log=$RESULTS/host-kernel.log
 	if wait "$hk_pid" && kroot=$(cat "$RESULTS/host-kernel.root") &&
 	   kotree=$("$ROOT/tools/modules-612.sh" --iommufd 2>>"$log") &&
 	   qemu10=$("$ROOT/tools/qemu-10.sh" 2>>"$log"); then
 		for s in $suites_iommufd; do
-			echo "== VM suite on the iommufd kernel, QEMU 10: $s"
+			echo "== VM suite on the debug host kernel, QEMU 10, iommufd: $s"
 			logdir="$ROOT/build/vm/logs-iommufd/$s"
 			if ! "$ROOT/tools/vm/run-vm" --suite "$s" --kroot "$kroot" \
 				--koroot "$kotree" --qemu "$qemu10" \
 				--l2-qemu "$qemu10" --logdir "$logdir" \
 				--env VFIO_HARNESS_BACKEND=iommufd; then
 				record_failure "vm-iommufd-$s" "vm-iommufd@$s@run" \
-					"run-vm on the iommufd kernel failed; logs in $logdir"
+					"run-vm on the debug host kernel failed; logs in $logdir"
 			fi
 			[ -f "$logdir/results/results.json" ] &&
 				cp "$logdir/results/results.json" \
@@ -190,7 +192,7 @@ if [ -n "$hk_pid" ]; then
 	else
 		tail -n 30 "$log"
 		record_failure host-kernel "build@host-kernel" \
-			"the iommufd host kernel, the modules for it or QEMU 10 failed; see $log"
+			"the debug host kernel, the modules for it or QEMU 10 failed; see $log"
 	fi
 fi
 

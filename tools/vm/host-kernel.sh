@@ -3,20 +3,22 @@
 #
 # host-kernel.sh [--root | --key | --dir | -h]
 #
-# Build the iommufd host kernel and print its build directory (KDIR for the
-# project's modules: make KDIR=DIR, tools/modules-612.sh --iommufd). Linux
-# 6.12 from Debian 12 backports' linux-source-6.12 (tools/kernel-612.sh
-# --source-deb), "make tinyconfig" plus tools/vm/host-kernel/config:
-# CONFIG_IOMMUFD and CONFIG_VFIO_DEVICE_CDEV, which Debian's own 6.12
-# lacks, and all the test VM needs built in.
+# Build the purpose-built host kernel and print its build directory (KDIR
+# for the project's modules: make KDIR=DIR, tools/modules-612.sh
+# --iommufd). Linux 6.12 from Debian 12 backports' linux-source-6.12
+# (tools/kernel-612.sh --source-deb), "make tinyconfig" plus
+# tools/vm/host-kernel/config: CONFIG_IOMMUFD and CONFIG_VFIO_DEVICE_CDEV,
+# which Debian's own 6.12 lacks, the kernel's debugging tools (the debug
+# profile, docs/testing.md), and all the test VM needs built in.
 #
 # The build is cached outside the tree, under $VGPU_CACHE_DIR (default
 # ${XDG_CACHE_HOME:-$HOME/.cache}/vgpu-stack), in a directory named by a
 # hash of its inputs: the source package (name, size), the config
-# fragment and these scripts. A changed input builds a new kernel (about 9
-# minutes on two idle cores; make check starts it in the background at
-# the lowest priority) and removes the stale ones; an unchanged one
-# returns at once. Concurrent callers wait for one build (flock).
+# fragment and these scripts. A changed input builds a new kernel (14 to 17
+# minutes on two cores with a test VM beside it; make check starts it in
+# the background at the lowest priority) and removes the stale ones; an
+# unchanged one returns at once. Concurrent callers wait for one build
+# (flock).
 #
 #   --root  print the package-shaped root the VM boots (tools/vm/run-vm
 #           --kroot): ROOT/boot/vmlinuz-REL, ROOT/lib/modules/REL
@@ -43,7 +45,7 @@ what=src
 case ${1:-} in
 --root) what=root ;;
 --key|--dir) what=${1#--} ;;
--h|--help) sed -n '3,26s/^# \{0,1\}//p' "$SELF"; exit 0 ;;
+-h|--help) sed -n '3,27s/^# \{0,1\}//p' "$SELF"; exit 0 ;;
 '') ;;
 *) die "unknown option '$1' (see --help)" ;;
 esac
