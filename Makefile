@@ -57,10 +57,10 @@ modules: ## Build the kernel modules against KDIR (W=1)
 modules-612: ## The modules against Linux 6.12, in build/k612/tree (cached)
 	+$(ROOT)/tools/modules-612.sh
 
-host-kernel: ## Build the iommufd host kernel (6.12 + IOMMUFD; cached outside the tree)
+host-kernel: ## Build the host kernel (6.12 + IOMMUFD + the debug profile; cached outside the tree)
 	@$(ROOT)/tools/vm/host-kernel.sh --root
 
-modules-iommufd: ## The modules against the iommufd host kernel, in build/k612-iommufd/tree
+modules-iommufd: ## The modules against that host kernel, in build/k612-iommufd/tree
 	+$(ROOT)/tools/modules-612.sh --iommufd
 
 userspace: $(USER_BINS) ## Build userspace tests, fuzzers and tools into build/
