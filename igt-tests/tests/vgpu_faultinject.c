@@ -189,8 +189,12 @@ static void fi_setup(void)
 	}
 	fi_write("fail_page_alloc", "ignore-gfp-highmem", "N");
 	fi_write("fail_page_alloc", "min-order", "0");
+	/* A subtest that failed half-way left its descriptor (and maybe N). */
+	if (nth_fd >= 0)
+		close(nth_fd);
 	nth_fd = open("/proc/thread-self/fail-nth", O_RDWR);
 	igt_assert_f(nth_fd >= 0, "fail-nth: %s\n", strerror(errno));
+	igt_assert_eq(pwrite(nth_fd, "0", 1, 0), 1);
 	igt_dmesg_expect(fi_expected_regex());
 }
 
