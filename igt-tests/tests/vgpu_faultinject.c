@@ -92,35 +92,6 @@ static void fi_text_span(unsigned long *start, unsigned long *end)
 }
 
 /*
- * The text of the kernel function @name, from its address to the next
- * symbol's; false if the kernel has no such function.
- */
-static bool fi_function_span(const char *name, unsigned long *start,
-			     unsigned long *end)
-{
-	char line[512], sym[256], type;
-	unsigned long addr;
-	FILE *f;
-
-	*start = 0;
-	*end = ~0UL;
-	f = fopen("/proc/kallsyms", "r");
-	igt_assert(f);
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%lx %c %255s", &addr, &type, sym) == 3 &&
-		    (type == 't' || type == 'T') && !strcmp(sym, name))
-			*start = addr;
-	rewind(f);
-	while (*start && fgets(line, sizeof(line), f)) {
-		addr = strtoul(line, NULL, 16);
-		if (addr > *start && addr < *end)
-			*end = addr;
-	}
-	fclose(f);
-	return *start && *end != ~0UL;
-}
-
-/*
  * Provoked on purpose: the driver core's, kobject's, the IOMMU core's and
  * kmemleak's own errors when an allocation fails (6.1 and 6.12 word the
  * refused probe differently).
@@ -171,7 +142,7 @@ static void fi_setup(void)
 	 * with its iommu_group still set: WARN in vfio_group_release()). Not
 	 * ours to fix here: allocations below that function stay whole.
 	 */
-	if (fi_function_span("vfio_create_group", &rstart, &rend))
+	if (vg_ksym("vfio_create_group", &rstart, &rend))
 		igt_info("not injecting below vfio_create_group (%#lx-%#lx)\n",
 			 rstart, rend);
 	for (i = 0; i < ARRAY_SIZE(fi_attrs); i++) {
@@ -333,6 +304,27 @@ static unsigned int fi_sweep(struct vg *g, const struct fi_op *op)
 {
 	return fi_sweep_attr(g, op, "failslab") +
 	       fi_sweep_attr(g, op, "fail_page_alloc");
+}
+
+/*
+ * Sweep @op on a small vGPU, opened, with the ring of engine @e (none if
+ * negative) and whatever @setup (may be NULL) adds.
+ */
+static void fi_sweep_small(const struct fi_op *op, int e,
+			   void (*setup)(struct vg *g))
+{
+	struct vg g;
+
+	igt_set_timeout(600, "fault sweep");
+	fi_setup();
+	vg_start(&g, "small");
+	if (e >= 0)
+		vg_ring_init(&g, e);
+	if (setup)
+		setup(&g);
+	fi_sweep(&g, op);
+	fi_teardown();
+	vg_destroy(&g);
 }
 
 /* A store on @e lands: the vGPU works. */
@@ -503,16 +495,8 @@ static const struct fi_op op_pin = {
 
 static void pin_fails_cleanly(void *data)
 {
-	struct vg g;
-
 	(void)data;
-	igt_set_timeout(600, "GGTT pin fault sweep");
-	fi_setup();
-	vg_start(&g, "small");
-	vg_ring_init(&g, COPY);
-	fi_sweep(&g, &op_pin);
-	fi_teardown();
-	vg_destroy(&g);
+	fi_sweep_small(&op_pin, COPY, NULL);
 }
 
 /* ---- a submission -------------------------------------------------------- */
@@ -553,19 +537,15 @@ static const struct fi_op op_submit = {
 	"submit", submit_prepare, submit_run, submit_check,
 };
 
+static void submit_setup(struct vg *g)
+{
+	submit_buf = vg_alloc(g, PAGE);
+}
+
 static void submit_fails_cleanly(void *data)
 {
-	struct vg g;
-
 	(void)data;
-	igt_set_timeout(600, "submission fault sweep");
-	fi_setup();
-	vg_start(&g, "small");
-	vg_ring_init(&g, RENDER);
-	submit_buf = vg_alloc(&g, PAGE);
-	fi_sweep(&g, &op_submit);
-	fi_teardown();
-	vg_destroy(&g);
+	fi_sweep_small(&op_submit, RENDER, submit_setup);
 }
 
 /* ---- display: show a plane, export it -------------------------------- */
@@ -719,15 +699,8 @@ static const struct fi_op op_edid = {
 
 static void edid_fails_cleanly(void *data)
 {
-	struct vg g;
-
 	(void)data;
-	igt_set_timeout(600, "EDID fault sweep");
-	fi_setup();
-	vg_start(&g, "small");
-	fi_sweep(&g, &op_edid);
-	fi_teardown();
-	vg_destroy(&g);
+	fi_sweep_small(&op_edid, -1, NULL);
 }
 
 static const struct igt_subtest subtests[] = {

@@ -40,17 +40,11 @@ static long slab_kib(void)
  */
 static bool kernel_has_kasan(void)
 {
-	char line[256];
-	bool found = false;
-	FILE *f;
+	static int kasan = -1;
 
-	f = fopen("/proc/kallsyms", "r");
-	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof(line), f))
-		found = !!strstr(line, " kasan_report\n");
-	fclose(f);
-	return found;
+	if (kasan < 0)
+		kasan = vg_ksym("kasan_report", NULL, NULL);
+	return kasan;
 }
 
 /*

@@ -14,6 +14,33 @@ double vg_now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+bool vg_ksym(const char *name, unsigned long *start, unsigned long *end)
+{
+	char line[512], sym[256], type;
+	unsigned long addr, at = 0, next = ~0UL;
+	FILE *f;
+
+	f = fopen("/proc/kallsyms", "r");
+	if (!f)
+		return false;
+	while (!at && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%lx %c %255s", &addr, &type, sym) == 3 &&
+		    (type == 't' || type == 'T') && !strcmp(sym, name))
+			at = addr;
+	rewind(f);
+	while (at && end && fgets(line, sizeof(line), f)) {
+		addr = strtoul(line, NULL, 16);
+		if (addr > at && addr < next)
+			next = addr;
+	}
+	fclose(f);
+	if (start)
+		*start = at;
+	if (end)
+		*end = at ? next : 0;
+	return at != 0;
+}
+
 int vg_find_type_of(const char *driver, const char *suffix, char *parent,
 		    size_t plen, char *type, size_t tlen)
 {

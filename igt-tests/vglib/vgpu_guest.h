@@ -90,6 +90,13 @@ struct vg {
 double vg_now(void);
 
 /*
+ * The kernel function @name from /proc/kallsyms: true if it exists; its
+ * address in *@start and the next symbol's in *@end (either may be NULL;
+ * both 0 when there is no such function).
+ */
+bool vg_ksym(const char *name, unsigned long *start, unsigned long *end);
+
+/*
  * The first mdev parent (in name order) with the type "@driver-@suffix".
  * The mdev core names a type after its parent's driver ("refgpu-small",
  * "mtty-2"); the parent is named after its device, a PCI address for the
