@@ -11,7 +11,8 @@
 #   vm_load_mdev [KO]         our mdev.ko in place of the distribution's;
 #                             fails unless exactly it is loaded
 #   vm_mdev_is_ours [KO]      loaded mdev is KO (build id compared)
-#   vm_insmod KO [PARAM=V]... load one of our modules, once
+#   vm_insmod KO [PARAM=V]... load one of our modules, once, after the
+#                             kernel's modules it needs (drm)
 #   vm_load_vgpu [PARAM=V]... our mdev.ko, refgpu.ko (with the params),
 #                             vgpu.ko: the vGPU stack
 #   vm_run_igt [OPT] LIST...  build/bin/igt-run --results $RESULTS_DIR ...
@@ -208,15 +209,36 @@ vm_module_loads() {
 	: > "$t/trace"
 }
 
+# Our modules: a module that depends on one of them finds it loaded by
+# the caller (vm_load_mdev, vm_load_vgpu), never by modprobe, which could
+# load the distribution's mdev instead.
+VM_OUR_MODULES="mdev refgpu vgpu vgpu_drm"
+
 # vm_insmod KO [PARAM=VALUE]...: insmod one of our modules unless a module
-# of that name is loaded already.
+# of that name is loaded already. The kernel's modules it depends on
+# (modinfo's "depends", e.g. drm for refgpu.ko) are loaded first with
+# modprobe, from the module tree of the kernel under test (the machine's,
+# or run-vm --kroot's .ko.xz); a dependency built into that kernel is not
+# listed at all.
 vm_insmod() {
-	local ko=$1 name
+	local ko=$1 name dep
 	shift
 	[ -f "$ko" ] || { echo "vm: $ko not built" >&2; return 1; }
 	name=$(modinfo -F name "$ko" 2>/dev/null)
 	[ -n "$name" ] || name=$(basename "$ko" .ko)
 	[ -d "/sys/module/${name//-/_}" ] && return 0
+	for dep in $(modinfo -F depends "$ko" 2>/dev/null | tr , ' '); do
+		[ -d "/sys/module/${dep//-/_}" ] && continue
+		case " $VM_OUR_MODULES " in
+		*" $dep "*)
+			echo "vm: $ko needs our $dep.ko loaded first" >&2
+			return 1 ;;
+		esac
+		modprobe "$dep" || {
+			echo "vm: cannot load $dep, which $ko needs" >&2
+			return 1
+		}
+	done
 	insmod "$ko" "$@"
 }
 
