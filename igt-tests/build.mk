@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # igt-tests/: the IGT-protocol test library (libigt: igt_core, the VFIO
-# harness, mdev sysfs helpers), the vGPU tests' guest driver (libvg:
-# vglib/vgpu_guest.c, vglib/vgpu_display.c), the igt-run runner, their self
-# tests, and every test dropped in as igt-tests/tests/<name>.c, built as
+# harness, mdev sysfs helpers, the reference GPU's render-node client),
+# the vGPU tests' guest driver (libvg: vglib/vgpu_guest.c,
+# vglib/vgpu_display.c), the igt-run runner, their self tests, and every
+# test dropped in as igt-tests/tests/<name>.c, built as
 # build/bin/tests/<name> linked against libvg, the command encoder and
 # libigt.
 
@@ -12,14 +13,16 @@
 IGT_SRC		:= $(ROOT)/igt-tests
 IGT_OBJ		:= $(BUILD)/obj/igt-tests
 IGT_BIN		:= $(BUILD)/bin
-IGT_CFLAGS	:= -iquote $(IGT_SRC)/lib -MMD -MP
+# -I for drm.h, which the DRM uAPI headers of include/uapi/drm include
+# (libdrm-dev's copy).
+IGT_CFLAGS	:= -iquote $(IGT_SRC)/lib -I/usr/include/libdrm -MMD -MP
 # The tests (and libvg itself) include vgpu_guest.h and vgpu_display.h.
 $(IGT_OBJ)/tests/%.o $(IGT_OBJ)/vglib/%.o: IGT_CFLAGS += -iquote $(IGT_SRC)/vglib
 
 IGT_LIB		:= $(LIBIGT)
 IGT_LIB_OBJS	:= $(addprefix $(IGT_OBJ)/lib/, \
 		   igt_core.o vfio_harness.o vfio_iommufd.o mdev_sysfs.o \
-		   drm_prime.o)
+		   drm_prime.o refgpu_client.o)
 
 # The vGPU tests' guest driver, compiled once.
 IGT_VG_LIB	:= $(IGT_OBJ)/libvg.a

@@ -1,21 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * refgpu_native: the reference GPU (refgpu.ko) driven through its native
- * submission path, <debugfs>/refgpu/refgpu.N/native. Every command kind on
- * the engines that have it with the pixels and values checked, batches,
- * ring wrap, errors and faults, preemption and resume (in the ring and
- * inside a batch, with another client running in between), engine reset,
- * context kill, the hang watchdog (looping batch, endless blit), busy
- * time, both engines at once and several GPUs.
+ * uAPI, the DRM render node of each GPU (<drm/refgpu_drm.h>). Every
+ * command kind on the engines that have it with the pixels and values
+ * checked, batches, ring wrap, errors and faults, preemption and resume
+ * (in the ring and inside a batch, with another client running in
+ * between), engine reset, context kill, the hang watchdog (looping batch,
+ * endless blit), busy time, both engines at once and several GPUs.
  *
  * Runs in the test VM (tools/vm/suites/refgpu.sh) with refgpu.ko loaded.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -24,54 +22,49 @@
 #include <linux/vgpu_if.h>
 
 #include "igt_core.h"
-#include "../../drivers/gpu/refgpu/native_uapi.h"
+#include "refgpu_client.h"
+#include "vgpu_cmd.h"
 
 typedef __u8 u8;
 typedef __u32 u32;
 typedef __u64 u64;
 
-#define DEBUGFS		"/sys/kernel/debug/refgpu"
-#define PCI_DRIVER	"/sys/bus/pci/drivers/refgpu"
-#define RENDER		VGPU_ENGINE_RENDER
-#define COPY		VGPU_ENGINE_COPY
+#define RENDER		DRM_REFGPU_ENGINE_RENDER
+#define COPY		DRM_REFGPU_ENGINE_COPY
+#define PAGE		4096
 #define RGBA		(VGPU_BLT_WRITE_ALPHA | VGPU_BLT_WRITE_RGB)
 #define LO(a)		((u32)(a))
 #define HI(a)		((u32)((u64)(a) >> 32))
-
-enum {
-	STOP_COMPLETE, STOP_PREEMPTED, STOP_CMD_ERROR, STOP_FAULT,
-	STOP_HANG, STOP_RESET,
-};
+#define QEMU_EDU_VENDOR	0x1234
+#define QEMU_EDU_DEVICE	0x11e8
 
 /* ---- the client ---- */
 
 static int gpu_open(int index)
 {
-	char path[128];
-	int fd;
+	int fd = refgpu_open(index);
 
-	snprintf(path, sizeof(path), DEBUGFS "/refgpu.%d/native", index);
-	fd = open(path, O_RDWR);
-	igt_assert_f(fd >= 0, "open %s: %s\n", path, strerror(errno));
+	igt_assert_f(fd >= 0, "cannot open GPU %d's render node: %s\n", index,
+		     strerror(-fd));
 	return fd;
 }
 
 static u64 gpu_alloc(int fd, u64 size)
 {
-	struct refgpu_native_alloc a = { .size = size };
+	u64 addr;
 
-	igt_assert_eq(ioctl(fd, REFGPU_NATIVE_ALLOC, &a), 0);
-	return a.gfx_addr;
+	igt_assert_eq(refgpu_bo_alloc(fd, size, &addr), 0);
+	return addr;
 }
 
 static void gpu_write(int fd, u64 addr, const void *buf, size_t len)
 {
-	igt_assert_eq(pwrite(fd, buf, len, addr), (ssize_t)len);
+	igt_assert_eq(refgpu_bo_write(fd, addr, buf, len), 0);
 }
 
 static void gpu_read(int fd, u64 addr, void *buf, size_t len)
 {
-	igt_assert_eq(pread(fd, buf, len, addr), (ssize_t)len);
+	igt_assert_eq(refgpu_bo_read(fd, addr, buf, len), 0);
 }
 
 static u32 gpu_rd32(int fd, u64 addr)
@@ -107,18 +100,42 @@ static void gpu_fill(int fd, u64 addr, u8 val, size_t len)
 
 static int engine_op(int fd, u32 engine, u32 op)
 {
-	struct refgpu_native_engine_op o = { .engine = engine, .op = op };
+	struct drm_refgpu_engine_op o = { .engine = engine, .op = op };
 
-	return ioctl(fd, REFGPU_NATIVE_ENGINE_OP, &o) ? -errno : 0;
+	return refgpu_ioctl(fd, DRM_IOCTL_REFGPU_ENGINE_OP, &o);
 }
 
-static void gpu_info(int fd, struct refgpu_native_info *info)
+static void gpu_info(int fd, struct drm_refgpu_info *info)
 {
-	igt_assert_eq(ioctl(fd, REFGPU_NATIVE_INFO, info), 0);
+	igt_assert_eq(refgpu_ioctl(fd, DRM_IOCTL_REFGPU_INFO, info), 0);
+}
+
+static int pte_op(int fd, u64 addr, u32 op, u64 *pte)
+{
+	struct drm_refgpu_pte p = { .gfx_addr = addr, .op = op };
+	int ret = refgpu_ioctl(fd, DRM_IOCTL_REFGPU_PTE, &p);
+
+	if (pte)
+		*pte = p.pte;
+	return ret;
+}
+
+static struct vgpu_surface surf(u64 addr, u32 pitch, u32 cpp)
+{
+	return (struct vgpu_surface){ .addr = addr, .pitch = pitch,
+				      .cpp = cpp };
+}
+
+/* Write what @c encoded (all of which must have fitted) at @addr. */
+static u64 put_cmds(int fd, u64 addr, const struct vgpu_cmd *c)
+{
+	igt_assert_eq(c->error, 0);
+	gpu_write(fd, addr, c->dw, vgpu_cmd_offset(c));
+	return addr + vgpu_cmd_offset(c);
 }
 
 /**
- * struct ring - a ring in a buffer, written through pwrite
+ * struct ring - a ring in a buffer, written through BO_WRITE
  * @fd: the client
  * @engine: where it runs
  * @base: graphics address
@@ -150,46 +167,62 @@ static void ring_init(struct ring *r, int fd, u32 engine, u32 size, u32 head)
 
 static void ring_emit(struct ring *r, const u32 *dw, u32 n)
 {
-	u32 i;
+	u32 bytes = n * 4, used = (r->tail - r->head + r->size) % r->size;
+	u32 first = r->size - r->tail < bytes ? r->size - r->tail : bytes;
 
-	for (i = 0; i < n; i++) {
-		gpu_wr32(r->fd, r->base + r->tail, dw[i]);
-		r->tail = (r->tail + 4) % r->size;
-		igt_assert(r->tail != r->head);
-	}
+	/* A full ring would look empty: one dword stays free. */
+	igt_assert_lt(used + bytes, r->size);
+	gpu_write(r->fd, r->base + r->tail, dw, first);
+	if (first < bytes)
+		gpu_write(r->fd, r->base, (const u8 *)dw + first, bytes - first);
+	r->tail = (r->tail + bytes) % r->size;
 }
 
-#define EMIT(r, ...) do {						\
-	const u32 dw__[] = { __VA_ARGS__ };				\
-	ring_emit(r, dw__, sizeof(dw__) / sizeof(u32));			\
+/* Dwords of the longest command the tests encode at once. */
+#define CMD_MAX_DWORDS	16
+
+/*
+ * One command into the ring, written by the encoder, which must accept it:
+ * RING_CMD(r, vgpu_cmd_store_dword, addr, value).
+ */
+#define RING_CMD(r, emit, ...) do {					\
+	u32 cmd_dw__[CMD_MAX_DWORDS];					\
+	struct vgpu_cmd cmd__;						\
+									\
+	vgpu_cmd_init(&cmd__, cmd_dw__, sizeof(cmd_dw__));		\
+	igt_assert_eq(emit(&cmd__, ##__VA_ARGS__), 0);			\
+	ring_emit(r, cmd_dw__, cmd__.len);				\
 } while (0)
 
-static u64 put(int fd, u64 addr, const u32 *dw, u32 n)
-{
-	gpu_write(fd, addr, dw, n * 4);
-	return addr + n * 4;
-}
-
-#define PUT(fd, addr, ...) ({						\
-	const u32 dw__[] = { __VA_ARGS__ };				\
-	put(fd, addr, dw__, sizeof(dw__) / sizeof(u32));		\
-})
+/*
+ * Raw dwords into the ring: the field forms the encoder does not write
+ * (depths, channel masks, post-sync kinds, multi-register LRI) and
+ * commands malformed on purpose. Each use says which.
+ */
+#define RING_RAW(r, ...) do {						\
+	const u32 raw_dw__[] = { __VA_ARGS__ };				\
+	ring_emit(r, raw_dw__, IGT_ARRAY_SIZE(raw_dw__));		\
+} while (0)
 
 /* Submit what was emitted; returns 0 or -errno. */
 static int ring_submit(struct ring *r, u32 flags, u32 watchdog_ms,
-		       struct refgpu_native_submit *out)
+		       struct drm_refgpu_submit *out)
 {
-	struct refgpu_native_submit s = {
+	struct drm_refgpu_submit s = {
 		.engine = r->engine,
-		.flags = flags | (r->set ? REFGPU_NATIVE_SUBMIT_SET_RING : 0),
-		.ring_start = r->base,
-		.ring_size = r->size,
-		.head = r->head,
+		.flags = flags,
 		.tail = r->tail,
 		.watchdog_ms = watchdog_ms,
 	};
-	int ret = ioctl(r->fd, REFGPU_NATIVE_SUBMIT, &s) ? -errno : 0;
+	int ret;
 
+	if (r->set) {
+		s.flags |= DRM_REFGPU_SUBMIT_SET_RING;
+		s.ring_start = r->base;
+		s.ring_size = r->size;
+		s.head = r->head;
+	}
+	ret = refgpu_ioctl(r->fd, DRM_IOCTL_REFGPU_SUBMIT, &s);
 	if (!ret)
 		r->set = false;
 	if (out)
@@ -197,7 +230,7 @@ static int ring_submit(struct ring *r, u32 flags, u32 watchdog_ms,
 	return ret;
 }
 
-static void stop_expect(const struct refgpu_native_stop *st, u32 reason)
+static void stop_expect(const struct drm_refgpu_stop *st, u32 reason)
 {
 	igt_assert_f(st->reason == reason,
 		     "stop reason %u (error %u, cmd %#llx, header %#x, fault %#llx, head %#x), expected %u\n",
@@ -207,25 +240,36 @@ static void stop_expect(const struct refgpu_native_stop *st, u32 reason)
 }
 
 /* Submit, wait, expect the run to complete at the tail. */
-static struct refgpu_native_stop ring_run(struct ring *r)
+static struct drm_refgpu_stop ring_run(struct ring *r)
 {
-	struct refgpu_native_submit s;
+	struct drm_refgpu_submit s;
 
-	igt_assert_eq(ring_submit(r, REFGPU_NATIVE_SUBMIT_WAIT, 0, &s), 0);
+	igt_assert_eq(ring_submit(r, DRM_REFGPU_SUBMIT_WAIT, 0, &s), 0);
 	igt_assert_eq(s.started, 1);
-	stop_expect(&s.stop, STOP_COMPLETE);
+	stop_expect(&s.stop, DRM_REFGPU_STOP_COMPLETE);
 	igt_assert_eq(s.stop.head, r->tail);
 	r->head = r->tail;
 	return s.stop;
 }
 
-static struct refgpu_native_stop gpu_wait(int fd, u32 engine, u32 ms)
+static int gpu_wait_ret(int fd, u32 engine, u32 ms,
+			struct drm_refgpu_stop *stop)
 {
-	struct refgpu_native_wait w = { .engine = engine, .timeout_ms = ms };
+	struct drm_refgpu_wait w = { .engine = engine, .timeout_ms = ms };
+	int ret = refgpu_ioctl(fd, DRM_IOCTL_REFGPU_WAIT, &w);
 
-	igt_assert_f(!ioctl(fd, REFGPU_NATIVE_WAIT, &w), "wait: %s\n",
-		     strerror(errno));
-	return w.stop;
+	if (stop)
+		*stop = w.stop;
+	return ret;
+}
+
+static struct drm_refgpu_stop gpu_wait(int fd, u32 engine, u32 ms)
+{
+	struct drm_refgpu_stop st;
+	int ret = gpu_wait_ret(fd, engine, ms, &st);
+
+	igt_assert_f(!ret, "wait: %s\n", strerror(-ret));
+	return st;
 }
 
 static double now_s(void)
@@ -236,57 +280,24 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/*
- * Raw dwords (not yet lib/vgpu_cmd): the native path is tested on field
- * forms the encoder does not write (depths, channel masks, post-syncs).
- */
+/* DW1 of a classic blit written raw (a depth or mask the encoder lacks). */
 static u32 classic_dw1(u32 depth, u32 rop, u32 pitch)
 {
 	return depth << VGPU_BLT_DEPTH_SHIFT | rop << VGPU_BLT_ROP_SHIFT |
 	       pitch;
 }
 
-static void emit_color_blt(struct ring *r, u32 depth, u32 pitch, u32 x1,
-			   u32 y1, u32 x2, u32 y2, u64 dst, u32 color)
-{
-	EMIT(r, VGPU_XY_COLOR_BLT | RGBA,
-	     classic_dw1(depth, VGPU_BLT_ROP_PATCOPY, pitch),
-	     VGPU_BLT_XY(x1, y1), VGPU_BLT_XY(x2, y2), LO(dst), HI(dst), color);
-}
-
-static u32 src_copy_cmd(u32 *dw, u32 flags, u32 depth, u32 dpitch, u32 x1,
-			u32 y1, u32 x2, u32 y2, u64 dst, u32 sx, u32 sy,
-			u32 spitch, u64 src)
-{
-	const u32 cmd[] = {
-		VGPU_XY_SRC_COPY_BLT | flags,
-		classic_dw1(depth, VGPU_BLT_ROP_SRCCOPY, dpitch),
-		VGPU_BLT_XY(x1, y1), VGPU_BLT_XY(x2, y2), LO(dst), HI(dst),
-		VGPU_BLT_XY(sx, sy), spitch, LO(src), HI(src),
-	};
-
-	memcpy(dw, cmd, sizeof(cmd));
-	return 10;
-}
-
-static u32 sdi_cmd(u32 *dw, u64 addr, u32 val)
-{
-	dw[0] = VGPU_MI_STORE_DWORD_GGTT;
-	dw[1] = LO(addr);
-	dw[2] = HI(addr);
-	dw[3] = val;
-	return 4;
-}
-
 /* ---- fixture ---- */
 
 static void fixture(void *data)
 {
-	struct stat st;
+	char bdf[32], node[64];
 
 	(void)data;
-	igt_require_f(!stat(DEBUGFS "/refgpu.0/native", &st),
-		      "refgpu.ko is not loaded (or debugfs is not mounted)\n");
+	igt_require_f(!refgpu_function(0, bdf, sizeof(bdf)),
+		      "refgpu.ko is not loaded (no PCI function bound)\n");
+	igt_require_f(!refgpu_render_node(bdf, node, sizeof(node)),
+		      "%s has no render node\n", bdf);
 }
 
 /* The first line of a sysfs attribute of PCI function @bdf, as a number. */
@@ -305,25 +316,19 @@ static unsigned long pci_attr(const char *bdf, const char *attr)
 }
 
 /*
- * The PCI functions the driver is bound to (the links named after them in
- * its sysfs directory): QEMU's edu device, 1234:11e8. Returns how many.
+ * The PCI functions the driver is bound to, each QEMU's edu device
+ * (1234:11e8). Returns how many.
  */
 static int bound_functions(void)
 {
-	struct dirent *de;
+	char bdf[32];
 	int n = 0;
-	DIR *d;
 
-	d = opendir(PCI_DRIVER);
-	igt_assert_f(d, "no PCI driver refgpu\n");
-	while ((de = readdir(d))) {
-		if (strncmp(de->d_name, "0000:", 5))
-			continue;
-		igt_assert_eq_u32(pci_attr(de->d_name, "vendor"), 0x1234);
-		igt_assert_eq_u32(pci_attr(de->d_name, "device"), 0x11e8);
+	while (!refgpu_function(n, bdf, sizeof(bdf))) {
+		igt_assert_eq_u32(pci_attr(bdf, "vendor"), QEMU_EDU_VENDOR);
+		igt_assert_eq_u32(pci_attr(bdf, "device"), QEMU_EDU_DEVICE);
 		n++;
 	}
-	closedir(d);
 	return n;
 }
 
@@ -331,7 +336,7 @@ static int bound_functions(void)
 
 static void device_and_info(void *data)
 {
-	struct refgpu_native_info info;
+	struct drm_refgpu_info info;
 	int fd = gpu_open(0);
 
 	(void)data;
@@ -339,16 +344,17 @@ static void device_and_info(void *data)
 	gpu_info(fd, &info);
 	igt_assert_eq_u64(info.gfx_size, VGPU_GFX_ADDR_SPACE_SIZE);
 	igt_assert_eq_u32(info.engine_mask, 3);
+	igt_assert_eq_u32(info.pad, 0);
 	igt_assert_eq_u64(info.bo_bytes, 0);
+	igt_assert_eq_u64(info.bo_bytes_max, DRM_REFGPU_FILE_BYTES_MAX);
 	close(fd);
 }
 
 static void buffers_and_ptes(void *data)
 {
-	struct refgpu_native_pte p = { .op = REFGPU_NATIVE_PTE_READ };
-	struct refgpu_native_free f;
 	int fd = gpu_open(0), fd2 = gpu_open(0);
-	u64 a, b, c, q;
+	struct drm_refgpu_info info;
+	u64 a, b, c, q, pte;
 	u32 v;
 
 	(void)data;
@@ -357,21 +363,21 @@ static void buffers_and_ptes(void *data)
 	c = gpu_alloc(fd2, 0x1000);
 	igt_assert(a != b && b != c && a != c);
 	igt_assert(!(a & 0xfff) && !(b & 0xfff));
-	p.gfx_addr = a + 0x2000;
-	igt_assert_eq(ioctl(fd, REFGPU_NATIVE_PTE, &p), 0);
-	igt_assert(p.pte & VGPU_GGTT_PTE_PRESENT);
+	gpu_info(fd, &info);
+	igt_assert_eq_u64(info.bo_bytes, 0x4000);
+	igt_assert_eq(pte_op(fd, a + 0x2000, DRM_REFGPU_PTE_READ, &pte), 0);
+	igt_assert(pte & VGPU_GGTT_PTE_PRESENT);
 	/* Buffers start zeroed; a file reaches only its own. */
 	igt_assert_eq_u32(gpu_rd32(fd, a + 0x2ffc), 0);
-	igt_assert_eq(pread(fd, &v, 4, c), -1);
-	igt_assert_eq(errno, EFAULT);
-	igt_assert_eq(pread(fd, &q, 8, a + 0x2ffc), -1);
+	igt_assert_eq(refgpu_bo_read(fd, c, &v, 4), -ENOENT);
+	igt_assert_eq(refgpu_bo_read(fd, a + 0x2ffc, &q, 8), -EINVAL);
 	/* Freed: the entries are clear. */
-	f.gfx_addr = a;
-	igt_assert_eq(ioctl(fd, REFGPU_NATIVE_FREE, &f), 0);
-	p.gfx_addr = a;
-	igt_assert_eq(ioctl(fd, REFGPU_NATIVE_PTE, &p), 0);
-	igt_assert_eq_u64(p.pte, 0);
-	igt_assert_eq(ioctl(fd, REFGPU_NATIVE_FREE, &f), -1);
+	igt_assert_eq(refgpu_bo_free(fd, a), 0);
+	igt_assert_eq(pte_op(fd, a, DRM_REFGPU_PTE_READ, &pte), 0);
+	igt_assert_eq_u64(pte, 0);
+	igt_assert_eq(refgpu_bo_free(fd, a), -ENOENT);
+	gpu_info(fd, &info);
+	igt_assert_eq_u64(info.bo_bytes, 0x1000);
 	close(fd);
 	close(fd2);
 }
@@ -385,13 +391,13 @@ static void store_both_engines(void *data)
 
 	(void)data;
 	d = gpu_alloc(fd, 0x1000);
-	for (e = 0; e < VGPU_ENGINE_COUNT; e++) {
+	for (e = 0; e < DRM_REFGPU_ENGINE_COUNT; e++) {
 		ring_init(&r, fd, e, 0x1000, 0);
-		EMIT(&r, VGPU_MI_STORE_DWORD_GGTT, LO(d + 16 * e), HI(d),
-		     0xa0a0a0a0 + e);
-		EMIT(&r, VGPU_MI_STORE_QWORD_GGTT, LO(d + 16 * e + 8), HI(d),
-		     0xc0c0c0c0, 0xd0d0d0d0 + e);
-		EMIT(&r, VGPU_MI_NOOP, VGPU_MI_ARB_CHECK);
+		RING_CMD(&r, vgpu_cmd_store_dword, d + 16 * e, 0xa0a0a0a0 + e);
+		RING_CMD(&r, vgpu_cmd_store_qword, d + 16 * e + 8,
+			 (u64)(0xd0d0d0d0 + e) << 32 | 0xc0c0c0c0);
+		RING_CMD(&r, vgpu_cmd_noop);
+		RING_CMD(&r, vgpu_cmd_arb_check);
 		ring_run(&r);
 		igt_assert_eq_u32(gpu_rd32(fd, d + 16 * e), 0xa0a0a0a0 + e);
 		igt_assert_eq_u32(gpu_rd32(fd, d + 16 * e + 4), 0);
@@ -410,16 +416,17 @@ static void lri_srm_gprs(void *data)
 
 	(void)data;
 	d = gpu_alloc(fd, 0x1000);
-	for (e = 0; e < VGPU_ENGINE_COUNT; e++) {
+	for (e = 0; e < DRM_REFGPU_ENGINE_COUNT; e++) {
 		base = VGPU_RING_BASE(e);
 		ring_init(&r, fd, e, 0x1000, 0);
-		EMIT(&r, VGPU_MI_LOAD_REGISTER_IMM(2),
-		     VGPU_CS_GPR(base, 3), 0x33333333 + e,
-		     VGPU_CS_GPR_UDW(base, 3), 0x44444444 + e);
-		EMIT(&r, VGPU_MI_STORE_REGISTER_MEM_GGTT, VGPU_CS_GPR(base, 3),
-		     LO(d + 8 * e), HI(d));
-		EMIT(&r, VGPU_MI_STORE_REGISTER_MEM_GGTT,
-		     VGPU_CS_GPR_UDW(base, 3), LO(d + 8 * e + 4), HI(d));
+		/* Raw: an LRI of two registers. */
+		RING_RAW(&r, VGPU_MI_LOAD_REGISTER_IMM(2),
+			 VGPU_CS_GPR(base, 3), 0x33333333 + e,
+			 VGPU_CS_GPR_UDW(base, 3), 0x44444444 + e);
+		RING_CMD(&r, vgpu_cmd_store_register, VGPU_CS_GPR(base, 3),
+			 d + 8 * e);
+		RING_CMD(&r, vgpu_cmd_store_register, VGPU_CS_GPR_UDW(base, 3),
+			 d + 8 * e + 4);
 		ring_run(&r);
 		igt_assert_eq_u64(gpu_rd64(fd, d + 8 * e),
 				  (u64)(0x44444444 + e) << 32 |
@@ -438,16 +445,16 @@ static void srm_timestamp_advances(void *data)
 	(void)data;
 	d = gpu_alloc(fd, 0x1000);
 	ring_init(&r, fd, RENDER, 0x1000, 0);
-	EMIT(&r, VGPU_MI_STORE_REGISTER_MEM_GGTT, VGPU_RING_TIMESTAMP(base),
-	     LO(d), HI(d));
-	EMIT(&r, VGPU_MI_STORE_REGISTER_MEM_GGTT,
-	     VGPU_RING_TIMESTAMP_UDW(base), LO(d + 4), HI(d));
+	RING_CMD(&r, vgpu_cmd_store_register, VGPU_RING_TIMESTAMP(base), d);
+	RING_CMD(&r, vgpu_cmd_store_register, VGPU_RING_TIMESTAMP_UDW(base),
+		 d + 4);
 	ring_run(&r);
 	t0 = gpu_rd64(fd, d);
 	usleep(20000);
-	EMIT(&r, VGPU_GFX_PIPE_CONTROL, VGPU_PC_GLOBAL_GTT |
-	     VGPU_PC_POST_SYNC_TIMESTAMP << VGPU_PC_POST_SYNC_SHIFT,
-	     LO(d + 8), HI(d), 0, 0);
+	/* Raw: a PIPE_CONTROL timestamp post-sync. */
+	RING_RAW(&r, VGPU_GFX_PIPE_CONTROL, VGPU_PC_GLOBAL_GTT |
+		 VGPU_PC_POST_SYNC_TIMESTAMP << VGPU_PC_POST_SYNC_SHIFT,
+		 LO(d + 8), HI(d), 0, 0);
 	ring_run(&r);
 	t1 = gpu_rd64(fd, d + 8);
 	/* 20 ms at 12 MHz is 240000 ticks. */
@@ -458,14 +465,16 @@ static void srm_timestamp_advances(void *data)
 
 static void user_interrupts(void *data)
 {
-	struct refgpu_native_stop st;
+	struct drm_refgpu_stop st;
 	int fd = gpu_open(0);
 	struct ring r;
 
 	(void)data;
 	ring_init(&r, fd, COPY, 0x1000, 0);
-	EMIT(&r, VGPU_MI_USER_INTERRUPT, VGPU_MI_NOOP, VGPU_MI_USER_INTERRUPT,
-	     VGPU_MI_USER_INTERRUPT);
+	RING_CMD(&r, vgpu_cmd_user_interrupt);
+	RING_CMD(&r, vgpu_cmd_noop);
+	RING_CMD(&r, vgpu_cmd_user_interrupt);
+	RING_CMD(&r, vgpu_cmd_user_interrupt);
 	st = ring_run(&r);
 	igt_assert_eq_u64(st.user_interrupts, 3);
 	igt_assert_gt(st.busy_ns, 0);
@@ -483,13 +492,13 @@ static void flush_dw_post_sync(void *data)
 	d = gpu_alloc(fd, 0x1000);
 	gpu_fill(fd, d, 0xee, 64);
 	ring_init(&r, fd, COPY, 0x1000, 0);
-	EMIT(&r, VGPU_MI_FLUSH_DW | VGPU_MI_FLUSH_DW_OP_STORE_DATA <<
-	     VGPU_MI_FLUSH_DW_OP_SHIFT, LO(d) | ggtt, HI(d), 0x12345678);
-	EMIT(&r, (VGPU_MI_FLUSH_DW + 1) | VGPU_MI_FLUSH_DW_OP_STORE_DATA <<
-	     VGPU_MI_FLUSH_DW_OP_SHIFT, LO(d + 8) | ggtt, HI(d), 0x9abcdef0,
-	     0x0fedcba9);
-	EMIT(&r, VGPU_MI_FLUSH_DW | VGPU_MI_FLUSH_DW_OP_TIMESTAMP <<
-	     VGPU_MI_FLUSH_DW_OP_SHIFT, LO(d + 16) | ggtt, HI(d), 0);
+	RING_CMD(&r, vgpu_cmd_flush_dw_store, d, 0x12345678);
+	/* Raw: the qword and timestamp post-syncs. */
+	RING_RAW(&r, (VGPU_MI_FLUSH_DW + 1) | VGPU_MI_FLUSH_DW_OP_STORE_DATA <<
+		 VGPU_MI_FLUSH_DW_OP_SHIFT, LO(d + 8) | ggtt, HI(d),
+		 0x9abcdef0, 0x0fedcba9);
+	RING_RAW(&r, VGPU_MI_FLUSH_DW | VGPU_MI_FLUSH_DW_OP_TIMESTAMP <<
+		 VGPU_MI_FLUSH_DW_OP_SHIFT, LO(d + 16) | ggtt, HI(d), 0);
 	ring_run(&r);
 	igt_assert_eq_u32(gpu_rd32(fd, d), 0x12345678);
 	igt_assert_eq_u32(gpu_rd32(fd, d + 4), 0xeeeeeeee);
@@ -510,12 +519,14 @@ static void pipe_control_post_sync(void *data)
 	d = gpu_alloc(fd, 0x1000);
 	gpu_fill(fd, d, 0xee, 64);
 	ring_init(&r, fd, RENDER, 0x1000, 0);
-	EMIT(&r, VGPU_GFX_PIPE_CONTROL, sync | VGPU_PC_POST_SYNC_WRITE_IMM <<
-	     VGPU_PC_POST_SYNC_SHIFT, LO(d), HI(d), 0x11112222, 0x33334444);
-	EMIT(&r, VGPU_GFX_PIPE_CONTROL, sync | VGPU_PC_POST_SYNC_DEPTH_COUNT <<
-	     VGPU_PC_POST_SYNC_SHIFT, LO(d + 8), HI(d), 1, 1);
-	EMIT(&r, VGPU_GFX_PIPE_CONTROL, sync | VGPU_PC_POST_SYNC_TIMESTAMP <<
-	     VGPU_PC_POST_SYNC_SHIFT, LO(d + 16), HI(d), 1, 1);
+	RING_CMD(&r, vgpu_cmd_pipe_control_store, d, 0x3333444411112222ULL);
+	/* Raw: the depth-count (a zero) and timestamp post-syncs. */
+	RING_RAW(&r, VGPU_GFX_PIPE_CONTROL, sync |
+		 VGPU_PC_POST_SYNC_DEPTH_COUNT << VGPU_PC_POST_SYNC_SHIFT,
+		 LO(d + 8), HI(d), 1, 1);
+	RING_RAW(&r, VGPU_GFX_PIPE_CONTROL, sync |
+		 VGPU_PC_POST_SYNC_TIMESTAMP << VGPU_PC_POST_SYNC_SHIFT,
+		 LO(d + 16), HI(d), 1, 1);
 	ring_run(&r);
 	igt_assert_eq_u64(gpu_rd64(fd, d), 0x3333444411112222ULL);
 	igt_assert_eq_u64(gpu_rd64(fd, d + 8), 0);
@@ -527,9 +538,10 @@ static void pipe_control_post_sync(void *data)
 static void batch_chain_and_second_level(void *data)
 {
 	int fd = gpu_open(0);
-	u64 d, b1, b2, b3, p;
-	u32 cmd[8], n;
+	u64 d, b1, b2, b3;
+	struct vgpu_cmd c;
 	struct ring r;
+	u32 dw[32], n;
 
 	(void)data;
 	d = gpu_alloc(fd, 0x1000);
@@ -537,24 +549,24 @@ static void batch_chain_and_second_level(void *data)
 	b2 = gpu_alloc(fd, 0x1000);
 	b3 = gpu_alloc(fd, 0x1000);
 	/* L1: store 1, call L2, store 4. L2: store 2, chain to L2'. */
-	n = sdi_cmd(cmd, d, 1);
-	p = put(fd, b1, cmd, n);
-	p = PUT(fd, p, VGPU_MI_BATCH_BUFFER_START |
-		VGPU_MI_BB_START_SECOND_LEVEL, LO(b2), HI(b2));
-	n = sdi_cmd(cmd, d + 12, 4);
-	p = put(fd, p, cmd, n);
-	PUT(fd, p, VGPU_MI_BATCH_BUFFER_END);
-	n = sdi_cmd(cmd, d + 4, 2);
-	p = put(fd, b2, cmd, n);
-	PUT(fd, p, VGPU_MI_BATCH_BUFFER_START, LO(b3), HI(b3));
-	n = sdi_cmd(cmd, d + 8, 3);
-	p = put(fd, b3, cmd, n);
-	PUT(fd, p, VGPU_MI_BATCH_BUFFER_END);
+	vgpu_cmd_init(&c, dw, sizeof(dw));
+	vgpu_cmd_store_dword(&c, d, 1);
+	vgpu_cmd_batch_start(&c, b2, true);
+	vgpu_cmd_store_dword(&c, d + 12, 4);
+	vgpu_cmd_end(&c);
+	put_cmds(fd, b1, &c);
+	vgpu_cmd_init(&c, dw, sizeof(dw));
+	vgpu_cmd_store_dword(&c, d + 4, 2);
+	vgpu_cmd_batch_start(&c, b3, false);
+	put_cmds(fd, b2, &c);
+	vgpu_cmd_init(&c, dw, sizeof(dw));
+	vgpu_cmd_store_dword(&c, d + 8, 3);
+	vgpu_cmd_end(&c);
+	put_cmds(fd, b3, &c);
 
 	ring_init(&r, fd, RENDER, 0x1000, 0);
-	EMIT(&r, VGPU_MI_BATCH_BUFFER_START, LO(b1), HI(b1));
-	n = sdi_cmd(cmd, d + 16, 5);
-	ring_emit(&r, cmd, n);
+	RING_CMD(&r, vgpu_cmd_batch_start, b1, false);
+	RING_CMD(&r, vgpu_cmd_store_dword, d + 16, 5);
 	ring_run(&r);
 	for (n = 0; n < 5; n++)
 		igt_assert_eq_u32(gpu_rd32(fd, d + 4 * n), n + 1);
@@ -572,23 +584,35 @@ static void color_blt_depths(void *data)
 		{ VGPU_BLT_DEPTH_32, 4, 0x80402010, 0x80402010 },
 	};
 	u32 pitch = 1000, w = 200, h = 50, x, y, i, v, cpp;
+	size_t bytes = (size_t)pitch * (h + 20);
+	struct vgpu_surface dst;
 	int fd = gpu_open(0);
 	struct ring r;
 	u8 *buf;
 	u64 s;
 
 	(void)data;
-	s = gpu_alloc(fd, (u64)pitch * (h + 20));
-	buf = malloc((size_t)pitch * (h + 20));
+	s = gpu_alloc(fd, bytes);
+	buf = malloc(bytes);
 	igt_assert(buf);
 	ring_init(&r, fd, COPY, 0x1000, 0);
 	for (i = 0; i < IGT_ARRAY_SIZE(cases); i++) {
 		cpp = cases[i].cpp;
-		gpu_fill(fd, s, 0x11, (size_t)pitch * (h + 20));
-		emit_color_blt(&r, cases[i].depth, pitch, 10, 10, 10 + w,
-			       10 + h, s, cases[i].color);
+		gpu_fill(fd, s, 0x11, bytes);
+		dst = surf(s, pitch, cpp);
+		if (cases[i].depth == VGPU_BLT_DEPTH_1555)
+			/* Raw: the encoder writes 16 bpp as 565. */
+			RING_RAW(&r, VGPU_XY_COLOR_BLT,
+				 classic_dw1(cases[i].depth,
+					     VGPU_BLT_ROP_PATCOPY, pitch),
+				 VGPU_BLT_XY(10, 10),
+				 VGPU_BLT_XY(10 + w, 10 + h), LO(s), HI(s),
+				 cases[i].color);
+		else
+			RING_CMD(&r, vgpu_cmd_color_blt, &dst, 10, 10, w, h,
+				 cases[i].color);
 		ring_run(&r);
-		gpu_read(fd, s, buf, (size_t)pitch * (h + 20));
+		gpu_read(fd, s, buf, bytes);
 		for (y = 0; y < h + 20; y++) {
 			for (x = 0; x < pitch / cpp; x++) {
 				v = 0;
@@ -610,8 +634,9 @@ static void color_blt_depths(void *data)
 /* A 32 bpp block moved over itself by (+5, +3), across pages. */
 static void src_copy_overlap(void *data)
 {
-	u32 pitch = 8192, w = 1500, h = 40, x, y, cmd[10], n;
+	u32 pitch = 8192, w = 1500, h = 40, x, y;
 	size_t bytes = (size_t)pitch * (h + 4);
+	struct vgpu_surface block;
 	int fd = gpu_open(0);
 	u32 *before, *after;
 	struct ring r;
@@ -627,9 +652,8 @@ static void src_copy_overlap(void *data)
 			before[y * (pitch / 4) + x] = y << 16 | x;
 	gpu_write(fd, s, before, bytes);
 	ring_init(&r, fd, COPY, 0x1000, 0);
-	n = src_copy_cmd(cmd, RGBA, VGPU_BLT_DEPTH_32, pitch, 5, 3, 5 + w,
-			 3 + h, s, 0, 0, pitch, s);
-	ring_emit(&r, cmd, n);
+	block = surf(s, pitch, 4);
+	RING_CMD(&r, vgpu_cmd_src_copy_blt, &block, 5, 3, &block, 0, 0, w, h);
 	ring_run(&r);
 	gpu_read(fd, s, after, bytes);
 	for (y = 0; y < h + 4; y++)
@@ -647,8 +671,9 @@ static void src_copy_overlap(void *data)
 
 static void fast_copy_depths(void *data)
 {
-	static const u32 cpp[] = { 1, 2, 0, 4, 8, 16 };
+	static const u32 cpp[] = { 1, 2, 4, 8, 16 };
 	u32 d, i, w = 37, h = 9, spitch = 1024, dpitch = 2048;
+	struct vgpu_surface from, to;
 	int fd = gpu_open(0);
 	u8 src[1024 * 9], row[1024];
 	struct ring r;
@@ -662,13 +687,11 @@ static void fast_copy_depths(void *data)
 	gpu_write(fd, s, src, sizeof(src));
 	ring_init(&r, fd, COPY, 0x1000, 0);
 	for (d = 0; d < IGT_ARRAY_SIZE(cpp); d++) {
-		if (!cpp[d])
-			continue;
 		gpu_fill(fd, t, 0, (size_t)dpitch * h);
-		EMIT(&r, VGPU_XY_FAST_COPY_BLT,
-		     d << VGPU_FAST_COPY_DEPTH_SHIFT | dpitch,
-		     VGPU_BLT_XY(3, 1), VGPU_BLT_XY(3 + w, h), LO(t), HI(t),
-		     VGPU_BLT_XY(2, 0), spitch, LO(s), HI(s));
+		from = surf(s, spitch, cpp[d]);
+		to = surf(t, dpitch, cpp[d]);
+		RING_CMD(&r, vgpu_cmd_fast_copy_blt, &to, 3, 1, &from, 2, 0, w,
+			 h - 1);
 		ring_run(&r);
 		for (i = 1; i < h; i++) {
 			gpu_read(fd, t + (u64)i * dpitch, row, sizeof(row));
@@ -693,12 +716,15 @@ static void blt_write_mask(void *data)
 	gpu_wr32(fd, s, 0x01020304);
 	gpu_wr32(fd, s + 4, 0x01020304);
 	ring_init(&r, fd, COPY, 0x1000, 0);
-	EMIT(&r, VGPU_XY_COLOR_BLT | VGPU_BLT_WRITE_RGB,
-	     classic_dw1(VGPU_BLT_DEPTH_32, VGPU_BLT_ROP_PATCOPY, 64),
-	     VGPU_BLT_XY(0, 0), VGPU_BLT_XY(1, 1), LO(s), HI(s), 0xaabbccdd);
-	EMIT(&r, VGPU_XY_COLOR_BLT | VGPU_BLT_WRITE_ALPHA,
-	     classic_dw1(VGPU_BLT_DEPTH_32, VGPU_BLT_ROP_PATCOPY, 64),
-	     VGPU_BLT_XY(1, 0), VGPU_BLT_XY(2, 1), LO(s), HI(s), 0xaabbccdd);
+	/* Raw: one channel group per fill (the encoder writes both). */
+	RING_RAW(&r, VGPU_XY_COLOR_BLT | VGPU_BLT_WRITE_RGB,
+		 classic_dw1(VGPU_BLT_DEPTH_32, VGPU_BLT_ROP_PATCOPY, 64),
+		 VGPU_BLT_XY(0, 0), VGPU_BLT_XY(1, 1), LO(s), HI(s),
+		 0xaabbccdd);
+	RING_RAW(&r, VGPU_XY_COLOR_BLT | VGPU_BLT_WRITE_ALPHA,
+		 classic_dw1(VGPU_BLT_DEPTH_32, VGPU_BLT_ROP_PATCOPY, 64),
+		 VGPU_BLT_XY(1, 0), VGPU_BLT_XY(2, 1), LO(s), HI(s),
+		 0xaabbccdd);
 	ring_run(&r);
 	igt_assert_eq_u32(gpu_rd32(fd, s), 0x01bbccdd);
 	igt_assert_eq_u32(gpu_rd32(fd, s + 4), 0xaa020304);
@@ -714,8 +740,9 @@ static void ring_wrap(void *data)
 	(void)data;
 	d = gpu_alloc(fd, 0x1000);
 	ring_init(&r, fd, COPY, 0x2000, 0x2000 - 8);
-	EMIT(&r, VGPU_MI_STORE_DWORD_GGTT, LO(d), HI(d), 0x77777777,
-	     VGPU_MI_USER_INTERRUPT, VGPU_MI_NOOP);
+	RING_CMD(&r, vgpu_cmd_store_dword, d, 0x77777777);
+	RING_CMD(&r, vgpu_cmd_user_interrupt);
+	RING_CMD(&r, vgpu_cmd_noop);
 	igt_assert_eq(r.tail, 16);
 	ring_run(&r);
 	igt_assert_eq_u32(gpu_rd32(fd, d), 0x77777777);
@@ -724,30 +751,30 @@ static void ring_wrap(void *data)
 
 static void extend_running_context(void *data)
 {
-	struct refgpu_native_submit s;
-	u32 i, cmd[10], n;
+	struct drm_refgpu_submit s;
+	struct vgpu_surface from, to;
 	int fd = gpu_open(0);
 	struct ring r;
-	u64 surf, d;
+	u64 area, d;
+	u32 i;
 
 	(void)data;
-	surf = gpu_alloc(fd, 0x40000);
+	area = gpu_alloc(fd, 0x40000);
 	d = gpu_alloc(fd, 0x1000);
+	from = surf(area, 0x4000, 4);
+	to = surf(area + 0x20000, 0x4000, 4);
 	ring_init(&r, fd, COPY, 0x10000, 0);
 	/* Enough copying to still run when the tail moves. */
-	for (i = 0; i < 200; i++) {
-		n = src_copy_cmd(cmd, RGBA, VGPU_BLT_DEPTH_32, 0x4000, 0, 0,
-				 0x1000, 8, surf + 0x20000, 0, 0, 0x4000, surf);
-		ring_emit(&r, cmd, n);
-	}
+	for (i = 0; i < 200; i++)
+		RING_CMD(&r, vgpu_cmd_src_copy_blt, &to, 0, 0, &from, 0, 0,
+			 0x1000, 8);
 	igt_assert_eq(ring_submit(&r, 0, 0, &s), 0);
 	igt_assert_eq(s.started, 1);
-	n = sdi_cmd(cmd, d, 0x5a5a);
-	ring_emit(&r, cmd, n);
-	igt_assert_eq(ring_submit(&r, REFGPU_NATIVE_SUBMIT_WAIT, 0, &s), 0);
+	RING_CMD(&r, vgpu_cmd_store_dword, d, 0x5a5a);
+	igt_assert_eq(ring_submit(&r, DRM_REFGPU_SUBMIT_WAIT, 0, &s), 0);
 	if (!s.started) {
 		/* Extended: one stop for the whole run. */
-		stop_expect(&s.stop, STOP_COMPLETE);
+		stop_expect(&s.stop, DRM_REFGPU_STOP_COMPLETE);
 		igt_assert_eq(s.stop.head, r.tail);
 	}
 	igt_assert_eq_u32(gpu_rd32(fd, d), 0x5a5a);
@@ -756,7 +783,8 @@ static void extend_running_context(void *data)
 
 static void command_error_reported(void *data)
 {
-	struct refgpu_native_submit s;
+	struct drm_refgpu_submit s;
+	struct vgpu_surface dst;
 	int fd = gpu_open(0);
 	struct ring r;
 	u64 d;
@@ -764,9 +792,10 @@ static void command_error_reported(void *data)
 	(void)data;
 	d = gpu_alloc(fd, 0x1000);
 	ring_init(&r, fd, RENDER, 0x1000, 0);
-	EMIT(&r, VGPU_MI_NOOP, 0x2bad0000, VGPU_MI_NOOP);
-	igt_assert_eq(ring_submit(&r, REFGPU_NATIVE_SUBMIT_WAIT, 0, &s), 0);
-	stop_expect(&s.stop, STOP_CMD_ERROR);
+	/* Raw: an opcode that does not exist. */
+	RING_RAW(&r, VGPU_MI_NOOP, 0x2bad0000, VGPU_MI_NOOP);
+	igt_assert_eq(ring_submit(&r, DRM_REFGPU_SUBMIT_WAIT, 0, &s), 0);
+	stop_expect(&s.stop, DRM_REFGPU_STOP_CMD_ERROR);
 	igt_assert_eq(s.stop.error, VGPU_AUDIT_UNKNOWN_OPCODE);
 	igt_assert_eq(s.stop.head, 4);
 	igt_assert_eq_u64(s.stop.cmd_addr, 4);
@@ -774,15 +803,16 @@ static void command_error_reported(void *data)
 	/* A blit on the render engine. */
 	r.head = r.tail;
 	r.set = true;
-	emit_color_blt(&r, VGPU_BLT_DEPTH_32, 64, 0, 0, 1, 1, d, 0);
-	igt_assert_eq(ring_submit(&r, REFGPU_NATIVE_SUBMIT_WAIT, 0, &s), 0);
-	stop_expect(&s.stop, STOP_CMD_ERROR);
+	dst = surf(d, 64, 4);
+	RING_CMD(&r, vgpu_cmd_color_blt, &dst, 0, 0, 1, 1, 0);
+	igt_assert_eq(ring_submit(&r, DRM_REFGPU_SUBMIT_WAIT, 0, &s), 0);
+	stop_expect(&s.stop, DRM_REFGPU_STOP_CMD_ERROR);
 	igt_assert_eq(s.stop.error, VGPU_AUDIT_WRONG_ENGINE);
 	/* Stopped in error: nothing runs until the ring is loaded again. */
 	igt_assert_eq(ring_submit(&r, 0, 0, NULL), -EIO);
 	r.head = r.tail;
 	r.set = true;
-	EMIT(&r, VGPU_MI_STORE_DWORD_GGTT, LO(d), HI(d), 9);
+	RING_CMD(&r, vgpu_cmd_store_dword, d, 9);
 	ring_run(&r);
 	igt_assert_eq_u32(gpu_rd32(fd, d), 9);
 	close(fd);
@@ -790,33 +820,33 @@ static void command_error_reported(void *data)
 
 static void fault_on_unmapped_page(void *data)
 {
-	struct refgpu_native_pte p = { .op = REFGPU_NATIVE_PTE_CLEAR };
-	struct refgpu_native_submit s;
+	struct drm_refgpu_submit s;
+	struct vgpu_surface dst;
 	int fd = gpu_open(0);
 	struct ring r;
-	u64 surf;
+	u64 area, pte;
 
 	(void)data;
-	surf = gpu_alloc(fd, 0x4000);
-	p.gfx_addr = surf + 0x2000;
-	igt_assert_eq(ioctl(fd, REFGPU_NATIVE_PTE, &p), 0);
-	igt_assert_eq_u64(p.pte, 0);
+	area = gpu_alloc(fd, 0x4000);
+	igt_assert_eq(pte_op(fd, area + 0x2000, DRM_REFGPU_PTE_CLEAR, &pte),
+		      0);
+	igt_assert_eq_u64(pte, 0);
 	ring_init(&r, fd, COPY, 0x1000, 0);
 	/* Four rows of 4 KiB: the third is not mapped. */
-	emit_color_blt(&r, VGPU_BLT_DEPTH_32, 0x1000, 0, 0, 0x400, 4, surf,
-		       0x01010101);
-	igt_assert_eq(ring_submit(&r, REFGPU_NATIVE_SUBMIT_WAIT, 0, &s), 0);
-	stop_expect(&s.stop, STOP_FAULT);
-	igt_assert_eq_u64(s.stop.fault_addr, surf + 0x2000);
+	dst = surf(area, 0x1000, 4);
+	RING_CMD(&r, vgpu_cmd_color_blt, &dst, 0, 0, 0x400, 4, 0x01010101);
+	igt_assert_eq(ring_submit(&r, DRM_REFGPU_SUBMIT_WAIT, 0, &s), 0);
+	stop_expect(&s.stop, DRM_REFGPU_STOP_FAULT);
+	igt_assert_eq_u64(s.stop.fault_addr, area + 0x2000);
 	igt_assert_eq(s.stop.head, 0);
-	igt_assert_eq_u32(gpu_rd32(fd, surf + 0x1ffc), 0x01010101);
+	igt_assert_eq_u32(gpu_rd32(fd, area + 0x1ffc), 0x01010101);
 	/* Mapped again, the same command runs to the end. */
-	p.op = REFGPU_NATIVE_PTE_RESTORE;
-	igt_assert_eq(ioctl(fd, REFGPU_NATIVE_PTE, &p), 0);
-	igt_assert(p.pte & VGPU_GGTT_PTE_PRESENT);
+	igt_assert_eq(pte_op(fd, area + 0x2000, DRM_REFGPU_PTE_RESTORE, &pte),
+		      0);
+	igt_assert(pte & VGPU_GGTT_PTE_PRESENT);
 	r.set = true;
 	ring_run(&r);
-	igt_assert_eq_u32(gpu_rd32(fd, surf + 0x3ffc), 0x01010101);
+	igt_assert_eq_u32(gpu_rd32(fd, area + 0x3ffc), 0x01010101);
 	close(fd);
 }
 
@@ -858,30 +888,44 @@ static void shifts_init(struct shifts *sh, int fd, u32 n)
 	free(row);
 }
 
-static u32 shifts_cmd(struct shifts *sh, u32 *dw, u32 i)
+/* Shift @i and the store of its number: SHIFT_CMD_BYTES. */
+static void shifts_cmd(struct shifts *sh, struct vgpu_cmd *c, u32 i)
 {
-	u32 n;
+	struct vgpu_surface s = surf(sh->surf, SHIFT_PITCH, 4);
 
-	n = src_copy_cmd(dw, RGBA, VGPU_BLT_DEPTH_32, SHIFT_PITCH, 1, 0,
-			 SHIFT_W, SHIFT_H, sh->surf, 0, 0, SHIFT_PITCH,
-			 sh->surf);
-	n += sdi_cmd(dw + n, sh->counter, i + 1);
-	return n;
+	igt_assert_eq(vgpu_cmd_src_copy_blt(c, &s, 1, 0, &s, 0, 0,
+					    SHIFT_W - 1, SHIFT_H), 0);
+	igt_assert_eq(vgpu_cmd_store_dword(c, sh->counter, i + 1), 0);
+}
+
+/* The whole workload into the ring. */
+static void shifts_ring(struct shifts *sh, struct ring *r)
+{
+	u32 dw[SHIFT_CMD_BYTES / 4], i;
+	struct vgpu_cmd c;
+
+	for (i = 0; i < sh->n; i++) {
+		vgpu_cmd_init(&c, dw, sizeof(dw));
+		shifts_cmd(sh, &c, i);
+		ring_emit(r, dw, c.len);
+	}
 }
 
 /* Put the whole workload in a batch (render engine style, no ring). */
 static void shifts_batch(struct shifts *sh)
 {
-	u32 dw[16], i, n;
-	u64 p;
+	u32 bytes = sh->n * SHIFT_CMD_BYTES + 4, i;
+	u32 *dw = malloc(bytes);
+	struct vgpu_cmd c;
 
-	sh->batch = gpu_alloc(sh->fd, (u64)sh->n * SHIFT_CMD_BYTES + 0x1000);
-	p = sh->batch;
-	for (i = 0; i < sh->n; i++) {
-		n = shifts_cmd(sh, dw, i);
-		p = put(sh->fd, p, dw, n);
-	}
-	PUT(sh->fd, p, VGPU_MI_BATCH_BUFFER_END);
+	igt_assert(dw);
+	sh->batch = gpu_alloc(sh->fd, bytes);
+	vgpu_cmd_init(&c, dw, bytes);
+	for (i = 0; i < sh->n; i++)
+		shifts_cmd(sh, &c, i);
+	vgpu_cmd_end(&c);
+	put_cmds(sh->fd, sh->batch, &c);
+	free(dw);
 }
 
 /* Check the surface shows exactly @k shifts. */
@@ -921,24 +965,21 @@ static void shifts_wait_progress(struct shifts *sh, u32 min)
 
 static void preempt_resume_ring(void *data)
 {
-	struct refgpu_native_stop st;
+	struct drm_refgpu_stop st;
 	int fd = gpu_open(0);
-	u32 dw[16], i, n, k;
 	struct shifts sh;
 	struct ring r;
+	u32 k;
 
 	(void)data;
 	shifts_init(&sh, fd, 1000);
 	ring_init(&r, fd, COPY, 0x10000, 0);
-	for (i = 0; i < sh.n; i++) {
-		n = shifts_cmd(&sh, dw, i);
-		ring_emit(&r, dw, n);
-	}
+	shifts_ring(&sh, &r);
 	igt_assert_eq(ring_submit(&r, 0, 0, NULL), 0);
 	shifts_wait_progress(&sh, 20);
-	igt_assert_eq(engine_op(fd, COPY, REFGPU_NATIVE_OP_PREEMPT), 0);
+	igt_assert_eq(engine_op(fd, COPY, DRM_REFGPU_OP_PREEMPT), 0);
 	st = gpu_wait(fd, COPY, 10000);
-	stop_expect(&st, STOP_PREEMPTED);
+	stop_expect(&st, DRM_REFGPU_STOP_PREEMPTED);
 	igt_assert_eq(st.level, 0);
 	igt_assert(st.head > 0 && st.head < r.tail);
 	k = shifts_done(st.head);
@@ -957,7 +998,7 @@ static void preempt_resume_ring(void *data)
 
 static void preempt_resume_batch(void *data)
 {
-	struct refgpu_native_stop st;
+	struct drm_refgpu_stop st;
 	int fd = gpu_open(0);
 	struct shifts sh;
 	struct ring r;
@@ -967,13 +1008,14 @@ static void preempt_resume_batch(void *data)
 	shifts_init(&sh, fd, 1000);
 	shifts_batch(&sh);
 	ring_init(&r, fd, COPY, 0x1000, 0);
-	EMIT(&r, VGPU_MI_BATCH_BUFFER_START, LO(sh.batch), HI(sh.batch));
-	EMIT(&r, VGPU_MI_USER_INTERRUPT, VGPU_MI_NOOP);
+	RING_CMD(&r, vgpu_cmd_batch_start, sh.batch, false);
+	RING_CMD(&r, vgpu_cmd_user_interrupt);
+	RING_CMD(&r, vgpu_cmd_noop);
 	igt_assert_eq(ring_submit(&r, 0, 0, NULL), 0);
 	shifts_wait_progress(&sh, 20);
-	igt_assert_eq(engine_op(fd, COPY, REFGPU_NATIVE_OP_PREEMPT), 0);
+	igt_assert_eq(engine_op(fd, COPY, DRM_REFGPU_OP_PREEMPT), 0);
 	st = gpu_wait(fd, COPY, 10000);
-	stop_expect(&st, STOP_PREEMPTED);
+	stop_expect(&st, DRM_REFGPU_STOP_PREEMPTED);
 	/* Inside the batch: the ring head is past the start command. */
 	igt_assert_eq(st.level, 1);
 	igt_assert_eq(st.head, 12);
@@ -987,15 +1029,15 @@ static void preempt_resume_batch(void *data)
 	/* Preempt again after resuming, then run to the end. */
 	igt_assert_eq(ring_submit(&r, 0, 0, NULL), 0);
 	shifts_wait_progress(&sh, k + 20);
-	igt_assert_eq(engine_op(fd, COPY, REFGPU_NATIVE_OP_PREEMPT), 0);
+	igt_assert_eq(engine_op(fd, COPY, DRM_REFGPU_OP_PREEMPT), 0);
 	st = gpu_wait(fd, COPY, 10000);
-	if (st.reason == STOP_PREEMPTED) {
+	if (st.reason == DRM_REFGPU_STOP_PREEMPTED) {
 		again = shifts_done(st.batch_addr - sh.batch);
 		igt_assert_gt(again, k);
 		shifts_check(&sh, again);
 		ring_run(&r);
 	} else {
-		stop_expect(&st, STOP_COMPLETE);
+		stop_expect(&st, DRM_REFGPU_STOP_COMPLETE);
 	}
 	st = gpu_wait(fd, COPY, 10000);
 	igt_assert_eq_u64(st.user_interrupts, 1);
@@ -1006,31 +1048,28 @@ static void preempt_resume_batch(void *data)
 
 static void preempt_switch_clients(void *data)
 {
-	struct refgpu_native_stop st;
 	int a = gpu_open(0), b = gpu_open(0);
+	struct drm_refgpu_stop st;
 	struct ring ra, rb;
 	struct shifts sh;
-	u32 dw[16], i, n, k;
+	u32 k;
 	u64 d;
 
 	(void)data;
 	shifts_init(&sh, a, 600);
 	ring_init(&ra, a, COPY, 0x10000, 0);
-	for (i = 0; i < sh.n; i++) {
-		n = shifts_cmd(&sh, dw, i);
-		ring_emit(&ra, dw, n);
-	}
+	shifts_ring(&sh, &ra);
 	d = gpu_alloc(b, 0x1000);
 	ring_init(&rb, b, COPY, 0x1000, 0);
-	EMIT(&rb, VGPU_MI_STORE_DWORD_GGTT, LO(d), HI(d), 0xb0b0);
+	RING_CMD(&rb, vgpu_cmd_store_dword, d, 0xb0b0);
 
 	igt_assert_eq(ring_submit(&ra, 0, 0, NULL), 0);
 	shifts_wait_progress(&sh, 10);
 	/* The engine is taken. */
 	igt_assert_eq(ring_submit(&rb, 0, 0, NULL), -EBUSY);
-	igt_assert_eq(engine_op(a, COPY, REFGPU_NATIVE_OP_PREEMPT), 0);
+	igt_assert_eq(engine_op(a, COPY, DRM_REFGPU_OP_PREEMPT), 0);
 	st = gpu_wait(a, COPY, 10000);
-	stop_expect(&st, STOP_PREEMPTED);
+	stop_expect(&st, DRM_REFGPU_STOP_PREEMPTED);
 	k = shifts_done(st.head);
 	/* B runs while A waits; A is untouched by it. */
 	ring_run(&rb);
@@ -1046,8 +1085,13 @@ static void preempt_switch_clients(void *data)
 static u64 endless_batch(int fd)
 {
 	u64 b = gpu_alloc(fd, 0x1000);
+	struct vgpu_cmd c;
+	u32 dw[4];
 
-	PUT(fd, b, VGPU_MI_NOOP, VGPU_MI_BATCH_BUFFER_START, LO(b), HI(b));
+	vgpu_cmd_init(&c, dw, sizeof(dw));
+	vgpu_cmd_noop(&c);
+	vgpu_cmd_batch_start(&c, b, false);
+	put_cmds(fd, b, &c);
 	return b;
 }
 
@@ -1057,15 +1101,15 @@ static void run_after_reset(int fd, u32 engine)
 	u64 d = gpu_alloc(fd, 0x1000);
 
 	ring_init(&r, fd, engine, 0x1000, 0);
-	EMIT(&r, VGPU_MI_STORE_DWORD_GGTT, LO(d), HI(d), 0x600d);
+	RING_CMD(&r, vgpu_cmd_store_dword, d, 0x600d);
 	ring_run(&r);
 	igt_assert_eq_u32(gpu_rd32(fd, d), 0x600d);
 }
 
 static void engine_reset_kills_running(void *data)
 {
-	struct refgpu_native_info info;
-	struct refgpu_native_stop st;
+	struct drm_refgpu_info info;
+	struct drm_refgpu_stop st;
 	int fd = gpu_open(0);
 	struct ring r;
 	u64 b;
@@ -1073,14 +1117,14 @@ static void engine_reset_kills_running(void *data)
 	(void)data;
 	b = endless_batch(fd);
 	ring_init(&r, fd, RENDER, 0x1000, 0);
-	EMIT(&r, VGPU_MI_BATCH_BUFFER_START, LO(b), HI(b));
-	igt_assert_eq(ring_submit(&r, 0, 60000, NULL), 0);
+	RING_CMD(&r, vgpu_cmd_batch_start, b, false);
+	igt_assert_eq(ring_submit(&r, 0, DRM_REFGPU_WATCHDOG_MAX_MS, NULL), 0);
 	usleep(100000);
 	gpu_info(fd, &info);
 	igt_assert_eq(info.context_running[RENDER], 1);
-	igt_assert_eq(engine_op(fd, RENDER, REFGPU_NATIVE_OP_RESET), 0);
+	igt_assert_eq(engine_op(fd, RENDER, DRM_REFGPU_OP_RESET), 0);
 	st = gpu_wait(fd, RENDER, 1000);
-	stop_expect(&st, STOP_RESET);
+	stop_expect(&st, DRM_REFGPU_STOP_RESET);
 	igt_assert_eq(st.level, 1);
 	gpu_info(fd, &info);
 	igt_assert_eq(info.context_running[RENDER], 0);
@@ -1088,24 +1132,22 @@ static void engine_reset_kills_running(void *data)
 	igt_assert_eq(ring_submit(&r, 0, 0, NULL), -EIO);
 	run_after_reset(fd, RENDER);
 	/* An idle engine resets too. */
-	igt_assert_eq(engine_op(fd, RENDER, REFGPU_NATIVE_OP_RESET), 0);
+	igt_assert_eq(engine_op(fd, RENDER, DRM_REFGPU_OP_RESET), 0);
 	close(fd);
 }
 
 /* An endless fill: 16 GiB through 1 MiB of memory (pitch 1, 128 bpp). */
 static void emit_endless_blit(struct ring *r, int fd)
 {
-	u64 s = gpu_alloc(fd, 0x100000);
+	struct vgpu_surface s = surf(gpu_alloc(fd, 0x100000), 1, 16);
 
-	EMIT(r, VGPU_XY_FAST_COPY_BLT,
-	     VGPU_FAST_COPY_DEPTH_128 << VGPU_FAST_COPY_DEPTH_SHIFT | 1,
-	     VGPU_BLT_XY(0, 0), VGPU_BLT_XY(0x7fff, 0x7fff), LO(s), HI(s),
-	     VGPU_BLT_XY(0, 0), 1, LO(s), HI(s));
+	RING_CMD(r, vgpu_cmd_fast_copy_blt, &s, 0, 0, &s, 0, 0, 0x7fff,
+		 0x7fff);
 }
 
 static void kill_long_blit(void *data)
 {
-	struct refgpu_native_stop st;
+	struct drm_refgpu_stop st;
 	int fd = gpu_open(0);
 	struct ring r;
 	double t;
@@ -1113,13 +1155,13 @@ static void kill_long_blit(void *data)
 	(void)data;
 	ring_init(&r, fd, COPY, 0x1000, 0);
 	emit_endless_blit(&r, fd);
-	igt_assert_eq(ring_submit(&r, 0, 60000, NULL), 0);
+	igt_assert_eq(ring_submit(&r, 0, DRM_REFGPU_WATCHDOG_MAX_MS, NULL), 0);
 	usleep(200000);
 	t = now_s();
-	igt_assert_eq(engine_op(fd, COPY, REFGPU_NATIVE_OP_KILL), 0);
+	igt_assert_eq(engine_op(fd, COPY, DRM_REFGPU_OP_KILL), 0);
 	igt_assert_lt(now_s() - t, 2.0);
 	st = gpu_wait(fd, COPY, 1000);
-	stop_expect(&st, STOP_RESET);
+	stop_expect(&st, DRM_REFGPU_STOP_RESET);
 	igt_assert_eq(st.head, 0);
 	run_after_reset(fd, COPY);
 	close(fd);
@@ -1127,7 +1169,7 @@ static void kill_long_blit(void *data)
 
 static void watchdog_endless_batch(void *data)
 {
-	struct refgpu_native_stop st;
+	struct drm_refgpu_stop st;
 	int fd = gpu_open(0);
 	struct ring r;
 	double t;
@@ -1136,12 +1178,12 @@ static void watchdog_endless_batch(void *data)
 	(void)data;
 	b = endless_batch(fd);
 	ring_init(&r, fd, COPY, 0x1000, 0);
-	EMIT(&r, VGPU_MI_BATCH_BUFFER_START, LO(b), HI(b));
+	RING_CMD(&r, vgpu_cmd_batch_start, b, false);
 	t = now_s();
 	igt_assert_eq(ring_submit(&r, 0, 200, NULL), 0);
 	st = gpu_wait(fd, COPY, 10000);
 	t = now_s() - t;
-	stop_expect(&st, STOP_HANG);
+	stop_expect(&st, DRM_REFGPU_STOP_HANG);
 	igt_info("looping batch killed after %.3f s\n", t);
 	igt_assert(t >= 0.19 && t < 5);
 	igt_assert_eq(st.level, 1);
@@ -1151,7 +1193,7 @@ static void watchdog_endless_batch(void *data)
 
 static void watchdog_endless_blit(void *data)
 {
-	struct refgpu_native_stop st;
+	struct drm_refgpu_stop st;
 	int fd = gpu_open(0);
 	struct ring r;
 	double t;
@@ -1163,7 +1205,7 @@ static void watchdog_endless_blit(void *data)
 	igt_assert_eq(ring_submit(&r, 0, 300, NULL), 0);
 	st = gpu_wait(fd, COPY, 10000);
 	t = now_s() - t;
-	stop_expect(&st, STOP_HANG);
+	stop_expect(&st, DRM_REFGPU_STOP_HANG);
 	igt_info("endless blit killed after %.3f s\n", t);
 	igt_assert(t >= 0.29 && t < 5);
 	run_after_reset(fd, COPY);
@@ -1172,10 +1214,9 @@ static void watchdog_endless_blit(void *data)
 
 static void watchdog_spares_progress(void *data)
 {
-	struct refgpu_native_stop st;
+	struct drm_refgpu_stop st;
 	int fd = gpu_open(0);
 	struct shifts sh;
-	u32 dw[16], i, n;
 	struct ring r;
 	double t;
 
@@ -1183,36 +1224,29 @@ static void watchdog_spares_progress(void *data)
 	/* Many short ring commands: a long run, but never stuck. */
 	shifts_init(&sh, fd, 1000);
 	ring_init(&r, fd, COPY, 0x10000, 0);
-	for (i = 0; i < sh.n; i++) {
-		n = shifts_cmd(&sh, dw, i);
-		ring_emit(&r, dw, n);
-	}
+	shifts_ring(&sh, &r);
 	t = now_s();
 	igt_assert_eq(ring_submit(&r, 0, 50, NULL), 0);
 	st = gpu_wait(fd, COPY, 60000);
 	igt_info("1000 shifts took %.3f s with a 50 ms watchdog\n",
 		 now_s() - t);
-	stop_expect(&st, STOP_COMPLETE);
+	stop_expect(&st, DRM_REFGPU_STOP_COMPLETE);
 	shifts_check(&sh, sh.n);
 	close(fd);
 }
 
 static void busy_time(void *data)
 {
-	struct refgpu_native_info before, after;
-	struct refgpu_native_stop st;
+	struct drm_refgpu_info before, after;
+	struct drm_refgpu_stop st;
 	int fd = gpu_open(0);
 	struct shifts sh;
-	u32 dw[16], i, n;
 	struct ring r;
 
 	(void)data;
 	shifts_init(&sh, fd, 200);
 	ring_init(&r, fd, COPY, 0x4000, 0);
-	for (i = 0; i < sh.n; i++) {
-		n = shifts_cmd(&sh, dw, i);
-		ring_emit(&r, dw, n);
-	}
+	shifts_ring(&sh, &r);
 	gpu_info(fd, &before);
 	st = ring_run(&r);
 	gpu_info(fd, &after);
@@ -1227,7 +1261,7 @@ static void busy_time(void *data)
 
 static void both_engines_at_once(void *data)
 {
-	struct refgpu_native_stop st;
+	struct drm_refgpu_stop st;
 	int fd = gpu_open(0);
 	struct ring rc, rr;
 	u64 b, d;
@@ -1236,26 +1270,27 @@ static void both_engines_at_once(void *data)
 	/* The copy engine loops; the render engine is not held up by it. */
 	b = endless_batch(fd);
 	ring_init(&rc, fd, COPY, 0x1000, 0);
-	EMIT(&rc, VGPU_MI_BATCH_BUFFER_START, LO(b), HI(b));
-	igt_assert_eq(ring_submit(&rc, 0, 60000, NULL), 0);
+	RING_CMD(&rc, vgpu_cmd_batch_start, b, false);
+	igt_assert_eq(ring_submit(&rc, 0, DRM_REFGPU_WATCHDOG_MAX_MS, NULL),
+		      0);
 	d = gpu_alloc(fd, 0x1000);
 	ring_init(&rr, fd, RENDER, 0x1000, 0);
-	EMIT(&rr, VGPU_MI_STORE_DWORD_GGTT, LO(d), HI(d), 0x4e4e);
+	RING_CMD(&rr, vgpu_cmd_store_dword, d, 0x4e4e);
 	ring_run(&rr);
 	igt_assert_eq_u32(gpu_rd32(fd, d), 0x4e4e);
-	igt_assert_eq(engine_op(fd, COPY, REFGPU_NATIVE_OP_KILL), 0);
+	igt_assert_eq(engine_op(fd, COPY, DRM_REFGPU_OP_KILL), 0);
 	st = gpu_wait(fd, COPY, 1000);
-	stop_expect(&st, STOP_RESET);
+	stop_expect(&st, DRM_REFGPU_STOP_RESET);
 	close(fd);
 }
 
 static void second_gpu(void *data)
 {
-	struct stat s;
+	char bdf[32];
 	int fd;
 
 	(void)data;
-	igt_require_f(!stat(DEBUGFS "/refgpu.1/native", &s),
+	igt_require_f(!refgpu_function(1, bdf, sizeof(bdf)),
 		      "only one reference GPU (run-vm --refgpus 1)\n");
 	igt_assert_lt(1, bound_functions());
 	fd = gpu_open(1);
@@ -1274,8 +1309,8 @@ static void close_while_running(void *data)
 	/* Closing a file kills its running contexts and frees its memory. */
 	b = endless_batch(fd);
 	ring_init(&r, fd, COPY, 0x1000, 0);
-	EMIT(&r, VGPU_MI_BATCH_BUFFER_START, LO(b), HI(b));
-	igt_assert_eq(ring_submit(&r, 0, 60000, NULL), 0);
+	RING_CMD(&r, vgpu_cmd_batch_start, b, false);
+	igt_assert_eq(ring_submit(&r, 0, DRM_REFGPU_WATCHDOG_MAX_MS, NULL), 0);
 	usleep(50000);
 	close(fd);
 	fd2 = gpu_open(0);
@@ -1286,41 +1321,37 @@ static void close_while_running(void *data)
 /* Clear a page under a running workload, again and again. */
 static void pte_churn_while_running(void *data)
 {
-	struct refgpu_native_pte p;
-	struct refgpu_native_stop st;
-	u32 dw[16], i, n, iter, faults = 0;
+	u32 iter, faults = 0;
+	struct drm_refgpu_stop st;
 	int fd = gpu_open(0);
 	struct shifts sh;
 	struct ring r;
-	u64 page;
+	u64 page, pte;
 
 	(void)data;
 	shifts_init(&sh, fd, 1000);
 	ring_init(&r, fd, COPY, 0x10000, 0);
-	for (i = 0; i < sh.n; i++) {
-		n = shifts_cmd(&sh, dw, i);
-		ring_emit(&r, dw, n);
-	}
+	shifts_ring(&sh, &r);
 	srand(1);
 	for (iter = 0; iter < 20; iter++) {
 		r.set = true;
 		igt_assert_eq(ring_submit(&r, 0, 0, NULL), 0);
 		usleep(rand() % 20000);
-		page = sh.surf + (u64)(rand() % (SHIFT_PITCH * SHIFT_H / 4096)) *
-		       4096;
-		p = (struct refgpu_native_pte) {
-			.gfx_addr = page, .op = REFGPU_NATIVE_PTE_CLEAR,
-		};
-		igt_assert_eq(ioctl(fd, REFGPU_NATIVE_PTE, &p), 0);
+		page = sh.surf + (u64)(rand() % (SHIFT_PITCH * SHIFT_H / PAGE)) *
+		       PAGE;
+		igt_assert_eq(pte_op(fd, page, DRM_REFGPU_PTE_CLEAR, &pte), 0);
+		igt_assert_eq_u64(pte, 0);
 		st = gpu_wait(fd, COPY, 10000);
-		if (st.reason == STOP_FAULT) {
-			igt_assert_eq_u64(st.fault_addr & ~4095ULL, page);
+		if (st.reason == DRM_REFGPU_STOP_FAULT) {
+			igt_assert_eq_u64(st.fault_addr & ~(u64)(PAGE - 1),
+					  page);
 			faults++;
 		} else {
-			stop_expect(&st, STOP_COMPLETE);
+			stop_expect(&st, DRM_REFGPU_STOP_COMPLETE);
 		}
-		p.op = REFGPU_NATIVE_PTE_RESTORE;
-		igt_assert_eq(ioctl(fd, REFGPU_NATIVE_PTE, &p), 0);
+		igt_assert_eq(pte_op(fd, page, DRM_REFGPU_PTE_RESTORE, &pte),
+			      0);
+		igt_assert(pte & VGPU_GGTT_PTE_PRESENT);
 	}
 	igt_info("%u of 20 runs faulted on the page cleared under them\n",
 		 faults);
@@ -1331,10 +1362,11 @@ static void pte_churn_while_running(void *data)
 /* One client of the stress test: run, and disturb, its own workloads. */
 static void stress_client(int id, u32 engine, int iterations)
 {
-	struct refgpu_native_submit s;
-	struct refgpu_native_stop st;
-	u32 dw[16], i, n, op;
+	u32 dw[SHIFT_CMD_BYTES / 4], i, op;
+	struct drm_refgpu_submit s;
+	struct drm_refgpu_stop st;
 	int fd = gpu_open(0), ret, it;
+	struct vgpu_cmd c;
 	struct shifts sh;
 	struct ring r;
 
@@ -1343,20 +1375,17 @@ static void stress_client(int id, u32 engine, int iterations)
 	ring_init(&r, fd, engine, 0x4000, 0);
 	for (i = 0; i < sh.n; i++) {
 		/* Blits on the copy engine, post-sync writes on render. */
+		vgpu_cmd_init(&c, dw, sizeof(dw));
 		if (engine == COPY) {
-			n = shifts_cmd(&sh, dw, i);
+			shifts_cmd(&sh, &c, i);
 		} else {
-			n = sdi_cmd(dw, sh.counter, i);
-			dw[n++] = VGPU_GFX_PIPE_CONTROL;
-			dw[n++] = VGPU_PC_GLOBAL_GTT |
-				  VGPU_PC_POST_SYNC_TIMESTAMP <<
-				  VGPU_PC_POST_SYNC_SHIFT;
-			dw[n++] = LO(sh.counter + 8);
-			dw[n++] = HI(sh.counter);
-			dw[n++] = 0;
-			dw[n++] = 0;
+			igt_assert_eq(vgpu_cmd_store_dword(&c, sh.counter, i),
+				      0);
+			igt_assert_eq(vgpu_cmd_pipe_control_store(&c,
+								  sh.counter + 8,
+								  i), 0);
 		}
-		ring_emit(&r, dw, n);
+		ring_emit(&r, dw, c.len);
 	}
 	for (it = 0; it < iterations; it++) {
 		/* The engine may be taken by another client: retry. */
@@ -1366,23 +1395,23 @@ static void stress_client(int id, u32 engine, int iterations)
 		igt_assert_eq(ret, 0);
 		usleep(rand() % 5000);
 		op = rand() % 4;
-		if (op < 3)
+		if (op <= DRM_REFGPU_OP_RESET)
 			ret = engine_op(fd, engine, op);
 		st = gpu_wait(fd, engine, 10000);
 		/* Another client's engine reset may kill this run too. */
-		igt_assert_f(st.reason <= STOP_PREEMPTED ||
-			     st.reason == STOP_RESET,
+		igt_assert_f(st.reason <= DRM_REFGPU_STOP_PREEMPTED ||
+			     st.reason == DRM_REFGPU_STOP_RESET,
 			     "client %d: stop reason %u\n", id, st.reason);
-		if (st.reason != STOP_PREEMPTED)
+		if (st.reason != DRM_REFGPU_STOP_PREEMPTED)
 			continue;
 		/* Resume the preempted run; it may be reset meanwhile. */
-		while ((ret = ring_submit(&r, REFGPU_NATIVE_SUBMIT_WAIT, 0,
+		while ((ret = ring_submit(&r, DRM_REFGPU_SUBMIT_WAIT, 0,
 					  &s)) == -EBUSY)
 			usleep(rand() % 2000);
 		igt_assert_eq(ret, 0);
-		igt_assert(s.stop.reason == STOP_COMPLETE ||
-			   s.stop.reason == STOP_PREEMPTED ||
-			   s.stop.reason == STOP_RESET);
+		igt_assert(s.stop.reason == DRM_REFGPU_STOP_COMPLETE ||
+			   s.stop.reason == DRM_REFGPU_STOP_PREEMPTED ||
+			   s.stop.reason == DRM_REFGPU_STOP_RESET);
 	}
 	close(fd);
 }
@@ -1480,5 +1509,5 @@ static const struct igt_subtest subtests[] = {
 	  "five clients submit, preempt, kill and reset concurrently" },
 };
 
-IGT_TEST_MAIN("The reference GPU through its native path", subtests,
+IGT_TEST_MAIN("The reference GPU through its native uAPI", subtests,
 	      .setup = fixture);

@@ -12,13 +12,9 @@
  *   vm.trap_write_ns_ratio   a trapped register write to a vGPU over one to
  *                            the mtty sample (both pwrite)
  */
-#include <fcntl.h>
-#include <sys/ioctl.h>
-
+#include "refgpu_client.h"
 #include "vgpu_guest.h"
-#include "../../drivers/gpu/refgpu/native_uapi.h"
 
-#define NATIVE		"/sys/kernel/debug/refgpu/refgpu.0/native"
 #define BLITS		32
 #define RUNS		3
 #define VGPU_MAX_BENCH	64
@@ -84,31 +80,35 @@ static void fig_concurrent(void *data)
 		vg_destroy(&g[i]);
 }
 
-/* ---- blits through the native path ---- */
+/* ---- blits through the native path (refgpu.0's render node) ---- */
 
 static u64 native_alloc(int fd, u64 size)
 {
-	struct refgpu_native_alloc a = { .size = size };
+	u64 addr;
 
-	igt_assert_eq(ioctl(fd, REFGPU_NATIVE_ALLOC, &a), 0);
-	return a.gfx_addr;
+	igt_assert_eq(refgpu_bo_alloc(fd, size, &addr), 0);
+	return addr;
 }
 
 static void native_submit(int fd, u64 ring, u32 tail, bool first, bool wait)
 {
-	struct refgpu_native_submit s = {
-		.engine = COPY,
-		.flags = (first ? REFGPU_NATIVE_SUBMIT_SET_RING : 0) |
-			 (wait ? REFGPU_NATIVE_SUBMIT_WAIT : 0),
-		.ring_start = ring,
-		.ring_size = VG_RING_SIZE,
+	struct drm_refgpu_submit s = {
+		.engine = DRM_REFGPU_ENGINE_COPY,
 		.tail = tail,
-		.timeout_ms = 60000,
 	};
 
-	igt_assert_eq(ioctl(fd, REFGPU_NATIVE_SUBMIT, &s), 0);
+	if (first) {
+		s.flags |= DRM_REFGPU_SUBMIT_SET_RING;
+		s.ring_start = ring;
+		s.ring_size = VG_RING_SIZE;
+	}
+	if (wait) {
+		s.flags |= DRM_REFGPU_SUBMIT_WAIT;
+		s.timeout_ms = DRM_REFGPU_TIMEOUT_MAX_MS;
+	}
+	igt_assert_eq(refgpu_ioctl(fd, DRM_IOCTL_REFGPU_SUBMIT, &s), 0);
 	if (wait)
-		igt_assert_eq(s.stop.reason, 0);
+		igt_assert_eq(s.stop.reason, DRM_REFGPU_STOP_COMPLETE);
 }
 
 /* A 1024 x @h copy and two MI_NOOPs: 12 dwords at @dw. */
@@ -127,12 +127,13 @@ static u32 copy_cmd(u32 *dw, u64 dst, u64 src, u32 h)
 /* Seconds for BLITS copies of @bytes each through the native path. */
 static double native_blits(u64 bytes)
 {
-	int fd = open(NATIVE, O_RDWR);
+	int fd = refgpu_open(0);
 	u64 ring, src, dst;
 	u32 dw[12], tail = 0, n, i;
 	double t;
 
-	igt_require_f(fd >= 0, "no %s\n", NATIVE);
+	igt_require_f(fd >= 0, "no render node of refgpu.0: %s\n",
+		      strerror(-fd));
 	ring = native_alloc(fd, VG_RING_SIZE);
 	src = native_alloc(fd, bytes);
 	dst = native_alloc(fd, bytes);
@@ -140,7 +141,7 @@ static double native_blits(u64 bytes)
 	t = vg_now();
 	for (i = 0; i < BLITS; i++) {
 		n = copy_cmd(dw, dst, src, bytes / 4096);
-		igt_assert_eq(pwrite(fd, dw, n * 4, ring + tail), n * 4);
+		igt_assert_eq(refgpu_bo_write(fd, ring + tail, dw, n * 4), 0);
 		tail = (tail + n * 4) % VG_RING_SIZE;
 		native_submit(fd, ring, tail, false, i == BLITS - 1);
 	}

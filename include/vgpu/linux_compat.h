@@ -36,6 +36,19 @@
 #endif
 
 /*
+ * Linux 6.12: a file whose offsets may exceed LLONG_MAX (a DRM file's mmap
+ * offsets) says so in its file_operations' fop_flags, and DRM refuses to
+ * open a device whose file operations lack FOP_UNSIGNED_OFFSET; before,
+ * drm_open() set FMODE_UNSIGNED_OFFSET on each file itself. Put
+ * KCOMPAT_FOP_UNSIGNED_OFFSET, without a comma, in the initializer.
+ */
+#if KERNEL_VERSION(6, 12, 0) <= LINUX_VERSION_CODE
+#define KCOMPAT_FOP_UNSIGNED_OFFSET	.fop_flags = FOP_UNSIGNED_OFFSET,
+#else
+#define KCOMPAT_FOP_UNSIGNED_OFFSET
+#endif
+
+/*
  * Linux 6.11: the match() callback of struct bus_type takes a const
  * struct device_driver *. Declare the parameter as
  * "kcompat_bus_match_driver *drv".

@@ -2,7 +2,8 @@
 /*
  * The pieces of refgpu.ko and how main.c starts and stops them: the
  * registry of GPUs and client drivers (core.c), the software GPUs' PCI
- * driver (sw_dev.c) and the native submission path (native.c).
+ * driver (sw_dev.c) and the native path (native_drv.c: a DRM render node
+ * per GPU; native.c: its clients).
  */
 #ifndef _REFGPU_MODULE_H
 #define _REFGPU_MODULE_H
@@ -23,7 +24,7 @@ extern atomic64_t refgpu_bo_pages;
 int sw_dev_init(void);
 void sw_dev_exit(void);
 
-/* native.c */
+/* native_drv.c */
 int refgpu_native_init(void);
 void refgpu_native_exit(void);
 

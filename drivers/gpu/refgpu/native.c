@@ -1,63 +1,47 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The native submission path: a client driver of every GPU that gives host
- * programs direct use of it through <debugfs>/refgpu/<gpu>/native (see
- * native_uapi.h). Each open file is a client with its own buffers
- * (struct refgpu_bo) and one context per engine. It uses nothing but
- * <vgpu/refgpu.h>, the same interface as the parent driver, so it is the
- * "native" baseline that mediation is measured against.
+ * The native path's clients: what one open render-node file does with its
+ * GPU (<drm/refgpu_drm.h>). A client holds buffers (struct refgpu_bo) and
+ * one context per engine; it submits rings it wrote into its buffers and
+ * waits for their runs to stop. It uses nothing but <vgpu/refgpu.h>, the
+ * same interface as the parent driver, so it is the "native" baseline
+ * that mediation is measured against.
+ *
+ * Every ioctl checks its arguments first and reaches the GPU only inside
+ * a drm_dev_enter() section: once the GPU is gone, native_gpu_destroy()
+ * has torn every client down and calls fail with -ENODEV. Waits for a
+ * run happen outside such sections (and outside the session lock), so
+ * that nothing holds up the GPU's removal or the client's other calls.
  */
-#include <linux/debugfs.h>
 #include <linux/err.h>
-#include <linux/fs.h>
+#include <linux/kernel.h>
 #include <linux/mm.h>
-#include <linux/module.h>
-#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
-#include <linux/wait.h>
-#include <vgpu/refgpu.h>
 
-#include "module.h"
-#include "native_uapi.h"
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+#include <drm/refgpu_drm.h>
 
-#define NATIVE_MAX_BYTES	(256ULL << 20)
-#define NATIVE_TIMEOUT_MS	10000
+#include "native.h"
 
-/**
- * struct native_gpu - the native path on one GPU
- * @gpu: the GPU
- * @file: its debugfs file
- * @sessions: open files (struct native_session), under native_lock
- */
-struct native_gpu {
-	struct refgpu *gpu;
-	struct dentry *file;
-	struct list_head sessions;
-};
-
-/**
- * struct native_engine - a file's context on one engine
- * @ctx: the context, created on first submission
- * @lock: protects @stops and @last
- * @wq: waiters for the next stop
- * @runs: runs started (session lock)
- * @stops: runs stopped
- * @last: how the last run stopped
- * @user_interrupts: MI_USER_INTERRUPTs seen
- */
-struct native_engine {
-	struct refgpu_context *ctx;
-	spinlock_t lock;		/* @stops, @last */
-	wait_queue_head_t wq;
-	u64 runs;
-	u64 stops;
-	struct refgpu_stop last;
-	atomic64_t user_interrupts;
-};
+/* The uAPI names the interface's engines and stop reasons by value. */
+static_assert(DRM_REFGPU_ENGINE_RENDER == VGPU_ENGINE_RENDER);
+static_assert(DRM_REFGPU_ENGINE_COPY == VGPU_ENGINE_COPY);
+static_assert(DRM_REFGPU_ENGINE_COUNT == VGPU_ENGINE_COUNT);
+static_assert(DRM_REFGPU_STOP_COMPLETE == REFGPU_STOP_COMPLETE);
+static_assert(DRM_REFGPU_STOP_PREEMPTED == REFGPU_STOP_PREEMPTED);
+static_assert(DRM_REFGPU_STOP_CMD_ERROR == REFGPU_STOP_CMD_ERROR);
+static_assert(DRM_REFGPU_STOP_FAULT == REFGPU_STOP_FAULT);
+static_assert(DRM_REFGPU_STOP_HANG == REFGPU_STOP_HANG);
+static_assert(DRM_REFGPU_STOP_RESET == REFGPU_STOP_RESET);
+static_assert(DRM_REFGPU_WATCHDOG_MIN_MS * NSEC_PER_MSEC >=
+	      REFGPU_WATCHDOG_MIN_NS);
+static_assert(DRM_REFGPU_WATCHDOG_MAX_MS * NSEC_PER_MSEC <=
+	      REFGPU_WATCHDOG_MAX_NS);
 
 /**
- * struct native_bo - a buffer of a file
+ * struct native_bo - a buffer of a client
  * @node: in native_session.bos
  * @bo: the buffer
  */
@@ -66,26 +50,10 @@ struct native_bo {
 	struct refgpu_bo *bo;
 };
 
-/**
- * struct native_session - an open file
- * @ng: the GPU's native path, NULL once the GPU went away
- * @node: in native_gpu.sessions
- * @lock: serialises the file's operations
- * @bos: its buffers
- * @bytes: their total size
- * @eng: its contexts
- */
-struct native_session {
-	struct native_gpu *ng;
-	struct list_head node;
-	struct mutex lock;		/* one operation at a time */
-	struct list_head bos;
-	u64 bytes;
-	struct native_engine eng[VGPU_ENGINE_COUNT];
-};
-
-/* Protects every native_gpu.sessions and native_session.ng. */
-static DEFINE_MUTEX(native_lock);
+static struct native_session *to_session(struct drm_file *file)
+{
+	return file->driver_priv;
+}
 
 static void native_user_interrupt(struct refgpu_context *ctx, u32 head)
 {
@@ -112,12 +80,41 @@ static const struct refgpu_context_ops native_ctx_ops = {
 	.stopped = native_stopped,
 };
 
-/* Free everything of a session (no operation may be running on it). */
-static void native_session_teardown(struct native_session *s)
+/**
+ * native_session_init() - a new client of a GPU
+ * @s: zeroed
+ * @ng: the GPU's native path
+ */
+void native_session_init(struct native_session *s, struct native_gpu *ng)
+{
+	unsigned int e;
+
+	s->ng = ng;
+	INIT_LIST_HEAD(&s->node);
+	mutex_init(&s->lock);
+	INIT_LIST_HEAD(&s->bos);
+	for (e = 0; e < VGPU_ENGINE_COUNT; e++) {
+		spin_lock_init(&s->eng[e].lock);
+		init_waitqueue_head(&s->eng[e].wq);
+		atomic64_set(&s->eng[e].user_interrupts, 0);
+	}
+}
+
+/**
+ * native_session_teardown() - give back everything a client holds
+ * @s: the client; no call of it is inside a drm_dev_enter() section
+ *
+ * Kills and destroys its contexts (their runs stop with a reset), frees
+ * its buffers and wakes its waiters. Called when the file closes or the
+ * GPU goes, whichever comes first, under the GPU's lock.
+ */
+void native_session_teardown(struct native_session *s)
 {
 	struct native_bo *nb, *tmp;
 	unsigned int e;
 
+	lockdep_assert_held(&s->ng->lock);
+	mutex_lock(&s->lock);
 	for (e = 0; e < VGPU_ENGINE_COUNT; e++) {
 		if (s->eng[e].ctx)
 			refgpu_context_destroy(s->eng[e].ctx);
@@ -129,126 +126,112 @@ static void native_session_teardown(struct native_session *s)
 		kfree(nb);
 	}
 	s->bytes = 0;
-}
-
-static int native_open(struct inode *inode, struct file *file)
-{
-	struct native_gpu *ng = inode->i_private;
-	struct native_session *s;
-	unsigned int e;
-
-	s = kzalloc(sizeof(*s), GFP_KERNEL);
-	if (!s)
-		return -ENOMEM;
-	mutex_init(&s->lock);
-	INIT_LIST_HEAD(&s->bos);
-	for (e = 0; e < VGPU_ENGINE_COUNT; e++) {
-		spin_lock_init(&s->eng[e].lock);
-		init_waitqueue_head(&s->eng[e].wq);
-		atomic64_set(&s->eng[e].user_interrupts, 0);
-	}
-	mutex_lock(&native_lock);
-	s->ng = ng;
-	list_add_tail(&s->node, &ng->sessions);
-	mutex_unlock(&native_lock);
-	file->private_data = s;
-	return 0;
-}
-
-static int native_release(struct inode *inode, struct file *file)
-{
-	struct native_session *s = file->private_data;
-
-	mutex_lock(&native_lock);
-	if (s->ng) {
-		native_session_teardown(s);
-		list_del(&s->node);
-	}
-	mutex_unlock(&native_lock);
-	kfree(s);
-	return 0;
-}
-
-/* The buffer holding [addr, addr + len), or NULL. */
-static struct refgpu_bo *native_find_bo(struct native_session *s, u64 addr,
-					u64 len)
-{
-	struct native_bo *nb;
-
-	list_for_each_entry(nb, &s->bos, node)
-		if (addr >= nb->bo->gfx_addr &&
-		    addr - nb->bo->gfx_addr < nb->bo->size &&
-		    len <= nb->bo->size - (addr - nb->bo->gfx_addr))
-			return nb->bo;
-	return NULL;
-}
-
-static ssize_t native_rw(struct file *file, char __user *ubuf, size_t len,
-			 loff_t *ppos, bool write)
-{
-	struct native_session *s = file->private_data;
-	struct refgpu_bo *bo;
-	void *p;
-	ssize_t ret;
-
-	if (*ppos < 0)
-		return -EINVAL;
-	mutex_lock(&s->lock);
-	bo = native_find_bo(s, *ppos, len);
-	ret = -EFAULT;
-	if (!bo)
-		goto out;
-	p = bo->vaddr + (*ppos - bo->gfx_addr);
-	if (write ? copy_from_user(p, ubuf, len) : copy_to_user(ubuf, p, len))
-		goto out;
-	*ppos += len;
-	ret = len;
-out:
 	mutex_unlock(&s->lock);
-	return ret;
+	for (e = 0; e < VGPU_ENGINE_COUNT; e++)
+		wake_up_all(&s->eng[e].wq);
 }
 
-static ssize_t native_read(struct file *file, char __user *buf, size_t len,
-			   loff_t *ppos)
+/* The engine exists on this GPU. */
+static bool native_engine_valid(struct native_session *s, u32 engine)
 {
-	return native_rw(file, buf, len, ppos, false);
+	return engine < VGPU_ENGINE_COUNT &&
+	       (s->ng->gpu->engine_mask & VGPU_ENGINE_MASK(engine));
 }
 
-static ssize_t native_write(struct file *file, const char __user *buf,
-			    size_t len, loff_t *ppos)
+/* A wait of @ms (0: the default), or 0 for a value out of range. */
+static unsigned long native_timeout(u32 ms)
 {
-	return native_rw(file, (char __user *)buf, len, ppos, true);
+	if (ms > DRM_REFGPU_TIMEOUT_MAX_MS)
+		return 0;
+	return msecs_to_jiffies(ms ?: DRM_REFGPU_TIMEOUT_DEFAULT_MS);
 }
 
-static int native_alloc(struct native_session *s,
-			struct refgpu_native_alloc *a)
+int native_ioctl_info(struct drm_device *drm, void *data,
+		      struct drm_file *file)
 {
+	struct native_session *s = to_session(file);
+	struct refgpu *gpu = s->ng->gpu;
+	struct drm_refgpu_info *info = data;
+	struct refgpu_context_status st;
+	unsigned int e;
+	int idx;
+
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
+	info->gfx_size = gpu->gfx_size;
+	info->engine_mask = gpu->engine_mask;
+	info->bo_bytes_max = DRM_REFGPU_FILE_BYTES_MAX;
+	mutex_lock(&s->lock);
+	for (e = 0; e < VGPU_ENGINE_COUNT; e++) {
+		info->engine_busy_ns[e] = refgpu_engine_busy_ns(gpu, e);
+		if (!s->eng[e].ctx)
+			continue;
+		refgpu_context_status(s->eng[e].ctx, &st);
+		info->context_busy_ns[e] = st.busy_ns;
+		info->context_head[e] = st.head;
+		info->context_running[e] = st.running;
+	}
+	info->bo_bytes = s->bytes;
+	mutex_unlock(&s->lock);
+	drm_dev_exit(idx);
+	return 0;
+}
+
+int native_ioctl_bo_alloc(struct drm_device *drm, void *data,
+			  struct drm_file *file)
+{
+	struct native_session *s = to_session(file);
+	struct drm_refgpu_bo_alloc *a = data;
 	struct native_bo *nb;
-	u64 size = PAGE_ALIGN(a->size);
+	u64 size;
+	int idx, ret;
 
-	if (!a->size || size > NATIVE_MAX_BYTES - s->bytes)
-		return -E2BIG;
+	if (a->flags || a->pad || !a->size ||
+	    a->size > DRM_REFGPU_FILE_BYTES_MAX)
+		return -EINVAL;
+	size = PAGE_ALIGN(a->size);
 	nb = kzalloc(sizeof(*nb), GFP_KERNEL);
 	if (!nb)
 		return -ENOMEM;
+	if (!drm_dev_enter(drm, &idx)) {
+		kfree(nb);
+		return -ENODEV;
+	}
+	mutex_lock(&s->lock);
+	if (size > DRM_REFGPU_FILE_BYTES_MAX - s->bytes) {
+		ret = -ENOSPC;
+		goto err;
+	}
 	nb->bo = refgpu_bo_create(s->ng->gpu, size);
 	if (IS_ERR(nb->bo)) {
-		int ret = PTR_ERR(nb->bo);
-
-		kfree(nb);
-		return ret;
+		ret = PTR_ERR(nb->bo);
+		goto err;
 	}
 	list_add_tail(&nb->node, &s->bos);
 	s->bytes += size;
 	a->gfx_addr = nb->bo->gfx_addr;
+	mutex_unlock(&s->lock);
+	drm_dev_exit(idx);
 	return 0;
+
+err:
+	mutex_unlock(&s->lock);
+	drm_dev_exit(idx);
+	kfree(nb);
+	return ret;
 }
 
-static int native_free(struct native_session *s,
-		       const struct refgpu_native_free *f)
+int native_ioctl_bo_free(struct drm_device *drm, void *data,
+			 struct drm_file *file)
 {
+	struct native_session *s = to_session(file);
+	struct drm_refgpu_bo_free *f = data;
 	struct native_bo *nb;
+	int idx, ret = -ENOENT;
 
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
+	mutex_lock(&s->lock);
 	list_for_each_entry(nb, &s->bos, node) {
 		if (nb->bo->gfx_addr != f->gfx_addr)
 			continue;
@@ -256,56 +239,140 @@ static int native_free(struct native_session *s,
 		refgpu_bo_destroy(nb->bo);
 		list_del(&nb->node);
 		kfree(nb);
-		return 0;
+		ret = 0;
+		break;
 	}
-	return -ENOENT;
+	mutex_unlock(&s->lock);
+	drm_dev_exit(idx);
+	return ret;
 }
 
-static int native_pte(struct native_session *s, struct refgpu_native_pte *p)
+/* The client's buffer holding graphics address @addr, or NULL. */
+static struct refgpu_bo *native_bo_at(struct native_session *s, u64 addr)
 {
-	struct refgpu *gpu = s->ng->gpu;
-	struct refgpu_bo *bo;
-	int ret = 0;
+	struct native_bo *nb;
 
-	if (p->pad || (p->gfx_addr & ~PAGE_MASK))
-		return -EINVAL;
-	if (p->op != REFGPU_NATIVE_PTE_READ) {
-		bo = native_find_bo(s, p->gfx_addr, PAGE_SIZE);
-		if (!bo)
-			return -ENOENT;
-		if (p->op == REFGPU_NATIVE_PTE_CLEAR) {
-			ret = refgpu_pte_clear(bo->range, p->gfx_addr,
-					       PAGE_SIZE);
-			refgpu_ggtt_flush(gpu);
-		} else if (p->op == REFGPU_NATIVE_PTE_RESTORE) {
-			ret = refgpu_pte_set_page(bo->range, p->gfx_addr,
-						  bo->pages[(p->gfx_addr -
-							     bo->gfx_addr) >>
-							    PAGE_SHIFT]);
-		} else {
-			return -EINVAL;
-		}
+	lockdep_assert_held(&s->lock);
+	list_for_each_entry(nb, &s->bos, node)
+		if (addr >= nb->bo->gfx_addr &&
+		    addr - nb->bo->gfx_addr < nb->bo->size)
+			return nb->bo;
+	return NULL;
+}
+
+static int native_bo_rw(struct drm_device *drm, struct drm_file *file,
+			const struct drm_refgpu_bo_rw *rw, bool write)
+{
+	struct native_session *s = to_session(file);
+	void __user *ubuf = u64_to_user_ptr(rw->data);
+	struct refgpu_bo *bo;
+	unsigned long left;
+	int idx, ret = 0;
+	void *p;
+
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
+	if (!rw->size || rw->gfx_addr >= s->ng->gpu->gfx_size) {
+		ret = -EINVAL;
+		goto exit;
 	}
-	p->pte = refgpu_pte_read(gpu, p->gfx_addr);
+	mutex_lock(&s->lock);
+	bo = native_bo_at(s, rw->gfx_addr);
+	if (!bo) {
+		ret = -ENOENT;
+		goto unlock;
+	}
+	if (rw->size > bo->size - (rw->gfx_addr - bo->gfx_addr)) {
+		ret = -EINVAL;
+		goto unlock;
+	}
+	p = bo->vaddr + (rw->gfx_addr - bo->gfx_addr);
+	if (write)
+		left = copy_from_user(p, ubuf, rw->size);
+	else
+		left = copy_to_user(ubuf, p, rw->size);
+	if (left)
+		ret = -EFAULT;
+unlock:
+	mutex_unlock(&s->lock);
+exit:
+	drm_dev_exit(idx);
+	return ret;
+}
+
+int native_ioctl_bo_read(struct drm_device *drm, void *data,
+			 struct drm_file *file)
+{
+	return native_bo_rw(drm, file, data, false);
+}
+
+int native_ioctl_bo_write(struct drm_device *drm, void *data,
+			  struct drm_file *file)
+{
+	return native_bo_rw(drm, file, data, true);
+}
+
+/* Clear or restore the entry of a page of one of the client's buffers. */
+static int native_pte_change(struct native_session *s, u64 addr, u32 op)
+{
+	struct refgpu_bo *bo;
+	int ret;
+
+	lockdep_assert_held(&s->lock);
+	bo = native_bo_at(s, addr);
+	if (!bo)
+		return -ENOENT;
+	if (op == DRM_REFGPU_PTE_RESTORE)
+		return refgpu_pte_set_page(bo->range, addr,
+					   bo->pages[(addr - bo->gfx_addr) >>
+						     PAGE_SHIFT]);
+	ret = refgpu_pte_clear(bo->range, addr, PAGE_SIZE);
+	refgpu_ggtt_flush(s->ng->gpu);
+	return ret;
+}
+
+int native_ioctl_pte(struct drm_device *drm, void *data,
+		     struct drm_file *file)
+{
+	struct native_session *s = to_session(file);
+	struct drm_refgpu_pte *p = data;
+	int idx, ret = 0;
+
+	if (p->pad || p->op > DRM_REFGPU_PTE_RESTORE ||
+	    !PAGE_ALIGNED(p->gfx_addr))
+		return -EINVAL;
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
+	if (p->gfx_addr >= s->ng->gpu->gfx_size) {
+		ret = -EINVAL;
+		goto exit;
+	}
+	mutex_lock(&s->lock);
+	if (p->op != DRM_REFGPU_PTE_READ)
+		ret = native_pte_change(s, p->gfx_addr, p->op);
+	p->pte = refgpu_pte_read(s->ng->gpu, p->gfx_addr);
+	mutex_unlock(&s->lock);
+exit:
+	drm_dev_exit(idx);
 	return ret;
 }
 
 static void native_stop_out(struct native_engine *ne,
-			    struct refgpu_native_stop *out)
+			    struct drm_refgpu_stop *out)
 {
 	struct refgpu_stop st;
 
 	spin_lock_irq(&ne->lock);
 	st = ne->last;
 	spin_unlock_irq(&ne->lock);
-	*out = (struct refgpu_native_stop) {
+	*out = (struct drm_refgpu_stop) {
 		.reason = st.reason,
 		.head = st.head,
 		.level = st.level,
-		.batch_addr = st.batch_addr,
 		.error = st.error,
 		.in_batch = st.in_batch,
 		.header = st.header,
+		.batch_addr = st.batch_addr,
 		.cmd_addr = st.cmd_addr,
 		.fault_addr = st.fault_addr,
 		.busy_ns = st.busy_ns,
@@ -323,35 +390,41 @@ static bool native_stopped_since(struct native_engine *ne, u64 runs)
 	return stops >= runs;
 }
 
-/* Wait without the session lock until @runs runs have stopped. */
-static int native_wait_runs(struct native_engine *ne, u64 runs,
-			    u32 timeout_ms, struct refgpu_native_stop *out)
+/*
+ * Wait, holding nothing, until @runs runs of the engine have stopped or
+ * the GPU went away (teardown stops every run and wakes the waiters).
+ */
+static int native_wait_runs(struct native_session *s, struct native_engine *ne,
+			    u64 runs, unsigned long timeout,
+			    struct drm_refgpu_stop *out)
 {
+	struct drm_device *drm = s->ng->drm;
 	long ret;
 
 	if (!runs)
 		return -ENOENT;
 	ret = wait_event_interruptible_timeout(ne->wq,
-					       native_stopped_since(ne, runs),
-					       msecs_to_jiffies(timeout_ms ?:
-								NATIVE_TIMEOUT_MS));
+					       native_stopped_since(ne, runs) ||
+					       drm_dev_is_unplugged(drm),
+					       timeout);
 	if (ret < 0)
 		return ret;
+	if (drm_dev_is_unplugged(drm))
+		return -ENODEV;
 	if (!ret)
 		return -ETIMEDOUT;
 	native_stop_out(ne, out);
 	return 0;
 }
 
+/* The client's context on @engine, created on first use. */
 static int native_get_ctx(struct native_session *s, u32 engine,
 			  struct native_engine **nep)
 {
-	struct native_engine *ne;
+	struct native_engine *ne = &s->eng[engine];
 	struct refgpu_context *ctx;
 
-	if (engine >= VGPU_ENGINE_COUNT)
-		return -EINVAL;
-	ne = &s->eng[engine];
+	lockdep_assert_held(&s->lock);
 	if (!ne->ctx) {
 		ctx = refgpu_context_create(s->ng->gpu, engine,
 					    &native_ctx_ops, ne);
@@ -363,264 +436,146 @@ static int native_get_ctx(struct native_session *s, u32 engine,
 	return 0;
 }
 
-static int native_submit(struct native_session *s,
-			 struct refgpu_native_submit *sub)
+static bool native_submit_valid(const struct drm_refgpu_submit *sub)
+{
+	bool set_ring = sub->flags & DRM_REFGPU_SUBMIT_SET_RING;
+	bool wait = sub->flags & DRM_REFGPU_SUBMIT_WAIT;
+
+	if (sub->flags & ~DRM_REFGPU_SUBMIT_FLAGS)
+		return false;
+	if (!set_ring && (sub->ring_start || sub->ring_size || sub->head))
+		return false;
+	if (!wait && sub->timeout_ms)
+		return false;
+	return sub->watchdog_ms <= DRM_REFGPU_WATCHDOG_MAX_MS &&
+	       native_timeout(sub->timeout_ms);
+}
+
+/* Load the ring and the watchdog as asked and submit; the run count. */
+static int native_submit_locked(struct native_session *s,
+				struct drm_refgpu_submit *sub,
+				struct native_engine **nep, u64 *runs)
 {
 	struct refgpu_ring ring;
 	struct native_engine *ne;
-	u64 runs;
 	int ret;
 
-	if (sub->pad || (sub->flags & ~(REFGPU_NATIVE_SUBMIT_SET_RING |
-					REFGPU_NATIVE_SUBMIT_WAIT)))
-		return -EINVAL;
-	mutex_lock(&s->lock);
+	lockdep_assert_held(&s->lock);
 	ret = native_get_ctx(s, sub->engine, &ne);
 	if (ret)
-		goto unlock;
+		return ret;
 	if (sub->watchdog_ms) {
 		ret = refgpu_context_set_watchdog(ne->ctx, (u64)sub->watchdog_ms *
 						  NSEC_PER_MSEC);
 		if (ret)
-			goto unlock;
+			return ret;
 	}
-	if (sub->flags & REFGPU_NATIVE_SUBMIT_SET_RING) {
+	if (sub->flags & DRM_REFGPU_SUBMIT_SET_RING) {
 		ring.start = sub->ring_start;
 		ring.size = sub->ring_size;
 		ring.head = sub->head;
 		ret = refgpu_context_set_ring(ne->ctx, &ring);
 		if (ret)
-			goto unlock;
+			return ret;
 	}
 	ret = refgpu_submit(ne->ctx, sub->tail);
 	if (ret < 0)
-		goto unlock;
+		return ret;
 	sub->started = ret == REFGPU_SUBMIT_STARTED;
 	if (sub->started)
 		ne->runs++;
-	runs = ne->runs;
-	ret = 0;
-	mutex_unlock(&s->lock);
-
-	if (sub->flags & REFGPU_NATIVE_SUBMIT_WAIT)
-		ret = native_wait_runs(ne, runs, sub->timeout_ms, &sub->stop);
-	return ret;
-
-unlock:
-	mutex_unlock(&s->lock);
-	return ret;
+	*nep = ne;
+	*runs = ne->runs;
+	return 0;
 }
 
-static int native_wait(struct native_session *s,
-		       struct refgpu_native_wait *w)
+int native_ioctl_submit(struct drm_device *drm, void *data,
+			struct drm_file *file)
 {
+	struct native_session *s = to_session(file);
+	struct drm_refgpu_submit *sub = data;
 	struct native_engine *ne;
+	int idx, ret;
 	u64 runs;
 
-	if (w->engine >= VGPU_ENGINE_COUNT)
+	if (!native_submit_valid(sub))
+		return -EINVAL;
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
+	if (!native_engine_valid(s, sub->engine)) {
+		drm_dev_exit(idx);
+		return -EINVAL;
+	}
+	mutex_lock(&s->lock);
+	ret = native_submit_locked(s, sub, &ne, &runs);
+	mutex_unlock(&s->lock);
+	drm_dev_exit(idx);
+	if (ret || !(sub->flags & DRM_REFGPU_SUBMIT_WAIT))
+		return ret;
+	return native_wait_runs(s, ne, runs, native_timeout(sub->timeout_ms),
+				&sub->stop);
+}
+
+int native_ioctl_wait(struct drm_device *drm, void *data,
+		      struct drm_file *file)
+{
+	struct native_session *s = to_session(file);
+	struct drm_refgpu_wait *w = data;
+	unsigned long timeout = native_timeout(w->timeout_ms);
+	struct native_engine *ne;
+	bool valid;
+	int idx;
+	u64 runs;
+
+	if (!timeout)
+		return -EINVAL;
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
+	valid = native_engine_valid(s, w->engine);
+	drm_dev_exit(idx);
+	if (!valid)
 		return -EINVAL;
 	ne = &s->eng[w->engine];
 	mutex_lock(&s->lock);
 	runs = ne->runs;
 	mutex_unlock(&s->lock);
-	return native_wait_runs(ne, runs, w->timeout_ms, &w->stop);
+	return native_wait_runs(s, ne, runs, timeout, &w->stop);
 }
 
-static int native_engine_op(struct native_session *s,
-			    const struct refgpu_native_engine_op *op)
+static int native_engine_op_locked(struct native_session *s,
+				   const struct drm_refgpu_engine_op *op)
 {
-	struct native_engine *ne;
-	int ret = 0;
+	struct native_engine *ne = &s->eng[op->engine];
 
-	if (op->engine >= VGPU_ENGINE_COUNT)
-		return -EINVAL;
-	ne = &s->eng[op->engine];
-	mutex_lock(&s->lock);
-	switch (op->op) {
-	case REFGPU_NATIVE_OP_PREEMPT:
-		ret = ne->ctx ? refgpu_preempt(ne->ctx) : -ENOENT;
-		break;
-	case REFGPU_NATIVE_OP_KILL:
-		if (ne->ctx)
-			refgpu_context_kill(ne->ctx);
-		else
-			ret = -ENOENT;
-		break;
-	case REFGPU_NATIVE_OP_RESET:
-		ret = refgpu_engine_reset(s->ng->gpu, op->engine);
-		break;
-	default:
-		ret = -EINVAL;
-		break;
-	}
-	mutex_unlock(&s->lock);
-	return ret;
-}
-
-static void native_info(struct native_session *s,
-			struct refgpu_native_info *info)
-{
-	struct refgpu_context_status st;
-	struct refgpu *gpu = s->ng->gpu;
-	unsigned int e;
-
-	memset(info, 0, sizeof(*info));
-	info->gfx_size = gpu->gfx_size;
-	info->engine_mask = gpu->engine_mask;
-	mutex_lock(&s->lock);
-	for (e = 0; e < VGPU_ENGINE_COUNT; e++) {
-		info->engine_busy_ns[e] = refgpu_engine_busy_ns(gpu, e);
-		if (!s->eng[e].ctx)
-			continue;
-		refgpu_context_status(s->eng[e].ctx, &st);
-		info->context_busy_ns[e] = st.busy_ns;
-		info->context_head[e] = st.head;
-		info->context_running[e] = st.running;
-	}
-	info->bo_bytes = s->bytes;
-	mutex_unlock(&s->lock);
-}
-
-/* Copy the argument in, run @fn, copy it back out. */
-#define NATIVE_IOCTL(type, fn, in) ({					\
-	type arg__;							\
-	long ret__;							\
-	if ((in) && copy_from_user(&arg__, uarg, sizeof(arg__)))	\
-		ret__ = -EFAULT;					\
-	else								\
-		ret__ = fn;						\
-	if (ret__ >= 0 && copy_to_user(uarg, &arg__, sizeof(arg__)))	\
-		ret__ = -EFAULT;					\
-	ret__;								\
-})
-
-static long native_alloc_locked(struct native_session *s,
-				struct refgpu_native_alloc *a)
-{
-	long ret;
-
-	mutex_lock(&s->lock);
-	ret = native_alloc(s, a);
-	mutex_unlock(&s->lock);
-	return ret;
-}
-
-static long native_free_locked(struct native_session *s,
-			       struct refgpu_native_free *f)
-{
-	long ret;
-
-	mutex_lock(&s->lock);
-	ret = native_free(s, f);
-	mutex_unlock(&s->lock);
-	return ret;
-}
-
-static long native_pte_locked(struct native_session *s,
-			      struct refgpu_native_pte *p)
-{
-	long ret;
-
-	mutex_lock(&s->lock);
-	ret = native_pte(s, p);
-	mutex_unlock(&s->lock);
-	return ret;
-}
-
-static long native_ioctl(struct file *file, unsigned int cmd,
-			 unsigned long arg)
-{
-	struct native_session *s = file->private_data;
-	void __user *uarg = (void __user *)arg;
-
-	switch (cmd) {
-	case REFGPU_NATIVE_ALLOC:
-		return NATIVE_IOCTL(struct refgpu_native_alloc,
-				    native_alloc_locked(s, &arg__), true);
-	case REFGPU_NATIVE_FREE: {
-		struct refgpu_native_free f;
-
-		if (copy_from_user(&f, uarg, sizeof(f)))
-			return -EFAULT;
-		return native_free_locked(s, &f);
-	}
-	case REFGPU_NATIVE_PTE:
-		return NATIVE_IOCTL(struct refgpu_native_pte,
-				    native_pte_locked(s, &arg__), true);
-	case REFGPU_NATIVE_SUBMIT:
-		return NATIVE_IOCTL(struct refgpu_native_submit,
-				    native_submit(s, &arg__), true);
-	case REFGPU_NATIVE_WAIT:
-		return NATIVE_IOCTL(struct refgpu_native_wait,
-				    native_wait(s, &arg__), true);
-	case REFGPU_NATIVE_ENGINE_OP: {
-		struct refgpu_native_engine_op op;
-
-		if (copy_from_user(&op, uarg, sizeof(op)))
-			return -EFAULT;
-		return native_engine_op(s, &op);
-	}
-	case REFGPU_NATIVE_INFO:
-		return NATIVE_IOCTL(struct refgpu_native_info,
-				    (native_info(s, &arg__), 0), false);
-	}
-	return -ENOTTY;
-}
-
-static const struct file_operations native_fops = {
-	.owner = THIS_MODULE,
-	.open = native_open,
-	.release = native_release,
-	.read = native_read,
-	.write = native_write,
-	.unlocked_ioctl = native_ioctl,
-	.llseek = default_llseek,
-};
-
-static int native_probe(struct refgpu *gpu, void **drvdata)
-{
-	struct native_gpu *ng;
-
-	ng = kzalloc(sizeof(*ng), GFP_KERNEL);
-	if (!ng)
-		return -ENOMEM;
-	ng->gpu = gpu;
-	INIT_LIST_HEAD(&ng->sessions);
-	ng->file = debugfs_create_file("native", 0600, gpu->debugfs, ng,
-				       &native_fops);
-	*drvdata = ng;
+	lockdep_assert_held(&s->lock);
+	if (op->op == DRM_REFGPU_OP_RESET)
+		return refgpu_engine_reset(s->ng->gpu, op->engine);
+	if (!ne->ctx)
+		return -ENOENT;
+	if (op->op == DRM_REFGPU_OP_PREEMPT)
+		return refgpu_preempt(ne->ctx);
+	refgpu_context_kill(ne->ctx);
 	return 0;
 }
 
-static void native_remove(struct refgpu *gpu, void *drvdata)
+int native_ioctl_engine_op(struct drm_device *drm, void *data,
+			   struct drm_file *file)
 {
-	struct native_gpu *ng = drvdata;
-	struct native_session *s, *tmp;
+	struct native_session *s = to_session(file);
+	struct drm_refgpu_engine_op *op = data;
+	int idx, ret;
 
-	/* Waits for running operations; later ones fail. */
-	debugfs_remove(ng->file);
-	mutex_lock(&native_lock);
-	list_for_each_entry_safe(s, tmp, &ng->sessions, node) {
-		native_session_teardown(s);
-		list_del(&s->node);
-		s->ng = NULL;
+	if (op->op > DRM_REFGPU_OP_RESET)
+		return -EINVAL;
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
+	if (!native_engine_valid(s, op->engine)) {
+		ret = -EINVAL;
+	} else {
+		mutex_lock(&s->lock);
+		ret = native_engine_op_locked(s, op);
+		mutex_unlock(&s->lock);
 	}
-	mutex_unlock(&native_lock);
-	kfree(ng);
-}
-
-static struct refgpu_driver native_driver = {
-	.name = "refgpu-native",
-	.probe = native_probe,
-	.remove = native_remove,
-};
-
-int refgpu_native_init(void)
-{
-	return refgpu_driver_register(&native_driver);
-}
-
-void refgpu_native_exit(void)
-{
-	refgpu_driver_unregister(&native_driver);
+	drm_dev_exit(idx);
+	return ret;
 }

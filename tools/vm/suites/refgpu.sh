@@ -2,13 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0
 # vm-args: --timeout 1200 --refgpus 2
 #
-# The reference GPU in the test VM: loads refgpu.ko, which binds the two
-# PCI functions run-vm provides (two GPUs), runs
-# every command kind, preemption, reset and the watchdog through the native
-# submission path (build/bin/tests/refgpu_native), then checks the module's
-# life cycle (drivers/gpu/refgpu/tests/refgpu_module.sh: nothing held,
-# clean unload, reload cycles). run-vm fails the run on any warning in the
-# kernel log.
+# The reference GPU in the test VM: loads refgpu.ko (after drm.ko, which it
+# needs), which binds the two PCI functions run-vm provides (two GPUs,
+# each with a DRM render node), runs every command kind, preemption, reset
+# and the watchdog through the native uAPI and checks that uAPI's refusals,
+# discovery and unbinding (build/bin/tests/refgpu_native), then the
+# module's life cycle (drivers/gpu/refgpu/tests/refgpu_module.sh: nothing
+# held, clean unload, reload cycles). run-vm fails the run on any warning
+# in the kernel log.
 . "$VGPU_ROOT/tools/vm/lib.sh"
 set -u
 

@@ -4,9 +4,11 @@
 # refgpu_module - the life cycle of refgpu.ko in the test VM, after
 # refgpu_native has exercised it: nothing held once every client is gone,
 # a clean unload, repeated load/use/unload cycles, and no complaint from
-# the driver in the kernel log, unbinding and binding a PCI function. Run
-# by tools/vm/suites/refgpu.sh with the module loaded and two functions
-# (run-vm --refgpus 2); leaves it unloaded.
+# the driver in the kernel log, unbinding and binding a PCI function (its
+# GPU and render node go and come back), an open render node pinning the
+# module. Run by tools/vm/suites/refgpu.sh with the module loaded and two
+# functions (run-vm --refgpus 2); leaves it unloaded (drm.ko, which it
+# needs, stays loaded).
 
 . "$VGPU_ROOT/igt-tests/lib/igt_core.sh"
 
@@ -57,12 +59,21 @@ subtest_nothing_held() {
 	igt_assert grep -qx 'gpu refgpu.1: refgpu-native' "$DBG/stats"
 }
 
+# The render node of PCI function $1, e.g. renderD128, or nothing.
+render_node() {
+	for n in "/sys/bus/pci/devices/$1/drm"/renderD*; do
+		[ -e "$n" ] && basename "$n"
+	done
+	return 0
+}
+
 subtest_unload_clean() {
 	require_loaded
 	# A client that is gone must not pin the module.
 	igt_assert rmmod refgpu
 	for f in $(vm_refgpu_functions); do
 		igt_assert test ! -e "/sys/bus/pci/devices/$f/driver"
+		igt_assert test ! -e "/sys/bus/pci/devices/$f/drm"
 	done
 	igt_assert test ! -e "$DRV"
 	igt_assert test ! -e "$DBG"
@@ -87,27 +98,35 @@ subtest_unbind_rebind() {
 	loaded || igt_assert insmod "$KO"
 	assert_bound
 	first=$(vm_refgpu_functions | head -n1)
-	# Unbinding a function removes its GPU only.
+	second=$(vm_refgpu_functions | sed -n 2p)
+	node=$(render_node "$first")
+	igt_assert test -n "$node"
+	igt_assert test -c "/dev/dri/$node"
+	# Unbinding a function removes its GPU (and render node) only.
 	igt_assert sh -c "echo $first > $DRV/unbind"
 	igt_assert test ! -e "$DRV/$first"
 	igt_assert test ! -e "$DBG/refgpu.0"
-	igt_assert test -e "$DBG/refgpu.1/native"
+	igt_assert test ! -e "/dev/dri/$node"
+	igt_assert test -n "$(render_node "$second")"
 	igt_assert grep -qx 'gpu refgpu.1: refgpu-native' "$DBG/stats"
 	grep -q '^gpu refgpu.0:' "$DBG/stats" && igt_fail "refgpu.0 listed"
 	# Binding it again brings it back under its old name, with its client.
 	igt_assert sh -c "echo $first > $DRV/bind"
 	assert_bound
 	igt_assert grep -qx 'gpu refgpu.0: refgpu-native' "$DBG/stats"
+	igt_assert test -n "$(render_node "$first")"
 	igt_assert "$NATIVE" --run-subtest 'store-both-engines,second-gpu'
 	assert_idle
 }
 
 subtest_open_file_pins_module() {
 	loaded || igt_assert insmod "$KO"
-	exec 9<> "$DBG/refgpu.0/native"
+	node=$(render_node "$(vm_refgpu_functions | head -n1)")
+	igt_assert test -n "$node"
+	exec 9<> "/dev/dri/$node"
 	if rmmod refgpu 2>/dev/null; then
 		exec 9>&-
-		igt_fail "refgpu unloaded with a native file open"
+		igt_fail "refgpu unloaded with a render node open"
 	fi
 	exec 9>&-
 	igt_assert rmmod refgpu
@@ -128,9 +147,9 @@ igt_subtest unload-clean subtest_unload_clean \
 igt_subtest reload-cycles subtest_reload_cycles \
 	"Three load, use, check and unload cycles"
 igt_subtest unbind-rebind subtest_unbind_rebind \
-	"Unbinding a PCI function removes its GPU only; binding brings it back"
+	"Unbinding a PCI function removes its GPU and node only; binding brings them back"
 igt_subtest open-file-pins-module subtest_open_file_pins_module \
-	"An open native file keeps the module loaded"
+	"An open render node keeps the module loaded"
 igt_subtest kernel-log-clean subtest_kernel_log_clean \
 	"The driver logged no error"
 igt_main "$@"
