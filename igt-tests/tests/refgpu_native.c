@@ -6,18 +6,27 @@
  * checked, batches, ring wrap, errors and faults, preemption and resume
  * (in the ring and inside a batch, with another client running in
  * between), engine reset, context kill, the hang watchdog (looping batch,
- * endless blit), busy time, both engines at once and several GPUs.
+ * endless blit), busy time, both engines at once and several GPUs; then
+ * the uAPI itself: what it refuses (padding, flags, engines, addresses,
+ * lengths, unprivileged openers), finding the GPU the way libdrm does, and
+ * files that outlive their GPU.
  *
  * Runs in the test VM (tools/vm/suites/refgpu.sh) with refgpu.ko loaded.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/capability.h>
 #include <linux/types.h>
 #include <linux/vgpu_if.h>
 
@@ -37,6 +46,9 @@ typedef __u64 u64;
 #define HI(a)		((u32)((u64)(a) >> 32))
 #define QEMU_EDU_VENDOR	0x1234
 #define QEMU_EDU_DEVICE	0x11e8
+/* The DRM character devices' major; render minors start at 128. */
+#define DRM_CHAR_MAJOR	226
+#define DRM_RENDER_MINOR_BASE	128
 
 /* ---- the client ---- */
 
@@ -1450,6 +1462,518 @@ static void stress_controls(void *data)
 	close(fd);
 }
 
+/* ---- the uAPI's refusals ---- */
+
+/* A well-formed submission of @r with @flags, as the kernel expects it. */
+static struct drm_refgpu_submit submit_args(const struct ring *r, u32 flags)
+{
+	return (struct drm_refgpu_submit){
+		.engine = r->engine,
+		.flags = flags | DRM_REFGPU_SUBMIT_SET_RING,
+		.ring_start = r->base,
+		.ring_size = r->size,
+		.head = r->head,
+		.tail = r->tail,
+	};
+}
+
+static int submit(int fd, struct drm_refgpu_submit *s)
+{
+	return refgpu_ioctl(fd, DRM_IOCTL_REFGPU_SUBMIT, s);
+}
+
+static void uapi_nonzero_padding(void *data)
+{
+	struct drm_refgpu_bo_alloc a = { .size = PAGE, .pad = 1 };
+	struct drm_refgpu_pte p;
+	struct drm_refgpu_submit s;
+	struct drm_refgpu_info info;
+	int fd = gpu_open(0);
+	struct ring r;
+
+	(void)data;
+	igt_assert_eq(refgpu_ioctl(fd, DRM_IOCTL_REFGPU_BO_ALLOC, &a), -EINVAL);
+	a = (struct drm_refgpu_bo_alloc){ .size = PAGE, .flags = 1 };
+	igt_assert_eq(refgpu_ioctl(fd, DRM_IOCTL_REFGPU_BO_ALLOC, &a), -EINVAL);
+	ring_init(&r, fd, COPY, 0x1000, 0);
+	p = (struct drm_refgpu_pte){ .gfx_addr = r.base, .pad = 1 };
+	igt_assert_eq(refgpu_ioctl(fd, DRM_IOCTL_REFGPU_PTE, &p), -EINVAL);
+	RING_CMD(&r, vgpu_cmd_noop);
+	/*
+	 * Flags nobody defined; ring fields without SET_RING; a wait time
+	 * without WAIT.
+	 */
+	s = submit_args(&r, DRM_REFGPU_SUBMIT_FLAGS + 1);
+	igt_assert_eq(submit(fd, &s), -EINVAL);
+	s = submit_args(&r, 0);
+	s.flags = 0;
+	igt_assert_eq(submit(fd, &s), -EINVAL);
+	s.ring_start = 0;
+	s.ring_size = 0;
+	s.head = PAGE / 2;
+	igt_assert_eq(submit(fd, &s), -EINVAL);
+	s = submit_args(&r, 0);
+	s.timeout_ms = 1;
+	igt_assert_eq(submit(fd, &s), -EINVAL);
+	/* Nothing was created by what was refused. */
+	igt_assert_eq(engine_op(fd, COPY, DRM_REFGPU_OP_PREEMPT), -ENOENT);
+	gpu_info(fd, &info);
+	igt_assert_eq_u64(info.bo_bytes, r.size);
+	/* The same calls with the fields right work. */
+	s = submit_args(&r, DRM_REFGPU_SUBMIT_WAIT);
+	igt_assert_eq(submit(fd, &s), 0);
+	stop_expect(&s.stop, DRM_REFGPU_STOP_COMPLETE);
+	close(fd);
+}
+
+static void uapi_bad_values(void *data)
+{
+	static const u32 bad_engines[] = { DRM_REFGPU_ENGINE_COUNT, 0x80000000,
+					   UINT32_MAX };
+	int fd = gpu_open(0), fd2 = gpu_open(0);
+	struct drm_refgpu_info info;
+	struct drm_refgpu_submit s;
+	struct drm_refgpu_wait w;
+	u64 d, other, addr;
+	struct ring r;
+	u32 i;
+
+	(void)data;
+	gpu_info(fd, &info);
+	d = gpu_alloc(fd, PAGE);
+	other = gpu_alloc(fd2, PAGE);
+	ring_init(&r, fd, COPY, 0x1000, 0);
+	RING_CMD(&r, vgpu_cmd_store_dword, d, 1);
+	/* Before the first submission there is nothing to wait for or stop. */
+	igt_assert_eq(gpu_wait_ret(fd, COPY, 1, NULL), -ENOENT);
+	igt_assert_eq(engine_op(fd, COPY, DRM_REFGPU_OP_PREEMPT), -ENOENT);
+	igt_assert_eq(engine_op(fd, COPY, DRM_REFGPU_OP_KILL), -ENOENT);
+	/* Engines the GPU does not have, operations that do not exist. */
+	for (i = 0; i < IGT_ARRAY_SIZE(bad_engines); i++) {
+		s = submit_args(&r, 0);
+		s.engine = bad_engines[i];
+		igt_assert_eq(submit(fd, &s), -EINVAL);
+		igt_assert_eq(gpu_wait_ret(fd, bad_engines[i], 1, NULL),
+			      -EINVAL);
+		igt_assert_eq(engine_op(fd, bad_engines[i],
+					DRM_REFGPU_OP_PREEMPT), -EINVAL);
+	}
+	igt_assert_eq(engine_op(fd, COPY, DRM_REFGPU_OP_RESET + 1), -EINVAL);
+	igt_assert_eq(pte_op(fd, d, DRM_REFGPU_PTE_RESTORE + 1, NULL),
+		      -EINVAL);
+	/* Entries: page aligned, inside the space, of this file's buffers. */
+	igt_assert_eq(pte_op(fd, d + 4, DRM_REFGPU_PTE_READ, NULL), -EINVAL);
+	igt_assert_eq(pte_op(fd, info.gfx_size, DRM_REFGPU_PTE_READ, NULL),
+		      -EINVAL);
+	addr = UINT64_MAX & ~(u64)(PAGE - 1);
+	igt_assert_eq(pte_op(fd, addr, DRM_REFGPU_PTE_READ, NULL), -EINVAL);
+	igt_assert_eq(pte_op(fd, other, DRM_REFGPU_PTE_CLEAR, NULL), -ENOENT);
+	igt_assert_eq(pte_op(fd, other, DRM_REFGPU_PTE_READ, NULL), 0);
+	/* Buffers: sizes 1 .. the file's limit; frees of whole buffers. */
+	igt_assert_eq(refgpu_bo_alloc(fd, 0, &addr), -EINVAL);
+	igt_assert_eq(refgpu_bo_alloc(fd, DRM_REFGPU_FILE_BYTES_MAX + 1, &addr),
+		      -EINVAL);
+	igt_assert_eq(refgpu_bo_alloc(fd, UINT64_MAX, &addr), -EINVAL);
+	igt_assert_eq(refgpu_bo_free(fd, d + 4), -ENOENT);
+	igt_assert_eq(refgpu_bo_free(fd, other), -ENOENT);
+	/* Budgets and waits within their bounds. */
+	s = submit_args(&r, 0);
+	s.watchdog_ms = DRM_REFGPU_WATCHDOG_MAX_MS + 1;
+	igt_assert_eq(submit(fd, &s), -EINVAL);
+	s = submit_args(&r, DRM_REFGPU_SUBMIT_WAIT);
+	s.timeout_ms = DRM_REFGPU_TIMEOUT_MAX_MS + 1;
+	igt_assert_eq(submit(fd, &s), -EINVAL);
+	w = (struct drm_refgpu_wait){
+		.engine = COPY, .timeout_ms = DRM_REFGPU_TIMEOUT_MAX_MS + 1,
+	};
+	igt_assert_eq(refgpu_ioctl(fd, DRM_IOCTL_REFGPU_WAIT, &w), -EINVAL);
+	/* Rings the engine cannot run; a tail beyond the ring. */
+	s = submit_args(&r, 0);
+	s.ring_size = r.size + 4;
+	igt_assert_eq(submit(fd, &s), -EINVAL);
+	s = submit_args(&r, 0);
+	s.ring_start = r.base + 4;
+	igt_assert_eq(submit(fd, &s), -EINVAL);
+	s = submit_args(&r, 0);
+	s.head = r.size;
+	igt_assert_eq(submit(fd, &s), -EINVAL);
+	s = submit_args(&r, 0);
+	s.tail = r.size;
+	igt_assert_eq(submit(fd, &s), -EINVAL);
+	/* Nothing ran; the file works. */
+	igt_assert_eq_u32(gpu_rd32(fd, d), 0);
+	ring_run(&r);
+	igt_assert_eq_u32(gpu_rd32(fd, d), 1);
+	close(fd);
+	close(fd2);
+}
+
+static void bo_bytes_limit(void *data)
+{
+	int fd = gpu_open(0), fd2 = gpu_open(0);
+	struct drm_refgpu_info info;
+	u64 big, small, addr;
+
+	(void)data;
+	big = gpu_alloc(fd, DRM_REFGPU_FILE_BYTES_MAX - PAGE);
+	igt_assert_eq(refgpu_bo_alloc(fd, 2 * PAGE, &addr), -ENOSPC);
+	small = gpu_alloc(fd, 1);
+	gpu_info(fd, &info);
+	igt_assert_eq_u64(info.bo_bytes, DRM_REFGPU_FILE_BYTES_MAX);
+	igt_assert_eq(refgpu_bo_alloc(fd, 1, &addr), -ENOSPC);
+	/* The limit is the file's: another file still allocates. */
+	gpu_alloc(fd2, PAGE);
+	/* Freeing gives the bytes back. */
+	igt_assert_eq(refgpu_bo_free(fd, small), 0);
+	igt_assert_eq(refgpu_bo_free(fd, big), 0);
+	gpu_alloc(fd, 2 * PAGE);
+	gpu_info(fd, &info);
+	igt_assert_eq_u64(info.bo_bytes, 2 * PAGE);
+	close(fd);
+	close(fd2);
+}
+
+static void bo_read_write_bounds(void *data)
+{
+	int fd = gpu_open(0), fd2 = gpu_open(0);
+	u8 out[2 * PAGE], in[2 * PAGE + 8];
+	struct drm_refgpu_info info;
+	u64 a, other;
+	void *ro;
+	u32 i;
+
+	(void)data;
+	gpu_info(fd, &info);
+	a = gpu_alloc(fd, 2 * PAGE);
+	other = gpu_alloc(fd2, PAGE);
+	for (i = 0; i < sizeof(out); i++)
+		out[i] = (u8)(i * 13 + 1);
+	/* The whole buffer, both ways. */
+	gpu_write(fd, a, out, sizeof(out));
+	memset(in, 0, sizeof(in));
+	gpu_read(fd, a, in, sizeof(out));
+	igt_assert(!memcmp(in, out, sizeof(out)));
+	/* Empty, or running past the end of the buffer. */
+	igt_assert_eq(refgpu_bo_read(fd, a, in, 0), -EINVAL);
+	igt_assert_eq(refgpu_bo_write(fd, a, in, 0), -EINVAL);
+	igt_assert_eq(refgpu_bo_read(fd, a + 2 * PAGE - 4, in, 8), -EINVAL);
+	igt_assert_eq(refgpu_bo_write(fd, a + 2 * PAGE - 4, in, 8), -EINVAL);
+	igt_assert_eq(refgpu_bo_read(fd, a, in, 2 * PAGE + 1), -EINVAL);
+	igt_assert_eq(refgpu_bo_read(fd, a + 4, in, UINT64_MAX), -EINVAL);
+	igt_assert_eq(refgpu_bo_write(fd, a + 4, in, UINT64_MAX), -EINVAL);
+	/* Outside the file's buffers, or the graphics address space. */
+	igt_assert_eq(refgpu_bo_read(fd, a + 2 * PAGE, in, 4), -ENOENT);
+	igt_assert_eq(refgpu_bo_read(fd, other, in, 4), -ENOENT);
+	igt_assert_eq(refgpu_bo_write(fd, other, in, 4), -ENOENT);
+	igt_assert_eq(refgpu_bo_read(fd, info.gfx_size, in, 4), -EINVAL);
+	igt_assert_eq(refgpu_bo_write(fd, UINT64_MAX - 3, in, 4), -EINVAL);
+	/* User memory the kernel cannot write to. */
+	igt_assert_eq(refgpu_bo_read(fd, a, (void *)(uintptr_t)PAGE, 4),
+		      -EFAULT);
+	ro = mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	igt_assert(ro != MAP_FAILED);
+	igt_assert_eq(refgpu_bo_read(fd, a, ro, 4), -EFAULT);
+	munmap(ro, PAGE);
+	/* What was refused changed nothing. */
+	gpu_read(fd, a, in, sizeof(out));
+	igt_assert(!memcmp(in, out, sizeof(out)));
+	gpu_read(fd2, other, in, 4);
+	igt_assert_eq_u32(*(u32 *)in, 0);
+	/* User memory it cannot read (the range's contents are undefined). */
+	igt_assert_eq(refgpu_bo_write(fd, a, (void *)(uintptr_t)PAGE, 4),
+		      -EFAULT);
+	/* A freed buffer is gone. */
+	igt_assert_eq(refgpu_bo_free(fd, a), 0);
+	igt_assert_eq(refgpu_bo_read(fd, a, in, 4), -ENOENT);
+	close(fd);
+	close(fd2);
+}
+
+/* Drop CAP_SYS_ADMIN from this process's effective set. */
+static int drop_sys_admin(void)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct cap[_LINUX_CAPABILITY_U32S_3];
+
+	if (syscall(SYS_capget, &hdr, cap))
+		return -errno;
+	cap[CAP_TO_INDEX(CAP_SYS_ADMIN)].effective &=
+		~CAP_TO_MASK(CAP_SYS_ADMIN);
+	return syscall(SYS_capset, &hdr, cap) ? -errno : 0;
+}
+
+static void open_needs_cap_sys_admin(void *data)
+{
+	struct drm_refgpu_info info;
+	char bdf[32], node[64];
+	int fd, status;
+	pid_t pid;
+
+	(void)data;
+	igt_assert_eq(refgpu_function(0, bdf, sizeof(bdf)), 0);
+	igt_assert_eq(refgpu_render_node(bdf, node, sizeof(node)), 0);
+	fd = gpu_open(0);
+	pid = fork();
+	igt_assert(pid >= 0);
+	if (!pid) {
+		/* Still root to the file's mode, not to the driver. */
+		igt_assert_eq(drop_sys_admin(), 0);
+		igt_assert_eq(open(node, O_RDWR), -1);
+		igt_assert_eq(errno, EPERM);
+		/* The check is the opener's: a file opened before works. */
+		gpu_info(fd, &info);
+		_exit(0);
+	}
+	igt_assert_eq(waitpid(pid, &status, 0), pid);
+	igt_assert_f(WIFEXITED(status) && !WEXITSTATUS(status),
+		     "unprivileged child failed (status %#x)\n", status);
+	close(fd);
+}
+
+/* ---- discovery ---- */
+
+/* @path with every link followed, into @buf (PATH_MAX bytes). */
+static const char *resolve(const char *path, char *buf)
+{
+	igt_assert_f(realpath(path, buf), "no path %s: %s\n", path,
+		     strerror(errno));
+	return buf;
+}
+
+static bool ends_with(const char *s, const char *tail)
+{
+	size_t n = strlen(s), m = strlen(tail);
+
+	return n >= m && !strcmp(s + n - m, tail);
+}
+
+/* Whether the uevent file @path has the line @line. */
+static bool uevent_has(const char *path, const char *line)
+{
+	char buf[256];
+	bool found = false;
+	FILE *f = fopen(path, "r");
+
+	igt_assert_f(f, "cannot open %s\n", path);
+	while (!found && fgets(buf, sizeof(buf), f)) {
+		buf[strcspn(buf, "\n")] = 0;
+		found = !strcmp(buf, line);
+	}
+	fclose(f);
+	return found;
+}
+
+/*
+ * What libdrm's drmGetDevice2() reads for a render node (its character
+ * device's sysfs directory: the device link, its subsystem, the PCI slot
+ * and IDs), and what DRM_IOCTL_VERSION says the driver is.
+ */
+static void check_node(const char *bdf, const char *node)
+{
+	char dev[128], path[192], got[PATH_MAX], want[PATH_MAX];
+	char name[32] = "";
+	struct drm_version v = { .name = name, .name_len = sizeof(name) - 1 };
+	struct stat st;
+	int fd;
+
+	igt_assert_eq(stat(node, &st), 0);
+	igt_assert(S_ISCHR(st.st_mode));
+	igt_assert_eq(major(st.st_rdev), DRM_CHAR_MAJOR);
+	igt_assert_lte(DRM_RENDER_MINOR_BASE, minor(st.st_rdev));
+	snprintf(dev, sizeof(dev), "/sys/dev/char/%u:%u/device",
+		 major(st.st_rdev), minor(st.st_rdev));
+	/* The node's device is the GPU's PCI function, on the PCI bus. */
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s", bdf);
+	resolve(path, want);
+	igt_assert_eq_str(resolve(dev, got), want);
+	snprintf(path, sizeof(path), "%s/subsystem", dev);
+	igt_assert_f(ends_with(resolve(path, got), "/bus/pci"), "%s\n", got);
+	snprintf(path, sizeof(path), "%s/driver", dev);
+	igt_assert_f(ends_with(resolve(path, got), "/drivers/refgpu"), "%s\n",
+		     got);
+	snprintf(path, sizeof(path), "%s/uevent", dev);
+	snprintf(want, sizeof(want), "PCI_SLOT_NAME=%s", bdf);
+	igt_assert_f(uevent_has(path, want), "%s lacks %s\n", path, want);
+	igt_assert_eq_u32(pci_attr(bdf, "vendor"), QEMU_EDU_VENDOR);
+	igt_assert_eq_u32(pci_attr(bdf, "device"), QEMU_EDU_DEVICE);
+	/* The node is the device's, under the device's drm directory. */
+	snprintf(path, sizeof(path), "%s/drm/%s", dev, strrchr(node, '/') + 1);
+	igt_assert_eq(access(path, F_OK), 0);
+	/* DRM_IOCTL_VERSION names the driver. */
+	fd = open(node, O_RDWR | O_CLOEXEC);
+	igt_assert_lte(0, fd);
+	igt_assert_eq(refgpu_ioctl(fd, DRM_IOCTL_VERSION, &v), 0);
+	igt_assert_eq_str(name, REFGPU_DRM_NAME);
+	igt_assert_eq(v.version_major, 1);
+	close(fd);
+}
+
+static void render_node_discovery(void *data)
+{
+	char bdf[32], node[64];
+	int i;
+
+	(void)data;
+	for (i = 0; !refgpu_function(i, bdf, sizeof(bdf)); i++) {
+		igt_assert_eq(refgpu_render_node(bdf, node, sizeof(node)), 0);
+		igt_info("GPU %d: %s at %s\n", i, node, bdf);
+		check_node(bdf, node);
+	}
+	igt_assert_lt(0, i);
+	igt_assert_eq(i, bound_functions());
+}
+
+/* ---- a file that outlives its GPU ---- */
+
+static void pci_driver_write(const char *attr, const char *bdf)
+{
+	char path[128];
+	int fd;
+
+	snprintf(path, sizeof(path), REFGPU_PCI_DRIVER "/%s", attr);
+	fd = open(path, O_WRONLY);
+	igt_assert_f(fd >= 0, "open %s: %s\n", path, strerror(errno));
+	igt_assert_eq(write(fd, bdf, strlen(bdf)), (ssize_t)strlen(bdf));
+	close(fd);
+}
+
+/* Calls on the file until the GPU goes; after that, only -ENODEV. */
+static void unbind_hammer(int fd, int id)
+{
+	u8 buf[64];
+	u64 addr;
+	int ret;
+
+	for (;;) {
+		ret = refgpu_bo_alloc(fd, PAGE * (id + 1), &addr);
+		if (!ret) {
+			ret = refgpu_bo_write(fd, addr, buf, sizeof(buf));
+			if (!ret)
+				ret = refgpu_bo_read(fd, addr, buf,
+						     sizeof(buf));
+			if (!ret)
+				ret = refgpu_bo_free(fd, addr);
+		}
+		if (ret == -ENODEV)
+			break;
+		igt_assert_eq(ret, 0);
+	}
+	igt_assert_eq(refgpu_bo_alloc(fd, PAGE, &addr), -ENODEV);
+	igt_assert_eq(refgpu_bo_read(fd, addr, buf, 4), -ENODEV);
+}
+
+#define UNBIND_HAMMERS	3
+
+/*
+ * The client side of fd-after-unbind: a run in flight, a waiter and
+ * hammering clients on one file; after @go, every call fails -ENODEV.
+ */
+static void unbind_client(int index, const char *node, int ready, int go)
+{
+	struct drm_refgpu_submit s = { .engine = COPY };
+	struct drm_refgpu_engine_op op = { .engine = COPY };
+	struct drm_refgpu_wait w = { .engine = COPY };
+	struct drm_refgpu_bo_rw rw = { .size = 4 };
+	struct drm_refgpu_bo_free f = { 0 };
+	struct drm_refgpu_bo_alloc a = { .size = PAGE };
+	struct drm_refgpu_pte p = { 0 };
+	struct drm_version version = { 0 };
+	struct drm_refgpu_info info;
+	int fd = gpu_open(index), i, status;
+	pid_t pid[UNBIND_HAMMERS + 1];
+	struct stat st;
+	struct ring r;
+	u64 d, b;
+	char c;
+
+	d = gpu_alloc(fd, PAGE);
+	b = endless_batch(fd);
+	ring_init(&r, fd, COPY, 0x1000, 0);
+	RING_CMD(&r, vgpu_cmd_batch_start, b, false);
+	igt_assert_eq(ring_submit(&r, 0, DRM_REFGPU_WATCHDOG_MAX_MS, NULL), 0);
+	for (i = 0; i <= UNBIND_HAMMERS; i++) {
+		pid[i] = fork();
+		igt_assert(pid[i] >= 0);
+		if (pid[i])
+			continue;
+		if (i == UNBIND_HAMMERS)
+			/* The waiter learns the GPU is gone. */
+			igt_assert_eq(gpu_wait_ret(fd, COPY,
+						   DRM_REFGPU_TIMEOUT_MAX_MS,
+						   NULL), -ENODEV);
+		else
+			unbind_hammer(fd, i);
+		_exit(0);
+	}
+	igt_assert_eq(write(ready, "r", 1), 1);
+	igt_assert_eq(read(go, &c, 1), 1);
+
+	for (i = 0; i <= UNBIND_HAMMERS; i++) {
+		igt_assert_eq(waitpid(pid[i], &status, 0), pid[i]);
+		igt_assert_f(WIFEXITED(status) && !WEXITSTATUS(status),
+			     "client %d failed (status %#x)\n", i, status);
+	}
+	/* Every call, the driver's and DRM's own. */
+	a.size = PAGE;
+	f.gfx_addr = d;
+	rw.gfx_addr = d;
+	rw.data = (uintptr_t)&c;
+	p.gfx_addr = d;
+	igt_assert_eq(refgpu_ioctl(fd, DRM_IOCTL_REFGPU_INFO, &info), -ENODEV);
+	igt_assert_eq(refgpu_ioctl(fd, DRM_IOCTL_REFGPU_BO_ALLOC, &a), -ENODEV);
+	igt_assert_eq(refgpu_ioctl(fd, DRM_IOCTL_REFGPU_BO_FREE, &f), -ENODEV);
+	igt_assert_eq(refgpu_ioctl(fd, DRM_IOCTL_REFGPU_BO_READ, &rw), -ENODEV);
+	igt_assert_eq(refgpu_ioctl(fd, DRM_IOCTL_REFGPU_BO_WRITE, &rw),
+		      -ENODEV);
+	igt_assert_eq(refgpu_ioctl(fd, DRM_IOCTL_REFGPU_PTE, &p), -ENODEV);
+	igt_assert_eq(refgpu_ioctl(fd, DRM_IOCTL_REFGPU_SUBMIT, &s), -ENODEV);
+	igt_assert_eq(refgpu_ioctl(fd, DRM_IOCTL_REFGPU_WAIT, &w), -ENODEV);
+	igt_assert_eq(refgpu_ioctl(fd, DRM_IOCTL_REFGPU_ENGINE_OP, &op),
+		      -ENODEV);
+	igt_assert_eq(refgpu_ioctl(fd, DRM_IOCTL_VERSION, &version), -ENODEV);
+	/* The node went with the device. */
+	igt_assert_eq(stat(node, &st), -1);
+	igt_assert_eq(errno, ENOENT);
+	close(fd);
+}
+
+static void fd_after_unbind(void *data)
+{
+	int ready[2], go[2], index, status;
+	char bdf[32], node[64], c;
+	pid_t pid;
+
+	(void)data;
+	/* The last GPU: the others keep their numbers while it is gone. */
+	index = bound_functions() - 1;
+	igt_assert_lte(0, index);
+	igt_assert_eq(refgpu_function(index, bdf, sizeof(bdf)), 0);
+	igt_assert_eq(refgpu_render_node(bdf, node, sizeof(node)), 0);
+	igt_assert(!pipe(ready) && !pipe(go));
+	pid = fork();
+	igt_assert(pid >= 0);
+	if (!pid) {
+		unbind_client(index, node, ready[1], go[0]);
+		_exit(0);
+	}
+	igt_assert_eq(read(ready[0], &c, 1), 1);
+	/* Let the waiter block and the clients get going. */
+	usleep(200000);
+	pci_driver_write("unbind", bdf);
+	igt_assert_eq(write(go[1], "g", 1), 1);
+	igt_assert_eq(waitpid(pid, &status, 0), pid);
+	/* Bound again whatever the client saw, then judged. */
+	pci_driver_write("bind", bdf);
+	igt_assert_f(WIFEXITED(status) && !WEXITSTATUS(status),
+		     "client of the unbound GPU failed (status %#x)\n", status);
+	igt_assert_eq(refgpu_render_node(bdf, node, sizeof(node)), 0);
+	status = gpu_open(index);
+	run_after_reset(status, COPY);
+	close(status);
+}
+
 static const struct igt_subtest subtests[] = {
 	{ "device-and-info", device_and_info,
 	  "refgpu.0 is a bound PCI function with 4 GiB and two engines" },
@@ -1513,6 +2037,20 @@ static const struct igt_subtest subtests[] = {
 	  "entries cleared under a run fault exactly there, nothing else" },
 	{ "stress-controls", stress_controls,
 	  "five clients submit, preempt, kill and reset concurrently" },
+	{ "uapi-nonzero-padding", uapi_nonzero_padding,
+	  "padding, undefined flags and fields a call does not use must be zero" },
+	{ "uapi-bad-values", uapi_bad_values,
+	  "engines, operations, entries, sizes, budgets and rings out of range are refused" },
+	{ "bo-bytes-limit", bo_bytes_limit,
+	  "a file holds at most 256 MiB of buffers" },
+	{ "bo-read-write-bounds", bo_read_write_bounds,
+	  "reads and writes stay inside one buffer of the file" },
+	{ "open-needs-cap-sys-admin", open_needs_cap_sys_admin,
+	  "a process without CAP_SYS_ADMIN cannot open the render node" },
+	{ "render-node-discovery", render_node_discovery,
+	  "each GPU's render node leads libdrm-style to its PCI function; the driver is refgpu" },
+	{ "fd-after-unbind", fd_after_unbind,
+	  "an open file whose GPU is unbound gets -ENODEV from every call" },
 };
 
 IGT_TEST_MAIN("The reference GPU through its native uAPI", subtests,
