@@ -7,6 +7,7 @@
  * <vgpu/refgpu.h>, the same interface as the parent driver, so it is the
  * "native" baseline that mediation is measured against.
  */
+#include <linux/auxiliary_bus.h>
 #include <linux/debugfs.h>
 #include <linux/err.h>
 #include <linux/fs.h>
@@ -577,8 +578,10 @@ static const struct file_operations native_fops = {
 	.llseek = default_llseek,
 };
 
-static int native_probe(struct refgpu *gpu, void **drvdata)
+static int native_probe(struct auxiliary_device *adev,
+			const struct auxiliary_device_id *id)
 {
+	struct refgpu *gpu = refgpu_from_auxdev(adev);
 	struct native_gpu *ng;
 
 	ng = kzalloc(sizeof(*ng), GFP_KERNEL);
@@ -588,13 +591,13 @@ static int native_probe(struct refgpu *gpu, void **drvdata)
 	INIT_LIST_HEAD(&ng->sessions);
 	ng->file = debugfs_create_file("native", 0600, gpu->debugfs, ng,
 				       &native_fops);
-	*drvdata = ng;
+	auxiliary_set_drvdata(adev, ng);
 	return 0;
 }
 
-static void native_remove(struct refgpu *gpu, void *drvdata)
+static void native_remove(struct auxiliary_device *adev)
 {
-	struct native_gpu *ng = drvdata;
+	struct native_gpu *ng = auxiliary_get_drvdata(adev);
 	struct native_session *s, *tmp;
 
 	/* Waits for running operations; later ones fail. */
@@ -609,18 +612,24 @@ static void native_remove(struct refgpu *gpu, void *drvdata)
 	kfree(ng);
 }
 
-static struct refgpu_driver native_driver = {
-	.name = "refgpu-native",
+static const struct auxiliary_device_id native_auxdev_ids[] = {
+	{ .name = REFGPU_AUXDEV_NATIVE },
+	{ }
+};
+
+static struct auxiliary_driver native_driver = {
+	.name = "native",
 	.probe = native_probe,
 	.remove = native_remove,
+	.id_table = native_auxdev_ids,
 };
 
 int refgpu_native_init(void)
 {
-	return refgpu_driver_register(&native_driver);
+	return auxiliary_driver_register(&native_driver);
 }
 
 void refgpu_native_exit(void)
 {
-	refgpu_driver_unregister(&native_driver);
+	auxiliary_driver_unregister(&native_driver);
 }
