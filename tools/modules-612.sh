@@ -14,7 +14,7 @@
 #   --iommufd   the iommufd host kernel built from its source
 #               (tools/vm/host-kernel.sh), in build/k612-iommufd/tree; no
 #               samples (mdpy-fb needs fbdev, which that kernel leaves
-#               out) and no guest driver (no DRM either)
+#               out) and no guest driver (no DRM KMS helpers)
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
