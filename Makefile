@@ -47,7 +47,7 @@ include $(sort $(wildcard $(ROOT)/*/build.mk $(ROOT)/*/*/build.mk \
 		$(ROOT)/*/*/*/build.mk))
 
 .PHONY: all modules modules-612 modules-iommufd host-kernel userspace deps check unit vm-check bench \
-	demo checkpatch sparse clean help print-unit-tests
+	soak demo checkpatch sparse clean help print-unit-tests
 
 all: modules userspace ## Build every kernel module and userspace tool
 
@@ -81,6 +81,9 @@ vm-check: ## Run only the VM suites (SUITES, SUITES_612, SUITES_IOMMUFD="a b" pi
 
 bench: deps all ## Print the performance figures as "key: value" lines
 	$(ROOT)/tools/bench.sh $(BENCH_CMDS)
+
+soak: ## Mixed load on the debug host kernel for DURATION seconds (default 1800)
+	$(ROOT)/tools/soak.sh $(DURATION)
 
 demo: ## Boot the host VM with the stack loaded and show it working
 	$(ROOT)/tools/demo.sh

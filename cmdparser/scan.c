@@ -275,6 +275,12 @@ static int scan_batch(struct cmd_scan *s, u32 idx, struct scan_error *err,
 				goto refused;
 			have = filled / 4;
 		}
+		/* Inside a batch its end needs no audit (level >= 1). */
+		if (d->flags & CMD_F_END) {
+			n++;
+			i += len;
+			break;
+		}
 		if (d->audit) {
 			r = cmd_audit(s, d, &buf[i], len, i * 4);
 			if (r)
@@ -282,10 +288,8 @@ static int scan_batch(struct cmd_scan *s, u32 idx, struct scan_error *err,
 		}
 		n++;
 		i += len;
-		if (likely(!(d->flags & (CMD_F_END | CMD_F_BRANCH))))
+		if (likely(!(d->flags & CMD_F_BRANCH)))
 			continue;
-		if (d->flags & CMD_F_END)
-			break;
 		r = batch_record(s, &buf[i - 2], &buf[i - 1]);
 		if (r) {
 			i -= len;

@@ -70,6 +70,37 @@ JSON
 	echo "FAIL: $2: $3"
 }
 
+# run_suite PREFIX SUITE WHAT [RUN-VM ARGS...]: one VM suite, logs in
+# build/vm/logs[-PREFIX]/SUITE. Its results (and its nested guests') are
+# copied to $RESULTS as PREFIX-SUITE[.GUEST].results.json; a failed run is
+# recorded as the failed test vm[-PREFIX]@SUITE@run, or @boot when the
+# suite produced no results. WHAT says on which kernel/VMM, for the log.
+run_suite() {
+	pfx=$1 s=$2 what=$3
+	shift 3
+	logdir="$ROOT/build/vm/logs${pfx:+-$pfx}/$s"
+	name="vm${pfx:+-$pfx}"
+	out="$RESULTS/${pfx:+$pfx-}$s"
+	if ! "$ROOT/tools/vm/run-vm" --suite "$s" --logdir "$logdir" "$@"; then
+		if [ -f "$logdir/results/results.json" ]; then
+			# The suite ran; the runner failed it for its kernel
+			# log, its exit status or its timeout.
+			record_failure "$name-$s" "$name@$s@run" \
+				"run-vm $what failed; logs in $logdir"
+		else
+			record_failure "$name-$s" "$name@$s@boot" \
+				"no results $what; logs in $logdir"
+		fi
+	fi
+	[ -f "$logdir/results/results.json" ] &&
+		cp "$logdir/results/results.json" "$out.results.json"
+	# Results of nested guests, named <guest>.results.json.
+	for f in "$logdir"/results/*.results.json; do
+		[ -f "$f" ] && cp "$f" "$out.$(basename "$f")"
+	done
+	return 0
+}
+
 rm -rf "$RESULTS"
 mkdir -p "$RESULTS"
 
@@ -121,22 +152,7 @@ if [ $run_vm -eq 1 ]; then
 	fi
 	for s in $suites; do
 		echo "== VM suite: $s"
-		logdir="$ROOT/build/vm/logs/$s"
-		if ! "$ROOT/tools/vm/run-vm" --suite "$s" --logdir "$logdir"; then
-			if [ -f "$logdir/results/results.json" ]; then
-				# The suite ran; the runner failed it for its kernel log,
-				# its exit status or its timeout.
-				record_failure "vm-$s" "vm@$s@run" "run-vm failed; logs in $logdir"
-			else
-				record_failure "vm-$s" "vm@$s@boot" "no results; logs in $logdir"
-			fi
-		fi
-		[ -f "$logdir/results/results.json" ] &&
-			cp "$logdir/results/results.json" "$RESULTS/$s.results.json"
-		# Results of nested guests, named <guest>.results.json.
-		for f in "$logdir"/results/*.results.json; do
-			[ -f "$f" ] && cp "$f" "$RESULTS/$s.$(basename "$f")"
-		done
+		run_suite "" "$s" "on Debian's kernel"
 	done
 fi
 
@@ -151,16 +167,9 @@ if [ $run_vm -eq 1 ] && [ -n "$suites_612" ]; then
 	   qemu10=$("$ROOT/tools/qemu-10.sh" 2>>"$log"); then
 		for s in $suites_612; do
 			echo "== VM suite on Linux 6.12, QEMU 10: $s"
-			logdir="$ROOT/build/vm/logs-612/$s"
-			if ! "$ROOT/tools/vm/run-vm" --suite "$s" --kroot "$kroot" \
-				--koroot "$kotree" --qemu "$qemu10" \
-				--l2-qemu "$qemu10" --logdir "$logdir"; then
-				record_failure "vm-612-$s" "vm-612@$s@run" \
-					"run-vm on Linux 6.12, QEMU 10 failed; logs in $logdir"
-			fi
-			[ -f "$logdir/results/results.json" ] &&
-				cp "$logdir/results/results.json" \
-					"$RESULTS/612-$s.results.json"
+			run_suite 612 "$s" "on Linux 6.12, QEMU 10" \
+				--kroot "$kroot" --koroot "$kotree" \
+				--qemu "$qemu10" --l2-qemu "$qemu10"
 		done
 	else
 		tail -n 30 "$log"
@@ -177,17 +186,10 @@ if [ -n "$hk_pid" ]; then
 	   qemu10=$("$ROOT/tools/qemu-10.sh" 2>>"$log"); then
 		for s in $suites_iommufd; do
 			echo "== VM suite on the debug host kernel, QEMU 10, iommufd: $s"
-			logdir="$ROOT/build/vm/logs-iommufd/$s"
-			if ! "$ROOT/tools/vm/run-vm" --suite "$s" --kroot "$kroot" \
-				--koroot "$kotree" --qemu "$qemu10" \
-				--l2-qemu "$qemu10" --logdir "$logdir" \
-				--env VFIO_HARNESS_BACKEND=iommufd; then
-				record_failure "vm-iommufd-$s" "vm-iommufd@$s@run" \
-					"run-vm on the debug host kernel failed; logs in $logdir"
-			fi
-			[ -f "$logdir/results/results.json" ] &&
-				cp "$logdir/results/results.json" \
-					"$RESULTS/iommufd-$s.results.json"
+			run_suite iommufd "$s" "on the debug host kernel" \
+				--kroot "$kroot" --koroot "$kotree" \
+				--qemu "$qemu10" --l2-qemu "$qemu10" \
+				--env VFIO_HARNESS_BACKEND=iommufd
 		done
 	else
 		tail -n 30 "$log"

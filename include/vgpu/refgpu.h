@@ -6,9 +6,11 @@
  * This is the narrow seam GVT-g has between i915 and gvt: everything the
  * parent driver (and any other host client) needs from the hardware, and
  * nothing else. A GPU is a back end: refgpu.ko's software reference GPU,
- * or a driver for real hardware implementing struct refgpu_ops. Clients
- * (vgpu.ko, the native submission path) register a struct refgpu_driver
- * and are probed for every GPU, present and future.
+ * or a driver for real hardware implementing struct refgpu_ops. Each
+ * registered GPU gets one auxiliary device per client kind
+ * ("refgpu.vgpu.<id>", "refgpu.native.<id>", children of the GPU's own
+ * device); clients (vgpu.ko, the native submission path) are auxiliary
+ * drivers of their kind and find the GPU with refgpu_from_auxdev().
  *
  * The model:
  *  - one graphics address space per GPU (4 GiB, VGPU_GFX_ADDR_SPACE_SIZE),
@@ -28,7 +30,7 @@
 #ifndef _VGPU_REFGPU_H
 #define _VGPU_REFGPU_H
 
-#include <linux/list.h>
+#include <linux/auxiliary_bus.h>
 #include <linux/types.h>
 #include <linux/vgpu_if.h>
 
@@ -262,6 +264,17 @@ struct refgpu_ops {
 	u64 (*engine_busy_ns)(struct refgpu *gpu, enum vgpu_engine engine);
 };
 
+/* Auxiliary device names (match these in an auxiliary_device_id table). */
+#define REFGPU_AUXDEV_VGPU	"refgpu.vgpu"
+#define REFGPU_AUXDEV_NATIVE	"refgpu.native"
+
+/* The client kinds: one auxiliary device of each per GPU. */
+enum refgpu_client {
+	REFGPU_CLIENT_VGPU,
+	REFGPU_CLIENT_NATIVE,
+	REFGPU_CLIENT_COUNT
+};
+
 /**
  * struct refgpu - one physical GPU
  * @dev: its device; the parent registers as mdev parent of it and maps
@@ -271,8 +284,8 @@ struct refgpu_ops {
  * @gfx_size: bytes of graphics address space (VGPU_GFX_ADDR_SPACE_SIZE)
  * @engine_mask: VGPU_ENGINE_MASK() bits of the engines it has
  * @debugfs: its directory under <debugfs>/refgpu/, set by refgpu_register()
- * @node: private to the registry
- * @bindings: private to the registry
+ * @id: the auxiliary devices' id, set by refgpu_register()
+ * @clients: its auxiliary devices, private to refgpu_register()
  */
 struct refgpu {
 	struct device *dev;
@@ -281,35 +294,32 @@ struct refgpu {
 	u64 gfx_size;
 	u32 engine_mask;
 	struct dentry *debugfs;
-	struct list_head node;
-	struct list_head bindings;
+	u32 id;
+	struct auxiliary_device *clients[REFGPU_CLIENT_COUNT];
 };
 
 /**
- * struct refgpu_driver - a client of every GPU
- * @name: for logs
- * @probe: a GPU appeared; set *@drvdata for remove. An error leaves the
- *	GPU unbound for this driver (logged).
- * @remove: the GPU goes away: release every range and context first
- * @node: private to the registry
- *
- * probe() and remove() run under the registry's lock: they must not call
- * the registration functions below.
+ * struct refgpu_auxdev - the auxiliary device a client driver binds to
+ * @adev: the device, a child of the GPU's device
+ * @gpu: the GPU; valid while a driver is bound (refgpu_unregister()
+ *	deletes the device, which removes the driver, before the GPU goes)
  */
-struct refgpu_driver {
-	const char *name;
-	int (*probe)(struct refgpu *gpu, void **drvdata);
-	void (*remove)(struct refgpu *gpu, void *drvdata);
-	struct list_head node;
+struct refgpu_auxdev {
+	struct auxiliary_device adev;
+	struct refgpu *gpu;
 };
 
-/* Back ends: make a GPU available to the drivers, and take it away. */
+static inline struct refgpu *refgpu_from_auxdev(struct auxiliary_device *adev)
+{
+	return container_of(adev, struct refgpu_auxdev, adev)->gpu;
+}
+
+/*
+ * Back ends: make a GPU available to the client drivers, and take it
+ * away. refgpu_unregister() returns once no client uses the GPU.
+ */
 int refgpu_register(struct refgpu *gpu);
 void refgpu_unregister(struct refgpu *gpu);
-
-/* Clients: be probed for every GPU, and removed from each. */
-int refgpu_driver_register(struct refgpu_driver *drv);
-void refgpu_driver_unregister(struct refgpu_driver *drv);
 
 /* The interface, dispatched to the back end (see struct refgpu_ops). */
 

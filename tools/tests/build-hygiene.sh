@@ -36,7 +36,8 @@ build_modules() {
 	_log=$2
 	shift 2
 	copy_tree "$_dir"
-	make -C "$_dir" --no-print-directory modules "$@" >"$_log" 2>&1
+	make -C "$_dir" --no-print-directory -j"$(nproc)" modules "$@" \
+		>"$_log" 2>&1
 }
 
 # no_diagnostics LOG WHAT: fail listing the warnings/errors in LOG.

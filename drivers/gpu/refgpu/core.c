@@ -1,34 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The registry behind <vgpu/refgpu.h>: GPUs registered by back ends and
- * the client drivers (vgpu.ko, the native path) bound to every one of
- * them, plus the debugfs directory each GPU gets.
+ * The GPUs behind <vgpu/refgpu.h> and their clients: refgpu_register()
+ * gives each GPU one auxiliary device per client kind, and the driver
+ * core binds the client drivers (vgpu.ko, the native path) to them, now
+ * or whenever they load. Also the debugfs directory each GPU gets.
  */
+#include <linux/auxiliary_bus.h>
 #include <linux/debugfs.h>
 #include <linux/device.h>
+#include <linux/idr.h>
 #include <linux/module.h>
-#include <linux/mutex.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <vgpu/refgpu.h>
 
 #include "module.h"
 
-/**
- * struct refgpu_binding - a driver bound to a GPU
- * @node: in refgpu.bindings
- * @drv: the driver
- * @data: what its probe() returned
- */
-struct refgpu_binding {
-	struct list_head node;
-	struct refgpu_driver *drv;
-	void *data;
+/* The second part of each client kind's auxiliary device name. */
+static const char * const refgpu_client_names[REFGPU_CLIENT_COUNT] = {
+	[REFGPU_CLIENT_VGPU] = "vgpu",
+	[REFGPU_CLIENT_NATIVE] = "native",
 };
 
-static DEFINE_MUTEX(refgpu_lock);
-static LIST_HEAD(refgpu_gpus);
-static LIST_HEAD(refgpu_drivers);
+static DEFINE_IDA(refgpu_ids);
 static struct dentry *refgpu_root;
 
 struct dentry *refgpu_debugfs_root(void)
@@ -36,56 +30,91 @@ struct dentry *refgpu_debugfs_root(void)
 	return refgpu_root;
 }
 
-static void refgpu_bind(struct refgpu *gpu, struct refgpu_driver *drv)
+static void refgpu_auxdev_release(struct device *dev)
 {
-	struct refgpu_binding *b;
-	int ret;
-
-	lockdep_assert_held(&refgpu_lock);
-	b = kzalloc(sizeof(*b), GFP_KERNEL);
-	if (!b) {
-		dev_err(gpu->dev, "%s: no memory to bind\n", drv->name);
-		return;
-	}
-	b->drv = drv;
-	ret = drv->probe(gpu, &b->data);
-	if (ret) {
-		dev_err(gpu->dev, "%s: probe failed: %d\n", drv->name, ret);
-		kfree(b);
-		return;
-	}
-	list_add_tail(&b->node, &gpu->bindings);
+	kfree(container_of(dev, struct refgpu_auxdev, adev.dev));
 }
 
-static void refgpu_unbind(struct refgpu *gpu, struct refgpu_binding *b)
+static struct auxiliary_device *refgpu_auxdev_add(struct refgpu *gpu,
+						  enum refgpu_client kind)
 {
-	lockdep_assert_held(&refgpu_lock);
-	b->drv->remove(gpu, b->data);
-	list_del(&b->node);
-	kfree(b);
+	struct refgpu_auxdev *ad;
+	int ret;
+
+	ad = kzalloc(sizeof(*ad), GFP_KERNEL);
+	if (!ad)
+		return ERR_PTR(-ENOMEM);
+	ad->gpu = gpu;
+	ad->adev.name = refgpu_client_names[kind];
+	ad->adev.id = gpu->id;
+	ad->adev.dev.parent = gpu->dev;
+	ad->adev.dev.release = refgpu_auxdev_release;
+	ret = auxiliary_device_init(&ad->adev);
+	if (ret) {
+		kfree(ad);
+		return ERR_PTR(ret);
+	}
+	/* Binds a loaded client driver before it returns. */
+	ret = auxiliary_device_add(&ad->adev);
+	if (ret) {
+		auxiliary_device_uninit(&ad->adev);
+		return ERR_PTR(ret);
+	}
+	return &ad->adev;
+}
+
+static void refgpu_auxdev_del(struct auxiliary_device *adev)
+{
+	/* Unbinds the client driver before it returns. */
+	auxiliary_device_delete(adev);
+	auxiliary_device_uninit(adev);
+}
+
+static void refgpu_clients_del(struct refgpu *gpu)
+{
+	int kind;
+
+	/* Newest first: the native path before the vGPU parent. */
+	for (kind = REFGPU_CLIENT_COUNT - 1; kind >= 0; kind--) {
+		if (!gpu->clients[kind])
+			continue;
+		refgpu_auxdev_del(gpu->clients[kind]);
+		gpu->clients[kind] = NULL;
+	}
 }
 
 /**
  * refgpu_register() - make a GPU available to the client drivers
  * @gpu: filled in by the back end (dev, ops, name, gfx_size, engine_mask)
  *
- * Creates the GPU's debugfs directory and probes every registered driver.
+ * Creates the GPU's debugfs directory and one auxiliary device per client
+ * kind. A client driver that fails to probe leaves its device unbound
+ * (the driver core logs it); the GPU stays registered.
  *
- * Return: 0, or -EINVAL for an incomplete @gpu.
+ * Return: 0, -EINVAL for an incomplete @gpu, or the error of creating a
+ * device (nothing is left registered then).
  */
 int refgpu_register(struct refgpu *gpu)
 {
-	struct refgpu_driver *drv;
+	struct auxiliary_device *adev;
+	int kind, ret;
 
 	if (!gpu->dev || !gpu->ops || !gpu->name || !gpu->gfx_size)
 		return -EINVAL;
-	INIT_LIST_HEAD(&gpu->bindings);
-	mutex_lock(&refgpu_lock);
+	memset(gpu->clients, 0, sizeof(gpu->clients));
+	ret = ida_alloc(&refgpu_ids, GFP_KERNEL);
+	if (ret < 0)
+		return ret;
+	gpu->id = ret;
 	gpu->debugfs = debugfs_create_dir(gpu->name, refgpu_root);
-	list_add_tail(&gpu->node, &refgpu_gpus);
-	list_for_each_entry(drv, &refgpu_drivers, node)
-		refgpu_bind(gpu, drv);
-	mutex_unlock(&refgpu_lock);
+	for (kind = 0; kind < REFGPU_CLIENT_COUNT; kind++) {
+		adev = refgpu_auxdev_add(gpu, kind);
+		if (IS_ERR(adev)) {
+			refgpu_unregister(gpu);
+			return PTR_ERR(adev);
+		}
+		gpu->clients[kind] = adev;
+	}
 	return 0;
 }
 EXPORT_SYMBOL_GPL(refgpu_register);
@@ -94,81 +123,21 @@ EXPORT_SYMBOL_GPL(refgpu_register);
  * refgpu_unregister() - take a GPU away
  * @gpu: a registered GPU
  *
- * Removes every driver from it (newest binding first) and deletes its
- * debugfs directory. When it returns no client uses @gpu any more.
+ * Deletes its auxiliary devices, which removes every client driver from
+ * it, and its debugfs directory. When it returns no client uses @gpu.
  */
 void refgpu_unregister(struct refgpu *gpu)
 {
-	struct refgpu_binding *b, *tmp;
-
-	mutex_lock(&refgpu_lock);
-	list_for_each_entry_safe_reverse(b, tmp, &gpu->bindings, node)
-		refgpu_unbind(gpu, b);
-	list_del(&gpu->node);
+	refgpu_clients_del(gpu);
 	debugfs_remove_recursive(gpu->debugfs);
 	gpu->debugfs = NULL;
-	mutex_unlock(&refgpu_lock);
+	ida_free(&refgpu_ids, gpu->id);
 }
 EXPORT_SYMBOL_GPL(refgpu_unregister);
 
-/**
- * refgpu_driver_register() - bind a client driver to every GPU
- * @drv: the driver; probe() is called for each GPU now and for each GPU
- *	registered later
- *
- * Return: 0, or -EINVAL without probe() and remove().
- */
-int refgpu_driver_register(struct refgpu_driver *drv)
-{
-	struct refgpu *gpu;
-
-	if (!drv->probe || !drv->remove || !drv->name)
-		return -EINVAL;
-	mutex_lock(&refgpu_lock);
-	list_add_tail(&drv->node, &refgpu_drivers);
-	list_for_each_entry(gpu, &refgpu_gpus, node)
-		refgpu_bind(gpu, drv);
-	mutex_unlock(&refgpu_lock);
-	return 0;
-}
-EXPORT_SYMBOL_GPL(refgpu_driver_register);
-
-/**
- * refgpu_driver_unregister() - remove a client driver from every GPU
- * @drv: a registered driver
- */
-void refgpu_driver_unregister(struct refgpu_driver *drv)
-{
-	struct refgpu_binding *b, *tmp;
-	struct refgpu *gpu;
-
-	mutex_lock(&refgpu_lock);
-	list_for_each_entry(gpu, &refgpu_gpus, node)
-		list_for_each_entry_safe(b, tmp, &gpu->bindings, node)
-			if (b->drv == drv)
-				refgpu_unbind(gpu, b);
-	list_del(&drv->node);
-	mutex_unlock(&refgpu_lock);
-}
-EXPORT_SYMBOL_GPL(refgpu_driver_unregister);
-
-/* <debugfs>/refgpu/stats: what the registry and the helpers hold. */
+/* <debugfs>/refgpu/stats: what the buffer helpers hold. */
 static int refgpu_stats_show(struct seq_file *m, void *unused)
 {
-	struct refgpu_binding *b;
-	struct refgpu_driver *drv;
-	struct refgpu *gpu;
-
-	mutex_lock(&refgpu_lock);
-	list_for_each_entry(gpu, &refgpu_gpus, node) {
-		seq_printf(m, "gpu %s:", gpu->name);
-		list_for_each_entry(b, &gpu->bindings, node)
-			seq_printf(m, " %s", b->drv->name);
-		seq_putc(m, '\n');
-	}
-	list_for_each_entry(drv, &refgpu_drivers, node)
-		seq_printf(m, "driver %s\n", drv->name);
-	mutex_unlock(&refgpu_lock);
 	seq_printf(m, "bo_pages %lld\n",
 		   (long long)atomic64_read(&refgpu_bo_pages));
 	return 0;
@@ -187,4 +156,5 @@ void refgpu_core_exit(void)
 {
 	debugfs_remove_recursive(refgpu_root);
 	refgpu_root = NULL;
+	ida_destroy(&refgpu_ids);
 }

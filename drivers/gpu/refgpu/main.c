@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * refgpu.ko: the reference GPU. Starts the registry, the native submission
+ * refgpu.ko: the reference GPU. Starts the GPU core, the native submission
  * path (a client driver) and the software GPUs' PCI driver, in that order,
  * and stops them in reverse. There are as many GPUs as PCI functions the
  * driver binds.

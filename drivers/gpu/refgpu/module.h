@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The pieces of refgpu.ko and how main.c starts and stops them: the
- * registry of GPUs and client drivers (core.c), the software GPUs' PCI
+ * GPUs' auxiliary devices for their clients (core.c), the software GPUs' PCI
  * driver (sw_dev.c) and the native path (native_drv.c: a DRM render node
  * per GPU; native.c: its clients).
  */

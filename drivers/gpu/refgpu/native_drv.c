@@ -5,14 +5,17 @@
  * with a render node whose ioctls are <drm/refgpu_drm.h>. A host GPU
  * driver gives its native clients the same.
  *
- * Lifetime: native_gpu_create() makes and registers the device when the
- * GPU appears; native_gpu_destroy() unplugs it when the GPU goes, tears
- * every client down and drops the GPU's reference. Nothing is devres
- * managed: the device lives as long as the client binding to the GPU, not
- * as long as some other driver's binding to the PCI function. Files
+ * Lifetime: the native path is the auxiliary driver of each GPU's
+ * refgpu.native.N device. Its probe (native_gpu_create()) makes and
+ * registers the DRM device; its remove (native_gpu_destroy()), when the
+ * GPU goes or the native path alone is unbound from it, unplugs the
+ * device, tears every client down and drops the probe's reference.
+ * Nothing is devres managed: the DRM device's parent is the PCI function
+ * (bound to the GPU's own driver), and its life is this binding's. Files
  * still open keep the DRM device (and struct native_gpu) until they
  * close; their calls fail with -ENODEV.
  */
+#include <linux/auxiliary_bus.h>
 #include <linux/capability.h>
 #include <linux/err.h>
 #include <linux/fs.h>
@@ -206,35 +209,42 @@ void native_gpu_destroy(struct native_gpu *ng)
 	drm_dev_put(drm);
 }
 
-/* The registry's glue: a native DRM device for every GPU. */
+/* The glue: a native DRM device for every GPU's refgpu.native.N device. */
 
-static int native_probe(struct refgpu *gpu, void **drvdata)
+static int native_probe(struct auxiliary_device *adev,
+			const struct auxiliary_device_id *id)
 {
-	struct native_gpu *ng = native_gpu_create(gpu);
+	struct native_gpu *ng = native_gpu_create(refgpu_from_auxdev(adev));
 
 	if (IS_ERR(ng))
 		return PTR_ERR(ng);
-	*drvdata = ng;
+	auxiliary_set_drvdata(adev, ng);
 	return 0;
 }
 
-static void native_remove(struct refgpu *gpu, void *drvdata)
+static void native_remove(struct auxiliary_device *adev)
 {
-	native_gpu_destroy(drvdata);
+	native_gpu_destroy(auxiliary_get_drvdata(adev));
 }
 
-static struct refgpu_driver native_driver = {
-	.name = "refgpu-native",
+static const struct auxiliary_device_id native_auxdev_ids[] = {
+	{ .name = REFGPU_AUXDEV_NATIVE },
+	{ }
+};
+
+static struct auxiliary_driver native_driver = {
+	.name = "native",
 	.probe = native_probe,
 	.remove = native_remove,
+	.id_table = native_auxdev_ids,
 };
 
 int refgpu_native_init(void)
 {
-	return refgpu_driver_register(&native_driver);
+	return auxiliary_driver_register(&native_driver);
 }
 
 void refgpu_native_exit(void)
 {
-	refgpu_driver_unregister(&native_driver);
+	auxiliary_driver_unregister(&native_driver);
 }

@@ -173,7 +173,7 @@ struct sw_engine {
  * @base: the interface's view
  * @pdev: the PCI function it is bound to
  * @index: the N of its name, refgpu.N
- * @name: its name in the registry, debugfs and engine threads ("refgpu.%u",
+ * @name: its name in logs, debugfs and engine threads ("refgpu.%u",
  *	sized for any index so that -Wformat-truncation can prove it fits)
  * @ggtt: the GGTT
  * @engine: the engines

@@ -3,7 +3,7 @@
  * The software GPUs as devices: a PCI driver, "refgpu", bound to QEMU's
  * emulated "edu" function (1234:11e8). Each function it binds is one
  * GPU: probe checks the function's identification register, builds a
- * struct sw_gpu and registers it with the registry under the name
+ * struct sw_gpu and registers it (refgpu_register()) under the name
  * refgpu.N (N the lowest free index). The parent driver later registers
  * as mdev parent of the PCI device, so the vGPU types appear under
  * /sys/bus/pci/devices/<BDF>/mdev_supported_types/ as they do for a real

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vgpu.ko entry points: the mdev driver of every vGPU, and a client of the
- * reference GPU registry that becomes mdev parent of each GPU it is
- * probed for.
+ * vgpu.ko entry points: the mdev driver of every vGPU, and the auxiliary
+ * driver of every GPU's "refgpu.vgpu" device, which makes the GPU an mdev
+ * parent.
  */
+#include <linux/auxiliary_bus.h>
 #include <linux/err.h>
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -12,8 +13,10 @@
 
 struct workqueue_struct *vgpu_wq;
 
-static int vgpu_gpu_probe(struct refgpu *rgpu, void **drvdata)
+static int vgpu_gpu_probe(struct auxiliary_device *adev,
+			  const struct auxiliary_device_id *id)
 {
+	struct refgpu *rgpu = refgpu_from_auxdev(adev);
 	struct vgpu_gpu *gpu;
 	int ret;
 
@@ -28,11 +31,15 @@ static int vgpu_gpu_probe(struct refgpu *rgpu, void **drvdata)
 	ret = vgpu_types_init(gpu);
 	if (ret < 0)
 		goto err_sched;
+	/*
+	 * The types go on the GPU's own (PCI) device, not on the auxiliary
+	 * one: libvirt, mdevctl and Nova look for mdev_supported_types there.
+	 */
 	ret = mdev_register_parent(&gpu->parent, rgpu->dev, &vgpu_mdev_driver,
 				   gpu->type_ptrs, ret);
 	if (ret)
 		goto err_types;
-	*drvdata = gpu;
+	auxiliary_set_drvdata(adev, gpu);
 	dev_info(rgpu->dev, "vGPU parent: %llu MiB for vGPUs, up to %u vGPUs\n",
 		 VGPU_GFX_BUDGET >> 20, VGPU_MAX_INSTANCES);
 	return 0;
@@ -46,9 +53,9 @@ err_sched:
 	return ret;
 }
 
-static void vgpu_gpu_remove(struct refgpu *rgpu, void *drvdata)
+static void vgpu_gpu_remove(struct auxiliary_device *adev)
 {
-	struct vgpu_gpu *gpu = drvdata;
+	struct vgpu_gpu *gpu = auxiliary_get_drvdata(adev);
 
 	/* Removes every vGPU; returns when the core holds nothing of ours. */
 	mdev_unregister_parent(&gpu->parent);
@@ -58,10 +65,17 @@ static void vgpu_gpu_remove(struct refgpu *rgpu, void *drvdata)
 	kfree(gpu);
 }
 
-static struct refgpu_driver vgpu_refgpu_driver = {
-	.name = VGPU_DRV_NAME,
+static const struct auxiliary_device_id vgpu_auxdev_ids[] = {
+	{ .name = REFGPU_AUXDEV_VGPU },
+	{ }
+};
+MODULE_DEVICE_TABLE(auxiliary, vgpu_auxdev_ids);
+
+static struct auxiliary_driver vgpu_gpu_driver = {
+	.name = "parent",
 	.probe = vgpu_gpu_probe,
 	.remove = vgpu_gpu_remove,
+	.id_table = vgpu_auxdev_ids,
 };
 
 static int __init vgpu_init(void)
@@ -79,7 +93,7 @@ static int __init vgpu_init(void)
 	ret = mdev_register_driver(&vgpu_mdev_driver);
 	if (ret)
 		goto err_wq;
-	ret = refgpu_driver_register(&vgpu_refgpu_driver);
+	ret = auxiliary_driver_register(&vgpu_gpu_driver);
 	if (ret)
 		goto err_mdev;
 	return 0;
@@ -96,7 +110,7 @@ module_init(vgpu_init);
 
 static void __exit vgpu_exit(void)
 {
-	refgpu_driver_unregister(&vgpu_refgpu_driver);
+	auxiliary_driver_unregister(&vgpu_gpu_driver);
 	mdev_unregister_driver(&vgpu_mdev_driver);
 	destroy_workqueue(vgpu_wq);
 	vgpu_mmio_exit();

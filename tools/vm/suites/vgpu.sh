@@ -22,14 +22,28 @@ vm_log "parents: $(ls /sys/class/mdev_bus | tr '\n' ' ')"
 vm_log "types: $(ls "$types" | tr '\n' ' ')"
 
 list=()
-for t in ${VGPU_TESTS:-bringup exec isolation hostile sched lifecycle trace iommufd faultinject}; do
+for t in ${VGPU_TESTS:-bringup exec isolation hostile sched lifecycle trace iommufd faultinject soak}; do
 	[ -x "$TESTS/vgpu_$t" ] && list+=("$TESTS/vgpu_$t")
 done
 # "hrtimer: interrupt took N ns" is the hrtimer core noticing that a TCG
 # vCPU was descheduled by the host inside the timer interrupt (it shows in
 # suites without vgpu.ko too); it says nothing about the code under test.
-vm_run_igt --timeout 600 --dmesg-ignore 'hrtimer: interrupt took' \
+vm_run_igt --timeout $((600 + ${VGPU_SOAK_SECONDS:-0})) --dmesg-ignore 'hrtimer: interrupt took' \
 	"${list[@]}" || vm_bad "igt-run reported failures"
+
+# Taking the parent driver off one GPU (its auxiliary device) removes that
+# GPU's vGPUs and types and leaves the other GPU's; binding brings them back.
+parent=/sys/bus/auxiliary/drivers/vgpu.parent
+types1=$(vm_refgpu_types 1) || vm_fail "no second reference GPU"
+uuid0=$(vm_mdev_create "$types/refgpu-small") || vm_bad "cannot create on GPU 0"
+uuid1=$(vm_mdev_create "$types1/refgpu-small") || vm_bad "cannot create on GPU 1"
+echo refgpu.vgpu.0 > "$parent/unbind" || vm_bad "cannot unbind refgpu.vgpu.0"
+[ ! -e "/sys/bus/mdev/devices/$uuid0" ] || vm_bad "GPU 0's vGPU left behind"
+[ ! -e "$types" ] || vm_bad "GPU 0's types left behind"
+[ -e "/sys/bus/mdev/devices/$uuid1" ] || vm_bad "GPU 1's vGPU went away"
+echo refgpu.vgpu.0 > "$parent/bind" || vm_bad "cannot bind refgpu.vgpu.0"
+[ -e "$types/refgpu-small" ] || vm_bad "GPU 0's types not back"
+vm_log "auxiliary unbind/bind of refgpu.vgpu.0: GPU 0 parent removed and restored"
 
 # Parent unload with live (closed) vGPUs: remove() runs for each.
 for i in 1 2 3; do

@@ -16,6 +16,7 @@ KO=${VGPU_KO_ROOT:-$VGPU_ROOT}/drivers/gpu/refgpu/refgpu.ko
 NATIVE=$VGPU_ROOT/build/bin/tests/refgpu_native
 DBG=/sys/kernel/debug/refgpu
 DRV=/sys/bus/pci/drivers/refgpu
+AUX=/sys/bus/auxiliary/devices
 
 loaded() { grep -q '^refgpu ' /proc/modules; }
 
@@ -44,6 +45,17 @@ assert_idle() {
 	igt_assert grep -qx 'bo_pages 0' "$DBG/stats"
 }
 
+# GPU N's auxiliary devices are children of PCI function $2, and its
+# native one is bound to the native path's driver.
+assert_clients() {
+	for kind in native vgpu; do
+		igt_assert test "$(readlink -f "$AUX/refgpu.$kind.$1/..")" = \
+			"$(readlink -f "/sys/bus/pci/devices/$2")"
+	done
+	igt_assert test "$(basename "$(readlink -f "$AUX/refgpu.native.$1/driver")")" = \
+		refgpu.native
+}
+
 # The suite loads the module; the subtests below unload and reload it.
 require_loaded() {
 	igt_require loaded
@@ -54,9 +66,12 @@ subtest_nothing_held() {
 	require_loaded
 	assert_idle
 	igt_info "$(cat "$DBG"/refgpu.0/status)"
-	# Clients were bound to both GPUs.
-	igt_assert grep -qx 'gpu refgpu.0: refgpu-native' "$DBG/stats"
-	igt_assert grep -qx 'gpu refgpu.1: refgpu-native' "$DBG/stats"
+	# Each GPU has its clients' devices, on its own function.
+	n=0
+	for f in $(vm_refgpu_functions); do
+		assert_clients $n "$f"
+		n=$((n + 1))
+	done
 }
 
 # The render node of PCI function $1, e.g. renderD128, or nothing.
@@ -77,6 +92,8 @@ subtest_unload_clean() {
 	done
 	igt_assert test ! -e "$DRV"
 	igt_assert test ! -e "$DBG"
+	igt_assert test ! -e "$AUX/refgpu.native.0"
+	igt_assert test ! -e /sys/bus/auxiliary/drivers/refgpu.native
 	loaded && igt_fail "refgpu still loaded"
 	return 0
 }
@@ -108,12 +125,13 @@ subtest_unbind_rebind() {
 	igt_assert test ! -e "$DBG/refgpu.0"
 	igt_assert test ! -e "/dev/dri/$node"
 	igt_assert test -n "$(render_node "$second")"
-	igt_assert grep -qx 'gpu refgpu.1: refgpu-native' "$DBG/stats"
-	grep -q '^gpu refgpu.0:' "$DBG/stats" && igt_fail "refgpu.0 listed"
+	igt_assert test ! -e "$AUX/refgpu.native.0"
+	igt_assert test ! -e "$AUX/refgpu.vgpu.0"
+	assert_clients 1 "$second"
 	# Binding it again brings it back under its old name, with its client.
 	igt_assert sh -c "echo $first > $DRV/bind"
 	assert_bound
-	igt_assert grep -qx 'gpu refgpu.0: refgpu-native' "$DBG/stats"
+	assert_clients 0 "$first"
 	igt_assert test -n "$(render_node "$first")"
 	igt_assert "$NATIVE" --run-subtest 'store-both-engines,second-gpu'
 	assert_idle

@@ -1,0 +1,27 @@
+#!/bin/sh
+# make soak [DURATION=SECS]: vgpu_soak's mixed load (workers, knob
+# changes, resets, flips with dma-buf exports, create/remove churn, a
+# hostile vGPU) for DURATION seconds (default 1800) on the debug host
+# kernel (KASAN, lockdep, kmemleak; docs/testing.md), vGPUs opened through
+# iommufd. Passes when every role ended without an error, nothing stayed
+# pinned or reserved on the GPU, and the kernel log holds no sanitizer
+# report and kmemleak no object of ours (run-vm's log scan).
+set -eu
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+DURATION=${1:-1800}
+case $DURATION in
+'' | *[!0-9]*) echo "soak: DURATION must be seconds, not '$DURATION'" >&2; exit 2 ;;
+esac
+[ "$DURATION" -gt 0 ] || { echo "soak: DURATION must be positive" >&2; exit 2; }
+
+"$ROOT/tools/deps.sh" --profile iommufd
+make -C "$ROOT" -s all
+kroot=$("$ROOT/tools/vm/host-kernel.sh" --root)
+kotree=$("$ROOT/tools/modules-612.sh" --iommufd)
+qemu10=$("$ROOT/tools/qemu-10.sh")
+logdir=$ROOT/build/vm/logs-soak
+# The suite's own subtests and unload come on top of the soak.
+exec "$ROOT/tools/vm/run-vm" --suite vgpu --timeout $((DURATION + 1200)) \
+	--kroot "$kroot" --koroot "$kotree" --qemu "$qemu10" \
+	--logdir "$logdir" --env VFIO_HARNESS_BACKEND=iommufd \
+	--env VGPU_TESTS=soak --env VGPU_SOAK_SECONDS="$DURATION"
