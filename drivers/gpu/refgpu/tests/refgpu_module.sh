@@ -17,6 +17,7 @@ NATIVE=$VGPU_ROOT/build/bin/tests/refgpu_native
 DBG=/sys/kernel/debug/refgpu
 DRV=/sys/bus/pci/drivers/refgpu
 AUX=/sys/bus/auxiliary/devices
+AUX_NATIVE=/sys/bus/auxiliary/drivers/refgpu.native
 
 loaded() { grep -q '^refgpu ' /proc/modules; }
 
@@ -137,6 +138,27 @@ subtest_unbind_rebind() {
 	assert_idle
 }
 
+subtest_native_unbind_alone() {
+	loaded || igt_assert insmod "$KO"
+	assert_bound
+	first=$(vm_refgpu_functions | head -n1)
+	node=$(render_node "$first")
+	igt_assert test -n "$node"
+	# Taking the native path off one GPU removes its render node only:
+	# the GPU and its other client stay.
+	igt_assert sh -c "echo refgpu.native.0 > $AUX_NATIVE/unbind"
+	igt_assert test ! -e "/dev/dri/$node"
+	igt_assert test ! -e "/sys/bus/pci/devices/$first/drm"
+	igt_assert test -e "$DRV/$first"
+	igt_assert test -e "$AUX/refgpu.vgpu.0"
+	igt_assert test -n "$(render_node "$(vm_refgpu_functions | sed -n 2p)")"
+	igt_assert sh -c "echo refgpu.native.0 > $AUX_NATIVE/bind"
+	assert_clients 0 "$first"
+	igt_assert test -n "$(render_node "$first")"
+	igt_assert "$NATIVE" --run-subtest 'store-both-engines'
+	assert_idle
+}
+
 subtest_open_file_pins_module() {
 	loaded || igt_assert insmod "$KO"
 	node=$(render_node "$(vm_refgpu_functions | head -n1)")
@@ -166,6 +188,8 @@ igt_subtest reload-cycles subtest_reload_cycles \
 	"Three load, use, check and unload cycles"
 igt_subtest unbind-rebind subtest_unbind_rebind \
 	"Unbinding a PCI function removes its GPU and node only; binding brings them back"
+igt_subtest native-unbind-alone subtest_native_unbind_alone \
+	"Unbinding the native path from one GPU removes its render node only; binding brings it back"
 igt_subtest open-file-pins-module subtest_open_file_pins_module \
 	"An open render node keeps the module loaded"
 igt_subtest kernel-log-clean subtest_kernel_log_clean \
