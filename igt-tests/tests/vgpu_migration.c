@@ -13,7 +13,9 @@
  * refused with an error and counted, and the vGPU works after a reset.
  */
 #include <sys/ioctl.h>
+#include <linux/pci_regs.h>
 
+#include "vgpu_display.h"
 #include "vgpu_guest.h"
 
 /* Linux 6.2's PRE_COPY uAPI, for userspace headers from before it. */
@@ -557,6 +559,98 @@ static void save_restore_mid_workload(void *data)
 	free(ref);
 }
 
+/* Guest-visible registers of every section but the GGTT's and rings'. */
+static const u32 mig_regs[] = {
+	VGPU_REG_MASTER_IRQ, VGPU_REG_GT_IMR(0), VGPU_REG_GT_IER(0),
+	VGPU_REG_DE_PIPE_IMR(0), VGPU_REG_DE_PIPE_IER(0),
+	VGPU_REG_HTOTAL(0), VGPU_REG_PIPESRC(0), VGPU_REG_PIPECONF(0),
+	VGPU_REG_PLANE_CTL(0), VGPU_REG_PLANE_STRIDE(0),
+	VGPU_REG_PLANE_SURF(0), VGPU_REG_PLANE_SURFLIVE(0),
+	VGPU_REG_CURCNTR(0), VGPU_PV_HEAD_EDID_SIZE(0),
+	VGPU_PV_HEAD_DISPLAY_ERROR(0),
+};
+
+static const char *const mig_knobs[] = { "weight", "cap", "priority" };
+
+/*
+ * The sections besides the rings' and the GGTT's: scheduler knobs, config
+ * space (MSI), interrupt registers, a running pipe showing a plane, the
+ * EDID. On the destination they read back the same, the plane is shown
+ * at once from the destination's own pins and vblanks go on.
+ */
+static void state_sections(void *data)
+{
+	struct vd_mode m = vd_mode_simple(1024, 768, 1250, 800, 60);
+	u32 regs[IGT_ARRAY_SIZE(mig_regs)], knobs[IGT_ARRAY_SIZE(mig_knobs)];
+	struct vfio_device_gfx_plane_info pi;
+	struct mig_stream s;
+	__u16 msi_a, msi_b;
+	struct vd_fb fb;
+	struct vg a, b;
+	unsigned int i;
+	int fd, msi;
+	u8 *ram;
+
+	(void)data;
+	vg_start(&a, MIG_TYPE);
+	vg_set(&a, "weight", 77);
+	vg_set(&a, "cap", 1234);
+	vg_set(&a, "priority", 3);
+	vg_enable_msi(&a);
+	vg_ring_init(&a, COPY);
+	vd_fb_alloc(&a, &fb, m.w, m.h);
+	vd_fb_draw(&a, &fb, 0);
+	vd_pipe_on(&a, 0, &m);
+	vd_show(&a, 0, &fb);
+	mig_set(&a, VFIO_DEVICE_STATE_STOP);
+	/* Reads are served while stopped. */
+	for (i = 0; i < IGT_ARRAY_SIZE(mig_regs); i++)
+		regs[i] = vg_rd(&a, mig_regs[i]);
+	for (i = 0; i < IGT_ARRAY_SIZE(mig_knobs); i++)
+		knobs[i] = vg_stat(&a, mig_knobs[i]);
+	/* Worth saving: the pipe runs and shows the framebuffer. */
+	igt_assert(vg_rd(&a, VGPU_REG_PIPECONF(0)) & VGPU_PIPECONF_STATE);
+	igt_assert_eq_u32(vg_rd(&a, VGPU_REG_PLANE_SURFLIVE(0)), (u32)fb.gfx);
+	msi = vfio_config_find_cap(&a.dev, PCI_CAP_ID_MSI);
+	igt_assert_lt(0, msi);
+	igt_assert_eq(vfio_config_read16(&a.dev, msi + PCI_MSI_FLAGS, &msi_a),
+		      0);
+	igt_assert(msi_a & PCI_MSI_FLAGS_ENABLE);
+	mig_save(&a, &s);
+	ram = malloc(a.mem_size);
+	igt_assert(ram);
+	memcpy(ram, a.mem.vaddr, a.mem_size);
+	vg_destroy(&a);
+
+	vg_start(&b, MIG_TYPE);
+	memcpy(b.mem.vaddr, ram, b.mem_size);
+	fd = mig_set(&b, VFIO_DEVICE_STATE_RESUMING);
+	igt_assert_eq(mig_write(fd, s.buf, s.len), 0);
+	mig_set(&b, VFIO_DEVICE_STATE_RUNNING);
+	close(fd);
+	b.slice_base = a.slice_base;
+	for (i = 0; i < IGT_ARRAY_SIZE(mig_regs); i++)
+		igt_assert_f(vg_rd(&b, mig_regs[i]) == regs[i],
+			     "register %#x: %#x, was %#x\n", mig_regs[i],
+			     vg_rd(&b, mig_regs[i]), regs[i]);
+	for (i = 0; i < IGT_ARRAY_SIZE(mig_knobs); i++)
+		igt_assert_eq_u32(vg_stat(&b, mig_knobs[i]), knobs[i]);
+	igt_assert_eq(vfio_config_read16(&b.dev, msi + PCI_MSI_FLAGS, &msi_b),
+		      0);
+	igt_assert_eq(msi_b, msi_a);
+	vd_query_ok(&b, VD_PLANE_PRIMARY, VFIO_GFX_PLANE_TYPE_REGION, &pi);
+	vd_assert_primary(&pi, &fb, 0, 0);
+	vd_check_guest(&b, &fb);
+	/* The pipe runs on: vblanks arrive once someone listens. */
+	vg_wr(&b, VGPU_REG_DE_PIPE_IER(0), VGPU_DE_PIPE_VBLANK);
+	vg_wr(&b, VGPU_REG_DE_PIPE_IMR(0), ~VGPU_DE_PIPE_VBLANK);
+	vg_wr(&b, VGPU_REG_DE_PIPE_IIR(0), ~0U);
+	igt_assert(vd_wait_iir(&b, 0, VGPU_DE_PIPE_VBLANK, 2.0));
+	vg_destroy(&b);
+	free(ram);
+	free(s.buf);
+}
+
 /* Back to work after a reset: GGTT, ring, a fill, exact pixels. */
 static void mig_check_usable(struct vg *g)
 {
@@ -731,6 +825,8 @@ static const struct igt_subtest subtests[] = {
 	  "STOP mid-workload freezes memory; RUNNING again ends it as if never stopped" },
 	{ "save-restore-mid-workload", save_restore_mid_workload,
 	  "saved mid-workload, loaded into a second vGPU: an uninterrupted run's results" },
+	{ "state-sections", state_sections,
+	  "knobs, MSI, interrupts, a shown plane, EDID: the same on the destination" },
 	{ "refuse-bad-streams", refuse_bad_streams,
 	  "damaged streams refused and counted; the vGPU works after a reset" },
 	{ "precopy-session", precopy_session,
