@@ -403,7 +403,9 @@ static int vgpu_mig_stop_device(struct vgpu *vgpu)
 
 static struct file *vgpu_mig_stop(struct vgpu *vgpu)
 {
-	return ERR_PTR(vgpu_mig_stop_device(vgpu));
+	int ret = vgpu_mig_stop_device(vgpu);
+
+	return ret ? ERR_PTR(ret) : NULL;
 }
 
 /* STOP -> RUNNING_P2P */
@@ -456,7 +458,7 @@ static struct file *vgpu_mig_stop_copy(struct vgpu *vgpu)
 
 	if (!ret)
 		ret = vgpu_mig_write_state(vgpu, vgpu->mig.file);
-	return ERR_PTR(ret);
+	return ret ? ERR_PTR(ret) : NULL;
 }
 
 /*
@@ -525,8 +527,9 @@ static struct file *vgpu_mig_load(struct vgpu *vgpu)
 	mutex_unlock(&vgpu->lock);
 	mutex_unlock(&migf->lock);
 	vgpu_mig_end_session(vgpu);
-	if (ret)
-		vgpu->mig.state = VFIO_DEVICE_STATE_ERROR;
+	if (!ret)
+		return NULL;
+	vgpu->mig.state = VFIO_DEVICE_STATE_ERROR;
 	return ERR_PTR(ret);
 }
 
