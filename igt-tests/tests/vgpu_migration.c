@@ -783,7 +783,11 @@ static void precopy_session(void *data)
 
 	(void)data;
 	vg_start(&a, MIG_TYPE);
-	igt_require_f(mig_has_precopy(&a), "this kernel has no PRE_COPY\n");
+	if (!mig_has_precopy(&a)) {
+		/* Nothing of a skipped subtest may stay behind. */
+		vg_destroy(&a);
+		igt_skip("this kernel has no PRE_COPY\n");
+	}
 	fd = mig_set(&a, VFIO_DEVICE_STATE_PRE_COPY);
 	igt_assert_lte(0, fd);
 	igt_assert_eq(ioctl(fd, VFIO_MIG_GET_PRECOPY_INFO, &info), 0);
