@@ -40,6 +40,10 @@ struct vfio_precopy_info {
 #define MIG_OFF_TYPE		12
 #define MIG_OFF_CHECKSUM	36
 #define MIG_SEC_SCHED		1
+#define MIG_SEC_IRQ		4
+/* IRQ section: master (u8), GT IMR/IER/IIR, then each pipe's (u32). */
+#define MIG_IRQ_PIPE_IIR(p)	(1 + 3 * 4 + (p) * 3 * 4 + 2 * 4)
+#define MIG_MAX_PIPES		4
 #define MIG_CRC_POLY		0xedb88320U
 
 #define MIG_TYPE		"small"
@@ -673,25 +677,37 @@ enum mig_damage {
 	MIG_OTHER_VERSION,	/* the header's version */
 	MIG_OVERSIZE,		/* far more bytes than any stream */
 	MIG_BAD_CONTENT,	/* framing intact, a section out of range */
+	MIG_ABSENT_PIPE_IRQ,	/* an interrupt pending on a pipe not there */
 	MIG_DAMAGES,
 };
 
 static const char *const mig_damage_names[MIG_DAMAGES] = {
 	"truncated", "bit flip", "other type", "other version", "oversized",
-	"bad section content",
+	"bad section content", "absent pipe's interrupt",
 };
 
-/*
- * The first section's first payload dword (SCHED: the weight) set out of
- * range, the checksum made right again: only the owner can refuse it.
- */
-static void mig_bad_content(struct mig_stream *s)
+/* The payload of section @id of a saved stream (no preamble). */
+static u8 *mig_section(struct mig_stream *s, __u16 id)
+{
+	u32 pos = MIG_HEADER_SIZE, size;
+	__u16 sid;
+
+	while (pos + MIG_SECTION_HEADER_SIZE <= s->len) {
+		memcpy(&sid, s->buf + pos, sizeof(sid));
+		memcpy(&size, s->buf + pos + 4, sizeof(size));
+		if (sid == id)
+			return s->buf + pos + MIG_SECTION_HEADER_SIZE;
+		pos += MIG_SECTION_HEADER_SIZE + size;
+	}
+	igt_assert_f(0, "section %u not in the stream\n", id);
+	return NULL;
+}
+
+/* The checksum made right again after a change of the payload. */
+static void mig_fix_crc(struct mig_stream *s)
 {
 	u32 crc = 0xffffffff, i, b;
-	u8 *p = s->buf + MIG_HEADER_SIZE;
 
-	igt_assert_eq(p[0], MIG_SEC_SCHED);	/* saved first */
-	memset(p + MIG_SECTION_HEADER_SIZE, 0xff, 4);
 	for (i = MIG_HEADER_SIZE; i < s->len; i++) {
 		crc ^= s->buf[i];
 		for (b = 0; b < 8; b++)
@@ -699,6 +715,32 @@ static void mig_bad_content(struct mig_stream *s)
 	}
 	crc = ~crc;
 	memcpy(s->buf + MIG_OFF_CHECKSUM, &crc, sizeof(crc));
+}
+
+/*
+ * The first section's first payload dword (SCHED: the weight) set out of
+ * range, the checksum made right again: only the owner can refuse it.
+ */
+static void mig_bad_content(struct mig_stream *s)
+{
+	u8 *p = s->buf + MIG_HEADER_SIZE;
+
+	igt_assert_eq(p[0], MIG_SEC_SCHED);	/* saved first */
+	memset(p + MIG_SECTION_HEADER_SIZE, 0xff, 4);
+	mig_fix_crc(s);
+}
+
+/*
+ * A vblank pending on the last pipe, which a "small" vGPU (one head) lacks:
+ * the guest could never clear it, so the IRQ section's owner refuses it.
+ */
+static void mig_absent_pipe_irq(struct mig_stream *s)
+{
+	u32 iir = 1;
+
+	memcpy(mig_section(s, MIG_SEC_IRQ) +
+	       MIG_IRQ_PIPE_IIR(MIG_MAX_PIPES - 1), &iir, sizeof(iir));
+	mig_fix_crc(s);
 }
 
 static void refuse_bad_streams(void *data)
@@ -739,6 +781,9 @@ static void refuse_bad_streams(void *data)
 			break;
 		case MIG_BAD_CONTENT:
 			mig_bad_content(&s);
+			break;
+		case MIG_ABSENT_PIPE_IRQ:
+			mig_absent_pipe_irq(&s);
 			break;
 		default:
 			break;

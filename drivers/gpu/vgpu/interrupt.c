@@ -438,9 +438,10 @@ void vgpu_irq_mig_save(struct vgpu *vgpu, struct vgpu_mig_writer *w)
  * @vgpu: the vGPU
  * @r: the section, untrusted
  *
- * Every register value is one the device can hold; the flags must be 0
- * or 1. A pending condition is signalled once when the device runs again:
- * a duplicate MSI is harmless where a lost one is not.
+ * Every register value is one the device can hold: the flags 0 or 1,
+ * the pipes the type lacks at their reset values. A pending condition
+ * is signalled once when the device runs again: a duplicate MSI is
+ * harmless where a lost one is not.
  *
  * Return: 0 or -EINVAL (nothing changed).
  */
@@ -460,6 +461,14 @@ int vgpu_irq_mig_load(struct vgpu *vgpu, struct vgpu_mig_reader *r)
 	intx_masked = vgpu_mig_get_u8(r);
 	if (!vgpu_mig_reader_done(r) || master > 1 || intx_masked > 1)
 		return -EINVAL;
+	/*
+	 * The registers of a pipe the type lacks are not in BAR0: the guest
+	 * can neither see nor clear them, so they keep their reset values.
+	 * A pending bit there would be an interrupt nobody can acknowledge.
+	 */
+	for (p = vgpu_heads(vgpu); p < VGPU_MAX_PIPES; p++)
+		if (in.pipe_imr[p] != ~0U || in.pipe_ier[p] || in.pipe_iir[p])
+			return -EINVAL;
 
 	irq->master = master;
 	irq->gt_imr = in.gt_imr;

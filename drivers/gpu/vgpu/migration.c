@@ -282,6 +282,7 @@ static struct vgpu_mig_file *vgpu_mig_file_new(struct vgpu *vgpu, int flags)
 {
 	struct vgpu_mig_file *migf;
 	struct file *filp;
+	int ret = -ENOMEM;
 
 	lockdep_assert_held(&vgpu->mig.lock);
 	migf = kzalloc(sizeof(*migf), GFP_KERNEL);
@@ -295,8 +296,10 @@ static struct vgpu_mig_file *vgpu_mig_file_new(struct vgpu *vgpu, int flags)
 	if (!migf->buf)
 		goto err;
 	filp = anon_inode_getfile("vgpu_mig", &vgpu_mig_fops, migf, flags);
-	if (IS_ERR(filp))
+	if (IS_ERR(filp)) {
+		ret = PTR_ERR(filp);
 		goto err;
+	}
 	/* From here the file's release frees @migf. */
 	migf->filp = filp;
 	stream_open(filp->f_inode, filp);
@@ -309,7 +312,7 @@ err:
 	kvfree(migf->buf);
 	mutex_destroy(&migf->lock);
 	kfree(migf);
-	return ERR_PTR(-ENOMEM);
+	return ERR_PTR(ret);
 }
 
 /* End the session: the file reads and writes nothing any more. */

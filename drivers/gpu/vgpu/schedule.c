@@ -243,10 +243,17 @@ static void vgpu_ctx_stopped(struct refgpu_context *ctx,
 		publish = true;
 		break;
 	}
-	vgpu_sched_kick(se);
-	spin_unlock_irqrestore(&gpu->sched_lock, flags);
+	/*
+	 * Queued before the lock is dropped: a migration's STOP waits under
+	 * this lock for the queue to drain (vgpu_sched_quiet()) and then
+	 * flushes the completion work. Queued after it, the work could run
+	 * after STOP, writing guest memory and moving RING_HEAD past
+	 * workloads the saved stream still holds.
+	 */
 	if (publish)
 		queue_work(vgpu_wq, &vgpu->complete_work);
+	vgpu_sched_kick(se);
+	spin_unlock_irqrestore(&gpu->sched_lock, flags);
 }
 
 static void vgpu_ctx_user_interrupt(struct refgpu_context *ctx, u32 head)

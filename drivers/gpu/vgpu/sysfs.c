@@ -315,9 +315,14 @@ static ssize_t gfx_range_show(struct device *dev,
 			      struct device_attribute *attr, char *buf)
 {
 	struct vgpu *vgpu = dev_to_vgpu(dev);
+	u64 start, size;
 
-	return sysfs_emit(buf, "%#llx %#llx\n", vgpu_slice_start(vgpu),
-			  vgpu_slice_size(vgpu));
+	/* A migration destination may move the slice (vgpu_slice_move()). */
+	mutex_lock(&vgpu->lock);
+	start = vgpu_slice_start(vgpu);
+	size = vgpu_slice_size(vgpu);
+	mutex_unlock(&vgpu->lock);
+	return sysfs_emit(buf, "%#llx %#llx\n", start, size);
 }
 static DEVICE_ATTR_RO(gfx_range);
 

@@ -186,6 +186,8 @@ int vgpu_slice_move(struct vgpu *vgpu, u64 start)
 	u64 size = vgpu->type->desc->gfx_size;
 	struct refgpu_range *range;
 
+	/* Frees the old range: its readers hold vgpu->lock. */
+	lockdep_assert_held(&vgpu->lock);
 	if (!IS_ALIGNED(start, size) || start >= vgpu->gpu->rgpu->gfx_size ||
 	    size > vgpu->gpu->rgpu->gfx_size - start)
 		return -EINVAL;

@@ -307,7 +307,8 @@ struct vgpu_gtt_entry {
 
 /**
  * struct vgpu_gtt - the vGPU's view of the GGTT
- * @range: its slice in the physical GGTT
+ * @range: its slice in the physical GGTT (vgpu->lock: a migration
+ *	destination moves it, vgpu_slice_move())
  * @entries: one per page of the slice
  * @nr_entries: pages in the slice
  * @deferred: IOVAs whose pins wait for a GGTT flush before the unpin
