@@ -29,9 +29,11 @@
 /* A round's work is tiny: a late one is a stall, even under KASAN. */
 #define SOAK_DEADLINE_S		30
 #define SOAK_RESET_EVERY	25	/* rounds of worker 0 between resets */
+#define SOAK_RESET_FIRST	2	/* the round of its first reset */
+#define SOAK_SETUP_S		300	/* for every role to set up */
 #define SOAK_KNOB_PERIOD_US	100000
 #define SOAK_FILL_PITCH		4096
-#define SOAK_FILL_ROWS		64
+#define SOAK_FILL_ROWS		16
 #define SOAK_FILL_BYTES		(SOAK_FILL_PITCH * SOAK_FILL_ROWS)
 #define SOAK_GPU_STATUS		"/sys/kernel/debug/refgpu/refgpu.0/status"
 
@@ -53,10 +55,21 @@ struct soak_counts {
 	unsigned long long dmabufs;
 };
 
+/*
+ * Shared by the roles and the parent: the roles set up, say they are
+ * ready, and run until the end the parent publishes once all are ready
+ * (setting up takes seconds on a debug kernel and is not soak time).
+ */
+struct soak_shared {
+	long long end_us;		/* 0 until published */
+	int ready;
+	struct soak_counts counts[ROLE_COUNT];
+};
+
 struct soak {
-	double end;
 	char hostile[PATH_MAX + 16];	/* the vgpu_hostile binary */
-	struct soak_counts *counts;	/* [ROLE_COUNT], shared */
+	struct soak_shared *sh;
+	struct soak_counts *counts;	/* sh->counts */
 };
 
 static const char *const soak_role_names[ROLE_COUNT] = {
@@ -69,6 +82,21 @@ static const char *const soak_role_names[ROLE_COUNT] = {
 	[ROLE_HOSTILE] = "hostile",
 };
 
+/* A role is set up: wait for the parent to publish the end. */
+static void soak_ready(struct soak *s)
+{
+	__atomic_add_fetch(&s->sh->ready, 1, __ATOMIC_ACQ_REL);
+	while (!__atomic_load_n(&s->sh->end_us, __ATOMIC_ACQUIRE))
+		usleep(1000);
+}
+
+static bool soak_running(const struct soak *s)
+{
+	return vg_now() * 1e6 < __atomic_load_n(&s->sh->end_us,
+						  __ATOMIC_ACQUIRE);
+}
+
+/* VGPU_SOAK_SECONDS, or the default; 0 turns the soak off (skips). */
 static unsigned int soak_seconds(void)
 {
 	const char *s = getenv("VGPU_SOAK_SECONDS");
@@ -78,8 +106,8 @@ static unsigned int soak_seconds(void)
 	if (!s || !*s)
 		return SOAK_DEFAULT_S;
 	v = strtoul(s, &end, 10);
-	igt_assert_f(!*end && v > 0 && v <= 24 * 3600,
-		     "VGPU_SOAK_SECONDS=%s: want 1 to 86400\n", s);
+	igt_assert_f(!*end && v <= 24 * 3600,
+		     "VGPU_SOAK_SECONDS=%s: want 0 to 86400\n", s);
 	return v;
 }
 
@@ -138,7 +166,8 @@ static void soak_worker(struct soak *s, int id)
 	memcpy(c->uuid, g.uuid, sizeof(c->uuid));
 	__atomic_store_n(&c->uuid_set, 1, __ATOMIC_RELEASE);
 	soak_worker_setup(&g, &b);
-	for (r = 0; vg_now() < s->end; r++) {
+	soak_ready(s);
+	for (r = 0; soak_running(s); r++) {
 		color = (u32)(id << 24) ^ (u32)r;
 		vg_fill(&g, COPY, b.fill, SOAK_FILL_PITCH, SOAK_FILL_PITCH / 4,
 			SOAK_FILL_ROWS, color);
@@ -152,7 +181,7 @@ static void soak_worker(struct soak *s, int id)
 		vg_check_fill(&g, b.copy, SOAK_FILL_BYTES / 4, color);
 		igt_assert_eq_u32(*(u32 *)vg_ptr(&g, b.store), ~color);
 		c->rounds = r + 1;
-		if (id == 0 && r % SOAK_RESET_EVERY == SOAK_RESET_EVERY - 1) {
+		if (id == 0 && r % SOAK_RESET_EVERY == SOAK_RESET_FIRST) {
 			soak_worker_reset(&g, &b);
 			c->resets++;
 		}
@@ -173,7 +202,7 @@ static void soak_knob(struct soak *s, const char *uuid, const char *knob,
 	snprintf(attr, sizeof(attr), "vgpu/%s", knob);
 	snprintf(buf, sizeof(buf), "%u", v);
 	ret = mdev_attr_write(uuid, attr, buf);
-	igt_assert_f(!ret || vg_now() >= s->end, "%s %s=%u: %d\n", uuid, knob,
+	igt_assert_f(!ret || !soak_running(s), "%s %s=%u: %d\n", uuid, knob,
 		     v, ret);
 }
 
@@ -188,7 +217,8 @@ static void soak_knobs(struct soak *s)
 	unsigned long long r;
 	int i;
 
-	for (r = 0; vg_now() < s->end; r++) {
+	soak_ready(s);
+	for (r = 0; soak_running(s); r++) {
 		for (i = 0; i < SOAK_WORKERS; i++) {
 			if (!__atomic_load_n(&s->counts[ROLE_WORKER + i].uuid_set,
 					     __ATOMIC_ACQUIRE))
@@ -243,7 +273,8 @@ static void soak_display(struct soak *s)
 	vd_fb_draw(&g, &fb[1], 21);
 	vd_pipe_on(&g, 0, &m);
 	soak_show_export(&g, &fb[0], false);
-	for (r = 0; vg_now() < s->end; r++) {
+	soak_ready(s);
+	for (r = 0; soak_running(s); r++) {
 		soak_show_export(&g, &fb[(r + 1) % 2], true);
 		c->rounds = r + 1;
 		c->dmabufs = r + 2;
@@ -278,7 +309,8 @@ static void soak_churn(struct soak *s)
 	struct soak_counts *c = &s->counts[ROLE_CHURN];
 	unsigned long long r;
 
-	for (r = 0; vg_now() < s->end; r++) {
+	soak_ready(s);
+	for (r = 0; soak_running(s); r++) {
 		soak_churn_round((u32)r);
 		c->rounds = r + 1;
 	}
@@ -292,7 +324,8 @@ static void soak_hostile(struct soak *s)
 	int status;
 	pid_t pid;
 
-	for (r = 0; vg_now() < s->end; r++) {
+	soak_ready(s);
+	for (r = 0; soak_running(s); r++) {
 		pid = fork();
 		igt_assert_lte(0, pid);
 		if (!pid) {
@@ -407,13 +440,40 @@ static long soak_slab_settled(long before)
 /* One of each kind of object the roles create, before slab is measured. */
 static void soak_warm_up(struct soak *s)
 {
-	struct soak_counts c[ROLE_COUNT] = { };
+	struct soak_shared sh = { .end_us = 1 };	/* ended */
 	struct soak w = *s;
 
-	w.counts = c;
-	w.end = vg_now();	/* the display shows one frame, then stops */
+	w.sh = &sh;
+	w.counts = sh.counts;
 	soak_churn_round(0);
-	soak_display(&w);
+	soak_display(&w);	/* shows one frame, then stops */
+}
+
+/*
+ * Waits until every role is set up (or one ended early: its setup failed),
+ * then publishes the end, @secs from now.
+ */
+static void soak_start(struct soak *s, const pid_t *pids, bool *reaped,
+		       int *status, unsigned int secs)
+{
+	double give_up = vg_now() + SOAK_SETUP_S;
+	bool early = false;
+	int role;
+
+	while (__atomic_load_n(&s->sh->ready, __ATOMIC_ACQUIRE) < ROLE_COUNT &&
+	       !early && vg_now() < give_up) {
+		usleep(10000);
+		for (role = 0; role < ROLE_COUNT; role++) {
+			if (reaped[role] ||
+			    waitpid(pids[role], &status[role], WNOHANG) != pids[role])
+				continue;
+			reaped[role] = true;
+			early = true;
+		}
+	}
+	igt_info("roles set up: %d of %d\n", s->sh->ready, ROLE_COUNT);
+	__atomic_store_n(&s->sh->end_us, (long long)((vg_now() + secs) * 1e6),
+			 __ATOMIC_RELEASE);
 }
 
 static void mixed(void *data)
@@ -421,24 +481,26 @@ static void mixed(void *data)
 	char parent[64], type[64];
 	unsigned int secs = soak_seconds();
 	pid_t pids[ROLE_COUNT];
+	bool reaped[ROLE_COUNT] = { };
+	int status[ROLE_COUNT];
 	long slab_before, slab_after;
-	int role, status, avail, failed = 0;
+	int role, avail, failed = 0;
 	struct soak s;
 
 	(void)data;
-	igt_set_timeout(secs + 600, "the soak's roles");
+	igt_require_f(secs, "VGPU_SOAK_SECONDS=0: the soak is off here\n");
+	igt_set_timeout(secs + SOAK_SETUP_S + 600, "the soak's roles");
 	soak_find_hostile(&s);
 	igt_require(!vg_find_type("small", parent, sizeof(parent), type,
 				  sizeof(type)));
 	avail = mdev_type_available_instances(parent, type);
 	soak_warm_up(&s);
 	slab_before = soak_slab_kib();
-	s.counts = mmap(NULL, sizeof(*s.counts) * ROLE_COUNT,
-			PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
-			-1, 0);
-	igt_assert(s.counts != MAP_FAILED);
-	memset(s.counts, 0, sizeof(*s.counts) * ROLE_COUNT);
-	s.end = vg_now() + secs;
+	s.sh = mmap(NULL, sizeof(*s.sh), PROT_READ | PROT_WRITE,
+		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	igt_assert(s.sh != MAP_FAILED);
+	memset(s.sh, 0, sizeof(*s.sh));
+	s.counts = s.sh->counts;
 
 	for (role = 0; role < ROLE_COUNT; role++) {
 		pids[role] = fork();
@@ -448,11 +510,14 @@ static void mixed(void *data)
 			_exit(IGT_EXIT_SUCCESS);
 		}
 	}
+	soak_start(&s, pids, reaped, status, secs);
 	for (role = 0; role < ROLE_COUNT; role++) {
-		igt_assert_eq(waitpid(pids[role], &status, 0), pids[role]);
-		if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		if (!reaped[role])
+			igt_assert_eq(waitpid(pids[role], &status[role], 0),
+				      pids[role]);
+		if (!WIFEXITED(status[role]) || WEXITSTATUS(status[role])) {
 			igt_warn("%s failed: status %#x\n",
-				 soak_role_names[role], status);
+				 soak_role_names[role], status[role]);
 			failed++;
 		}
 	}
@@ -464,7 +529,9 @@ static void mixed(void *data)
 	for (role = 0; role < ROLE_COUNT; role++)
 		igt_assert_f(s.counts[role].rounds > 0, "%s did nothing\n",
 			     soak_role_names[role]);
-	igt_assert_lt(0ULL, s.counts[ROLE_WORKER].resets);
+	igt_assert_f(s.counts[ROLE_WORKER].resets > 0,
+		     "worker 0 never reset (%llu rounds)\n",
+		     s.counts[ROLE_WORKER].rounds);
 
 	igt_assert_eq(mdev_type_available_instances(parent, type), avail);
 	soak_assert_gpu_idle();
@@ -476,7 +543,7 @@ static void mixed(void *data)
 	else
 		igt_assert_f(slab_after - slab_before < 1024,
 			     "slab grew by %ld kB\n", slab_after - slab_before);
-	munmap(s.counts, sizeof(*s.counts) * ROLE_COUNT);
+	munmap(s.sh, sizeof(*s.sh));
 }
 
 static const struct igt_subtest subtests[] = {

@@ -84,6 +84,32 @@
 #endif
 
 /*
+ * Linux 6.2: the migration FSM's PRE_COPY and PRE_COPY_P2P states, the
+ * VFIO_MIGRATION_PRE_COPY flag and the data file's
+ * VFIO_MIG_GET_PRECOPY_INFO. KCOMPAT_VFIO_MIGRATION_PRE_COPY is that flag,
+ * or 0 where the kernel has no PRE_COPY; there the two states get their
+ * numbers, for tables that list their arcs (the core never asks for them).
+ */
+#if KERNEL_VERSION(6, 2, 0) <= LINUX_VERSION_CODE
+#define KCOMPAT_VFIO_MIGRATION_PRE_COPY	VFIO_MIGRATION_PRE_COPY
+#else
+#define KCOMPAT_VFIO_MIGRATION_PRE_COPY	0
+#define VFIO_DEVICE_STATE_PRE_COPY	6
+#define VFIO_DEVICE_STATE_PRE_COPY_P2P	7
+#endif
+
+/*
+ * Linux 6.2: vfio_migration_ops.migration_get_data_size, which the core
+ * calls without a NULL check from then on. Put
+ * KCOMPAT_VFIO_MIG_DATA_SIZE(fn), without a comma, in the ops' initializer.
+ */
+#if KERNEL_VERSION(6, 2, 0) <= LINUX_VERSION_CODE
+#define KCOMPAT_VFIO_MIG_DATA_SIZE(fn)	.migration_get_data_size = (fn),
+#else
+#define KCOMPAT_VFIO_MIG_DATA_SIZE(fn)
+#endif
+
+/*
  * Linux 6.3: vma->vm_flags is read-only; vm_flags_set() and
  * vm_flags_clear() change it (with the VMA write-locked).
  */

@@ -8,6 +8,7 @@
  */
 #include <linux/pci_regs.h>
 #include <vgpu/linux_compat.h>
+#include <vgpu/migration_stream.h>
 
 #include "vgpu_drv.h"
 
@@ -147,4 +148,45 @@ void vgpu_cfg_set_intx_status(struct vgpu *vgpu, bool asserted)
 	else
 		status &= ~PCI_STATUS_INTERRUPT;
 	put_unaligned_le16(status, vgpu->cfg + PCI_STATUS);
+}
+
+u32 vgpu_cfg_mig_size(const struct vgpu *vgpu)
+{
+	return VGPU_CFG_SIZE;
+}
+
+/**
+ * vgpu_cfg_mig_save() - the CONFIG section: config space as it is
+ * @vgpu: the vGPU
+ * @w: the stream
+ */
+void vgpu_cfg_mig_save(struct vgpu *vgpu, struct vgpu_mig_writer *w)
+{
+	vgpu_mig_put_bytes(w, vgpu->cfg, VGPU_CFG_SIZE);
+}
+
+/**
+ * vgpu_cfg_mig_load() - take the CONFIG section
+ * @vgpu: the vGPU
+ * @r: the section, untrusted
+ *
+ * Only the writable bits of the table are taken, as if the guest wrote
+ * them (the MSI address, data and enable among them); every read-only
+ * bit stays the device's.
+ *
+ * Return: 0 or -EINVAL.
+ */
+int vgpu_cfg_mig_load(struct vgpu *vgpu, struct vgpu_mig_reader *r)
+{
+	u8 in[VGPU_CFG_SIZE], mask;
+	u32 off;
+
+	vgpu_mig_get_bytes(r, in, sizeof(in));
+	if (!vgpu_mig_reader_done(r))
+		return -EINVAL;
+	for (off = 0; off < VGPU_CFG_SIZE; off++) {
+		mask = vgpu_cfg_wmask(off);
+		vgpu->cfg[off] = (vgpu->cfg[off] & ~mask) | (in[off] & mask);
+	}
+	return 0;
 }

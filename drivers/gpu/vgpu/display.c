@@ -12,6 +12,7 @@
 #include <linux/ktime.h>
 #include <linux/math64.h>
 #include <drm/drm_fourcc.h>
+#include <vgpu/migration_stream.h>
 
 #include "mmio.h"
 
@@ -143,7 +144,8 @@ static enum hrtimer_restart vgpu_vblank_timer(struct hrtimer *timer)
 /* Arm or stop the vblank timer of @head as its state requires. */
 static void vgpu_head_update_timer(struct vgpu *vgpu, struct vgpu_head *head)
 {
-	bool want = head->running && vgpu_head_listens(vgpu, head);
+	bool want = !vgpu->display.frozen && head->running &&
+		    vgpu_head_listens(vgpu, head);
 	u64 since, next;
 
 	if (want == head->timer_on)
@@ -560,7 +562,9 @@ void vgpu_display_vblank_work(struct work_struct *work)
 
 	mutex_lock(&vgpu->lock);
 	vgpu_for_each_head(vgpu, head) {
-		if (!atomic_xchg(&head->vblanks, 0) || !head->running)
+		/* A stopped device has no vblanks: the VM is paused. */
+		if (!atomic_xchg(&head->vblanks, 0) || !head->running ||
+		    vgpu->display.frozen)
 			continue;
 		for (p = 0; p < VGPU_PLANES; p++)
 			vgpu_plane_recommit(vgpu, head, p);
@@ -818,4 +822,164 @@ u64 vgpu_display_region_size(const struct vgpu *vgpu, enum vgpu_plane_id p)
 	/* The longest stride PLANE_STRIDE can hold, every line shown. */
 	stride = (u64)VGPU_PLANE_STRIDE_MASK * VGPU_PLANE_STRIDE_UNIT;
 	return PAGE_ALIGN(stride * t->max_height);
+}
+
+/**
+ * vgpu_display_freeze() - a migration stops or restarts the device
+ * @vgpu: the vGPU (vgpu->lock held)
+ * @frozen: stopped
+ *
+ * Stopped, no vblank timer runs and vblanks already counted are dropped:
+ * no plane latches, no interrupt is raised, no CRC is started. The pipes
+ * keep their state; their frame counters go on with the clock.
+ */
+void vgpu_display_freeze(struct vgpu *vgpu, bool frozen)
+{
+	struct vgpu_head *head;
+
+	lockdep_assert_held(&vgpu->lock);
+	vgpu->display.frozen = frozen;
+	vgpu_for_each_head(vgpu, head)
+		vgpu_head_update_timer(vgpu, head);
+}
+
+/* Per head in the DISPLAY section, after its registers. */
+enum vgpu_display_mig_field {
+	VGPU_DISPLAY_MIG_RUNNING,
+	VGPU_DISPLAY_MIG_FRAMES,
+	VGPU_DISPLAY_MIG_ERROR,
+	VGPU_DISPLAY_MIG_ERROR_COUNT,
+	VGPU_DISPLAY_MIG_PENDING,	/* VGPU_PLANES of them */
+	VGPU_DISPLAY_MIG_FIELDS = VGPU_DISPLAY_MIG_PENDING + VGPU_PLANES,
+};
+
+/* Registers the load writes last, in this order: they act on the rest. */
+static const enum vgpu_disp_reg vgpu_display_mig_late[] = {
+	VGPU_DISP_PIPECONF, VGPU_DISP_PLANE_SURF, VGPU_DISP_CURBASE,
+};
+
+static bool vgpu_display_mig_is_late(enum vgpu_disp_reg reg)
+{
+	unsigned int i;
+
+	/* The shown surface follows from the planes; never written. */
+	if (reg == VGPU_DISP_LIVE_SURF)
+		return true;
+	for (i = 0; i < ARRAY_SIZE(vgpu_display_mig_late); i++)
+		if (reg == vgpu_display_mig_late[i])
+			return true;
+	return false;
+}
+
+u32 vgpu_display_mig_size(const struct vgpu *vgpu)
+{
+	return sizeof(u32) + vgpu_heads(vgpu) * sizeof(u32) *
+	       (VGPU_DISP_NR_REGS + VGPU_DISPLAY_MIG_FIELDS);
+}
+
+/**
+ * vgpu_display_mig_save() - the DISPLAY section: pipes and planes
+ * @vgpu: the vGPU
+ * @w: the stream
+ *
+ * The head count, then per head its stored registers, whether the pipe
+ * runs, its frame counter, its error registers and, per plane, whether an
+ * update waits for the next vblank. EDIDs are edid.c's section.
+ */
+void vgpu_display_mig_save(struct vgpu *vgpu, struct vgpu_mig_writer *w)
+{
+	struct vgpu_head *head;
+	unsigned int i;
+
+	lockdep_assert_held(&vgpu->lock);
+	vgpu_mig_put_u32(w, vgpu_heads(vgpu));
+	vgpu_for_each_head(vgpu, head) {
+		for (i = 0; i < VGPU_DISP_NR_REGS; i++)
+			vgpu_mig_put_u32(w, *vgpu_reg(vgpu, head->index, i));
+		vgpu_mig_put_u32(w, head->running);
+		vgpu_mig_put_u32(w, vgpu_head_frames(head));
+		vgpu_mig_put_u32(w, head->error);
+		vgpu_mig_put_u32(w, head->error_count);
+		for (i = 0; i < VGPU_PLANES; i++)
+			vgpu_mig_put_u32(w, head->plane[i].update);
+	}
+}
+
+/* Replay one saved register through the guest's write path. */
+static void vgpu_display_mig_write(struct vgpu *vgpu, unsigned int h,
+				   enum vgpu_disp_reg reg, u32 val)
+{
+	const struct vgpu_reg r = { .arg = reg };
+
+	vgpu_display_reg_write(vgpu, &r, h, 0, val);
+}
+
+/*
+ * Load one head: its registers are written as the guest would write them
+ * (the same checks, the planes pinned through the GGTT just loaded), the
+ * pipe and plane enables last.
+ */
+static int vgpu_display_mig_load_head(struct vgpu *vgpu,
+				      struct vgpu_head *head,
+				      const u32 *regs, const u32 *f)
+{
+	unsigned int h = head->index, i;
+	enum vgpu_plane_id p;
+
+	for (i = 0; i < VGPU_DISP_NR_REGS; i++)
+		if (!vgpu_display_mig_is_late(i))
+			vgpu_display_mig_write(vgpu, h, i, regs[i]);
+	for (i = 0; i < ARRAY_SIZE(vgpu_display_mig_late); i++)
+		vgpu_display_mig_write(vgpu, h, vgpu_display_mig_late[i],
+				       regs[vgpu_display_mig_late[i]]);
+	if (head->running != f[VGPU_DISPLAY_MIG_RUNNING])
+		return -EINVAL;
+	for (p = 0; p < VGPU_PLANES; p++) {
+		if (!vgpu_plane_enabled(vgpu, h, p) || !head->running)
+			continue;
+		/* Refused here although the source showed it. */
+		if (!head->plane[p].pending)
+			return -EINVAL;
+		/* Shown on the source: show it now; a flip waits its vblank. */
+		if (!f[VGPU_DISPLAY_MIG_PENDING + p])
+			vgpu_plane_latch(vgpu, head, p);
+	}
+	head->frames = f[VGPU_DISPLAY_MIG_FRAMES];
+	head->error = f[VGPU_DISPLAY_MIG_ERROR];
+	head->error_count = f[VGPU_DISPLAY_MIG_ERROR_COUNT];
+	return 0;
+}
+
+/**
+ * vgpu_display_mig_load() - take the DISPLAY section
+ * @vgpu: the vGPU, just reset, its GGTT loaded
+ * @r: the section, untrusted
+ *
+ * Return: 0 or -EINVAL; on an error the caller resets the device.
+ */
+int vgpu_display_mig_load(struct vgpu *vgpu, struct vgpu_mig_reader *r)
+{
+	u32 regs[VGPU_DISP_NR_REGS], f[VGPU_DISPLAY_MIG_FIELDS];
+	struct vgpu_head *head;
+	unsigned int i;
+	int ret;
+
+	lockdep_assert_held(&vgpu->lock);
+	if (vgpu_mig_get_u32(r) != vgpu_heads(vgpu))
+		return -EINVAL;
+	vgpu_for_each_head(vgpu, head) {
+		for (i = 0; i < VGPU_DISP_NR_REGS; i++)
+			regs[i] = vgpu_mig_get_u32(r);
+		for (i = 0; i < VGPU_DISPLAY_MIG_FIELDS; i++)
+			f[i] = vgpu_mig_get_u32(r);
+		if (r->bad || f[VGPU_DISPLAY_MIG_RUNNING] > 1)
+			return -EINVAL;
+		for (i = 0; i < VGPU_PLANES; i++)
+			if (f[VGPU_DISPLAY_MIG_PENDING + i] > 1)
+				return -EINVAL;
+		ret = vgpu_display_mig_load_head(vgpu, head, regs, f);
+		if (ret)
+			return ret;
+	}
+	return vgpu_mig_reader_done(r) ? 0 : -EINVAL;
 }

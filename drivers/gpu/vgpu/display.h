@@ -251,6 +251,8 @@ struct vgpu_display_map {
  * @map: the plane regions' mapping file
  * @vblank_work: hands vblanks of the timers to the guest
  * @reap_work: unpins framebuffers nobody uses after a dma-buf release
+ * @frozen: a migration stopped the device: no vblank timer runs and
+ *	queued vblanks are dropped (vgpu->lock)
  */
 struct vgpu_display {
 	u32 regs[VGPU_MAX_PIPES][VGPU_DISP_NR_REGS];
@@ -263,6 +265,7 @@ struct vgpu_display {
 	struct vgpu_display_map *map;
 	struct work_struct vblank_work;
 	struct work_struct reap_work;
+	bool frozen;
 };
 
 /* Whose EDID a head shows (sysfs display_edid_mode). */
@@ -313,6 +316,7 @@ void vgpu_display_reset(struct vgpu *vgpu);
 void vgpu_display_stop(struct vgpu *vgpu);
 void vgpu_display_close(struct vgpu *vgpu);
 void vgpu_display_regs_reset(struct vgpu *vgpu);
+void vgpu_display_freeze(struct vgpu *vgpu, bool frozen);
 void vgpu_display_irq_changed(struct vgpu *vgpu, unsigned int head);
 void vgpu_display_gtt_changed(struct vgpu *vgpu, u64 gfx);
 void vgpu_display_unmap_iova(struct vgpu *vgpu, u64 iova, u64 length);

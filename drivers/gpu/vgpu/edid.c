@@ -13,6 +13,7 @@
 #include <linux/lockdep.h>
 #include <linux/uaccess.h>
 #include <linux/vfio.h>
+#include <vgpu/migration_stream.h>
 
 #include "mmio.h"
 
@@ -433,4 +434,61 @@ u32 vgpu_edid_pv_read(struct vgpu *vgpu, const struct vgpu_reg *r, u32 idx,
 		return 0;
 	e = vgpu->display.head[h].edid + rel;
 	return e[0] | e[1] << 8 | e[2] << 16 | (u32)e[3] << 24;
+}
+
+u32 vgpu_edid_mig_size(const struct vgpu *vgpu)
+{
+	return vgpu_heads(vgpu) * (2 * sizeof(u32) + VGPU_PV_EDID_MAX);
+}
+
+/**
+ * vgpu_edid_mig_save() - the EDID section: what each head shows the guest
+ * @vgpu: the vGPU
+ * @w: the stream
+ *
+ * Per head: connected, the EDID's bytes (0 when disconnected) and the
+ * EDID. The EDID region's link and blob are the VMM's, not the guest's:
+ * the destination keeps its own.
+ */
+void vgpu_edid_mig_save(struct vgpu *vgpu, struct vgpu_mig_writer *w)
+{
+	struct vgpu_head *head;
+
+	lockdep_assert_held(&vgpu->lock);
+	vgpu_for_each_head(vgpu, head) {
+		vgpu_mig_put_u32(w, head->connected);
+		vgpu_mig_put_u32(w, head->edid_size);
+		vgpu_mig_put_bytes(w, head->edid, VGPU_PV_EDID_MAX);
+	}
+}
+
+/**
+ * vgpu_edid_mig_load() - take the EDID section
+ * @vgpu: the vGPU
+ * @r: the section, untrusted
+ *
+ * A connected head needs a well-formed EDID, a disconnected one none.
+ *
+ * Return: 0 or -EINVAL (heads before the refused one are loaded; the
+ * caller resets the device).
+ */
+int vgpu_edid_mig_load(struct vgpu *vgpu, struct vgpu_mig_reader *r)
+{
+	u8 edid[VGPU_PV_EDID_MAX];
+	struct vgpu_head *head;
+	u32 connected, size;
+
+	lockdep_assert_held(&vgpu->lock);
+	vgpu_for_each_head(vgpu, head) {
+		connected = vgpu_mig_get_u32(r);
+		size = vgpu_mig_get_u32(r);
+		vgpu_mig_get_bytes(r, edid, sizeof(edid));
+		if (r->bad || connected > 1 ||
+		    (connected ? !vgpu_edid_valid(edid, size) : size))
+			return -EINVAL;
+		head->connected = connected;
+		head->edid_size = size;
+		memcpy(head->edid, edid, sizeof(edid));
+	}
+	return vgpu_mig_reader_done(r) ? 0 : -EINVAL;
 }

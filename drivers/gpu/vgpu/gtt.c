@@ -12,6 +12,7 @@
 #include <linux/highmem.h>
 #include <linux/iommu.h>
 #include <linux/slab.h>
+#include <vgpu/migration_stream.h>
 
 #include "vgpu_drv.h"
 #include "vgpu_trace.h"
@@ -377,4 +378,88 @@ int vgpu_gtt_copy(struct vgpu *vgpu, u64 gfx_addr, void *buf, u32 len,
 int vgpu_gtt_read_cb(void *priv, u64 gfx_addr, void *dst, u32 len)
 {
 	return vgpu_gtt_copy(priv, gfx_addr, dst, len, false);
+}
+
+/* A GGTT entry in the stream: its index in the slice, the guest's value. */
+#define VGPU_GTT_MIG_ENTRY	(sizeof(u32) + sizeof(u64))
+
+u32 vgpu_gtt_mig_size(const struct vgpu *vgpu)
+{
+	return 2 * sizeof(u64) + sizeof(u32) +
+	       vgpu->gtt.nr_entries * VGPU_GTT_MIG_ENTRY;
+}
+
+/**
+ * vgpu_gtt_mig_save() - the GGTT section
+ * @vgpu: the vGPU
+ * @w: the stream
+ *
+ * The slice (start, size), then every entry that is not zero as the guest
+ * wrote it: an index into the slice and the entry, whose address is a
+ * guest IOVA. Host pages are not in it: the destination pins its own.
+ */
+void vgpu_gtt_mig_save(struct vgpu *vgpu, struct vgpu_mig_writer *w)
+{
+	const struct vgpu_gtt *gtt = &vgpu->gtt;
+	u32 i, n = 0;
+
+	lockdep_assert_held(&vgpu->lock);
+	for (i = 0; i < gtt->nr_entries; i++)
+		n += !!gtt->entries[i].pte;
+	vgpu_mig_put_u64(w, vgpu_slice_start(vgpu));
+	vgpu_mig_put_u64(w, vgpu_slice_size(vgpu));
+	vgpu_mig_put_u32(w, n);
+	for (i = 0; i < gtt->nr_entries; i++) {
+		if (!gtt->entries[i].pte)
+			continue;
+		vgpu_mig_put_u32(w, i);
+		vgpu_mig_put_u64(w, gtt->entries[i].pte);
+	}
+}
+
+/**
+ * vgpu_gtt_mig_load() - take the GGTT section
+ * @vgpu: the vGPU, just reset (no entry set, nothing pinned)
+ * @r: the section, untrusted
+ *
+ * The slice must have the type's size; where it starts elsewhere on this
+ * GPU the vGPU moves to the same graphics addresses (the guest's commands
+ * hold them) or the stream is refused. Each entry is written as the guest
+ * writes one, pinning its page; one the guest could not have written
+ * (outside the slice, out of order, bad bits, an IOVA not mapped here)
+ * refuses the stream.
+ *
+ * Return: 0, -EINVAL, or the error of moving the slice (-EBUSY: the
+ * addresses are in use here).
+ */
+int vgpu_gtt_mig_load(struct vgpu *vgpu, struct vgpu_mig_reader *r)
+{
+	struct vgpu_gtt *gtt = &vgpu->gtt;
+	u64 start, size, pte;
+	u32 n, i, index, next = 0;
+	int ret;
+
+	lockdep_assert_held(&vgpu->lock);
+	start = vgpu_mig_get_u64(r);
+	size = vgpu_mig_get_u64(r);
+	n = vgpu_mig_get_u32(r);
+	if (r->bad || size != vgpu_slice_size(vgpu) || n > gtt->nr_entries ||
+	    (u64)n * VGPU_GTT_MIG_ENTRY != r->left)
+		return -EINVAL;
+	if (start != vgpu_slice_start(vgpu)) {
+		ret = vgpu_slice_move(vgpu, start);
+		if (ret)
+			return ret;
+	}
+	for (i = 0; i < n; i++) {
+		index = vgpu_mig_get_u32(r);
+		pte = vgpu_mig_get_u64(r);
+		if (index < next || index >= gtt->nr_entries || !pte)
+			return -EINVAL;
+		next = index + 1;
+		vgpu_gtt_write_pte(vgpu, vgpu_gtt_first(vgpu) + index, pte);
+		if (gtt->entries[index].pte != pte)
+			return -EINVAL;
+	}
+	return vgpu_mig_reader_done(r) ? 0 : -EINVAL;
 }

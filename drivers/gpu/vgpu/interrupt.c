@@ -12,6 +12,7 @@
 #include <linux/eventfd.h>
 #include <linux/file.h>
 #include <vgpu/linux_compat.h>
+#include <vgpu/migration_stream.h>
 
 #include "mmio.h"
 
@@ -77,8 +78,14 @@ void vgpu_irq_update(struct vgpu *vgpu)
 	bool msi = vgpu_cfg_msi_enabled(vgpu);
 	bool intx = !msi && cond && !vgpu_cfg_intx_disabled(vgpu);
 
-	irq->asserted = cond;
 	vgpu_cfg_set_intx_status(vgpu, intx);
+	/*
+	 * A stopped device signals nothing (migration.c); an edge that rises
+	 * meanwhile stays one until the restart delivers it.
+	 */
+	if (vgpu->mig.frozen)
+		return;
+	irq->asserted = cond;
 	if (!irq->trigger)
 		return;
 	if (msi && rising && irq->index == VFIO_PCI_MSI_IRQ_INDEX) {
@@ -362,4 +369,118 @@ void vgpu_irq_request(struct vgpu *vgpu, unsigned int count)
 		dev_notice(mdev_dev(vgpu->mdev),
 			   "no request eventfd; waiting for userspace to close the device\n");
 	}
+}
+
+/**
+ * vgpu_irq_freeze() - a migration stops or restarts the device
+ * @vgpu: the vGPU (vgpu->lock held)
+ * @frozen: stopped
+ *
+ * While the device is stopped nothing is signalled; at the restart an
+ * edge that rose meanwhile (or a condition a destination loaded) is.
+ */
+void vgpu_irq_freeze(struct vgpu *vgpu, bool frozen)
+{
+	lockdep_assert_held(&vgpu->lock);
+	vgpu->mig.frozen = frozen;
+	if (!frozen)
+		vgpu_irq_update(vgpu);
+}
+
+/* The IRQ section: master, GT, per pipe, port, then the INTx mask. */
+u32 vgpu_irq_mig_size(const struct vgpu *vgpu)
+{
+	return sizeof(u8) + 3 * sizeof(u32) * (2 + VGPU_MAX_PIPES) +
+	       sizeof(u8);
+}
+
+static void vgpu_irq_put_group(struct vgpu_mig_writer *w, u32 imr, u32 ier,
+			       u32 iir)
+{
+	vgpu_mig_put_u32(w, imr);
+	vgpu_mig_put_u32(w, ier);
+	vgpu_mig_put_u32(w, iir);
+}
+
+static void vgpu_irq_get_group(struct vgpu_mig_reader *r, u32 *imr, u32 *ier,
+			       u32 *iir)
+{
+	*imr = vgpu_mig_get_u32(r);
+	*ier = vgpu_mig_get_u32(r);
+	*iir = vgpu_mig_get_u32(r);
+}
+
+/**
+ * vgpu_irq_mig_save() - the IRQ section
+ * @vgpu: the vGPU
+ * @w: the stream
+ *
+ * The MSI address, data and enable are config space's (CONFIG section);
+ * eventfds are the destination VMM's own.
+ */
+void vgpu_irq_mig_save(struct vgpu *vgpu, struct vgpu_mig_writer *w)
+{
+	struct vgpu_irq_state *irq = &vgpu->irq;
+	unsigned int p;
+
+	lockdep_assert_held(&vgpu->lock);
+	vgpu_mig_put_u8(w, irq->master);
+	vgpu_irq_put_group(w, irq->gt_imr, irq->gt_ier, irq->gt_iir);
+	for (p = 0; p < VGPU_MAX_PIPES; p++)
+		vgpu_irq_put_group(w, irq->pipe_imr[p], irq->pipe_ier[p],
+				   irq->pipe_iir[p]);
+	vgpu_irq_put_group(w, irq->port_imr, irq->port_ier, irq->port_iir);
+	vgpu_mig_put_u8(w, irq->intx_masked);
+}
+
+/**
+ * vgpu_irq_mig_load() - take the IRQ section
+ * @vgpu: the vGPU
+ * @r: the section, untrusted
+ *
+ * Every register value is one the device can hold: the flags 0 or 1,
+ * the pipes the type lacks at their reset values. A pending condition
+ * is signalled once when the device runs again: a duplicate MSI is
+ * harmless where a lost one is not.
+ *
+ * Return: 0 or -EINVAL (nothing changed).
+ */
+int vgpu_irq_mig_load(struct vgpu *vgpu, struct vgpu_mig_reader *r)
+{
+	struct vgpu_irq_state in = {}, *irq = &vgpu->irq;
+	u8 master, intx_masked;
+	unsigned int p;
+
+	lockdep_assert_held(&vgpu->lock);
+	master = vgpu_mig_get_u8(r);
+	vgpu_irq_get_group(r, &in.gt_imr, &in.gt_ier, &in.gt_iir);
+	for (p = 0; p < VGPU_MAX_PIPES; p++)
+		vgpu_irq_get_group(r, &in.pipe_imr[p], &in.pipe_ier[p],
+				   &in.pipe_iir[p]);
+	vgpu_irq_get_group(r, &in.port_imr, &in.port_ier, &in.port_iir);
+	intx_masked = vgpu_mig_get_u8(r);
+	if (!vgpu_mig_reader_done(r) || master > 1 || intx_masked > 1)
+		return -EINVAL;
+	/*
+	 * The registers of a pipe the type lacks are not in BAR0: the guest
+	 * can neither see nor clear them, so they keep their reset values.
+	 * A pending bit there would be an interrupt nobody can acknowledge.
+	 */
+	for (p = vgpu_heads(vgpu); p < VGPU_MAX_PIPES; p++)
+		if (in.pipe_imr[p] != ~0U || in.pipe_ier[p] || in.pipe_iir[p])
+			return -EINVAL;
+
+	irq->master = master;
+	irq->gt_imr = in.gt_imr;
+	irq->gt_ier = in.gt_ier;
+	irq->gt_iir = in.gt_iir;
+	memcpy(irq->pipe_imr, in.pipe_imr, sizeof(irq->pipe_imr));
+	memcpy(irq->pipe_ier, in.pipe_ier, sizeof(irq->pipe_ier));
+	memcpy(irq->pipe_iir, in.pipe_iir, sizeof(irq->pipe_iir));
+	irq->port_imr = in.port_imr;
+	irq->port_ier = in.port_ier;
+	irq->port_iir = in.port_iir;
+	irq->intx_masked = intx_masked;
+	vgpu_irq_update(vgpu);
+	return 0;
 }

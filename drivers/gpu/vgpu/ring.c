@@ -8,6 +8,7 @@
  */
 #include <linux/math64.h>
 #include <linux/ktime.h>
+#include <vgpu/migration_stream.h>
 
 #include "mmio.h"
 
@@ -157,4 +158,125 @@ void vgpu_ring_power_on(struct vgpu_vengine *ve)
 	ve->ring_ctl = 0;
 	ve->hws_pga = 0;
 	ve->completed = 0;
+}
+
+/* The RING section: these per engine, every engine, present or not. */
+enum vgpu_ring_mig_field {
+	VGPU_RING_MIG_START,
+	VGPU_RING_MIG_CTL,
+	VGPU_RING_MIG_HEAD,
+	VGPU_RING_MIG_TAIL,
+	VGPU_RING_MIG_HWS,
+	VGPU_RING_MIG_COMPLETED,
+	VGPU_RING_MIG_ERR_STATUS,
+	VGPU_RING_MIG_ERR_CMD,
+	VGPU_RING_MIG_ERR_COUNT,
+	VGPU_RING_MIG_FIELDS,
+};
+
+/* What each field may hold: the bits a guest write or the device sets. */
+static const u32 vgpu_ring_mig_mask[VGPU_RING_MIG_FIELDS] = {
+	[VGPU_RING_MIG_START] = VGPU_RING_START_ADDR_MASK,
+	[VGPU_RING_MIG_CTL] = VGPU_RING_CTL_ENABLE | VGPU_RING_CTL_PAGES_MASK,
+	[VGPU_RING_MIG_HEAD] = VGPU_RING_HEAD_WRAP_MASK |
+			       VGPU_RING_HEAD_ADDR_MASK,
+	[VGPU_RING_MIG_TAIL] = U32_MAX,
+	[VGPU_RING_MIG_HWS] = VGPU_HWS_PGA_ADDR_MASK,
+	[VGPU_RING_MIG_COMPLETED] = U32_MAX,
+	[VGPU_RING_MIG_ERR_STATUS] = VGPU_ENGINE_ERROR_ACTIVE |
+				     VGPU_ENGINE_ERROR_IN_BATCH |
+				     VGPU_ENGINE_ERROR_CLASS_MASK |
+				     VGPU_ENGINE_ERROR_REASON_MASK,
+	[VGPU_RING_MIG_ERR_CMD] = U32_MAX,
+	[VGPU_RING_MIG_ERR_COUNT] = U32_MAX,
+};
+
+u32 vgpu_ring_mig_size(const struct vgpu *vgpu)
+{
+	/* The fields, and the 64-bit error address. */
+	return VGPU_ENGINE_COUNT *
+	       (VGPU_RING_MIG_FIELDS * sizeof(u32) + sizeof(u64));
+}
+
+static void vgpu_ring_mig_fields(const struct vgpu_vengine *ve, u32 *f)
+{
+	f[VGPU_RING_MIG_START] = ve->ring_start;
+	f[VGPU_RING_MIG_CTL] = ve->ring_ctl;
+	f[VGPU_RING_MIG_HEAD] = ve->ring_head;
+	f[VGPU_RING_MIG_TAIL] = ve->ring_tail;
+	f[VGPU_RING_MIG_HWS] = ve->hws_pga;
+	f[VGPU_RING_MIG_COMPLETED] = ve->completed;
+	f[VGPU_RING_MIG_ERR_STATUS] = ve->error.status;
+	f[VGPU_RING_MIG_ERR_CMD] = ve->error.cmd;
+	f[VGPU_RING_MIG_ERR_COUNT] = ve->error.count;
+}
+
+/**
+ * vgpu_ring_mig_save() - the RING section: ring and error registers
+ * @vgpu: the vGPU, its engines quiet (no run in flight)
+ * @w: the stream
+ */
+void vgpu_ring_mig_save(struct vgpu *vgpu, struct vgpu_mig_writer *w)
+{
+	u32 f[VGPU_RING_MIG_FIELDS];
+	unsigned int e, i;
+
+	lockdep_assert_held(&vgpu->lock);
+	for (e = 0; e < VGPU_ENGINE_COUNT; e++) {
+		vgpu_ring_mig_fields(&vgpu->engine[e], f);
+		for (i = 0; i < VGPU_RING_MIG_FIELDS; i++)
+			vgpu_mig_put_u32(w, f[i]);
+		vgpu_mig_put_u64(w, vgpu->engine[e].error.addr);
+	}
+}
+
+/**
+ * vgpu_ring_mig_load() - take the RING section
+ * @vgpu: the vGPU, just reset
+ * @r: the section, untrusted
+ *
+ * Each field must be a value the register can hold, and an engine the
+ * type lacks must be all zero. The shadow ring is loaded again at the
+ * first submission (the WORKLOAD section's, or the guest's).
+ *
+ * Return: 0 or -EINVAL (nothing changed).
+ */
+int vgpu_ring_mig_load(struct vgpu *vgpu, struct vgpu_mig_reader *r)
+{
+	u32 f[VGPU_ENGINE_COUNT][VGPU_RING_MIG_FIELDS];
+	u64 addr[VGPU_ENGINE_COUNT];
+	struct vgpu_vengine *ve;
+	unsigned int e, i;
+
+	lockdep_assert_held(&vgpu->lock);
+	for (e = 0; e < VGPU_ENGINE_COUNT; e++) {
+		for (i = 0; i < VGPU_RING_MIG_FIELDS; i++) {
+			f[e][i] = vgpu_mig_get_u32(r);
+			if (f[e][i] & ~vgpu_ring_mig_mask[i] ||
+			    (f[e][i] && !vgpu->engine[e].present))
+				return -EINVAL;
+		}
+		addr[e] = vgpu_mig_get_u64(r);
+		if (addr[e] && !vgpu->engine[e].present)
+			return -EINVAL;
+	}
+	if (!vgpu_mig_reader_done(r))
+		return -EINVAL;
+
+	for (e = 0; e < VGPU_ENGINE_COUNT; e++) {
+		ve = &vgpu->engine[e];
+		ve->ring_start = f[e][VGPU_RING_MIG_START];
+		ve->ring_ctl = f[e][VGPU_RING_MIG_CTL];
+		ve->ring_head = f[e][VGPU_RING_MIG_HEAD];
+		ve->ring_tail = f[e][VGPU_RING_MIG_TAIL];
+		ve->hws_pga = f[e][VGPU_RING_MIG_HWS];
+		ve->completed = f[e][VGPU_RING_MIG_COMPLETED];
+		ve->error.status = f[e][VGPU_RING_MIG_ERR_STATUS];
+		ve->error.cmd = f[e][VGPU_RING_MIG_ERR_CMD];
+		ve->error.count = f[e][VGPU_RING_MIG_ERR_COUNT];
+		ve->error.addr = addr[e];
+		ve->submitted = ve->ring_head & VGPU_RING_HEAD_ADDR_MASK;
+		ve->loaded = false;
+	}
+	return 0;
 }

@@ -12,6 +12,7 @@
 #include <linux/hrtimer.h>
 #include <linux/slab.h>
 #include <linux/ktime.h>
+#include <vgpu/migration_stream.h>
 
 #include "vgpu_drv.h"
 #include "vgpu_trace.h"
@@ -67,6 +68,9 @@ static int vgpu_sched_start(struct vgpu_sched_engine *se, struct vgpu *vgpu,
 	if (ve->blocked || list_empty(&ve->queue))
 		return -ENOENT;
 	first = list_first_entry(&ve->queue, struct vgpu_workload, node);
+	/* Quiesced for migration: runs in flight finish, none begins. */
+	if (ve->quiesced && !first->started)
+		return -ENOENT;
 	list_for_each_entry(wl, &ve->queue, node) {
 		if (n == VGPU_RUN_MAX_WORKLOADS ||
 		    (first->started && !wl->started))
@@ -239,10 +243,17 @@ static void vgpu_ctx_stopped(struct refgpu_context *ctx,
 		publish = true;
 		break;
 	}
-	vgpu_sched_kick(se);
-	spin_unlock_irqrestore(&gpu->sched_lock, flags);
+	/*
+	 * Queued before the lock is dropped: a migration's STOP waits under
+	 * this lock for the queue to drain (vgpu_sched_quiet()) and then
+	 * flushes the completion work. Queued after it, the work could run
+	 * after STOP, writing guest memory and moving RING_HEAD past
+	 * workloads the saved stream still holds.
+	 */
 	if (publish)
 		queue_work(vgpu_wq, &vgpu->complete_work);
+	vgpu_sched_kick(se);
+	spin_unlock_irqrestore(&gpu->sched_lock, flags);
 }
 
 static void vgpu_ctx_user_interrupt(struct refgpu_context *ctx, u32 head)
@@ -372,6 +383,129 @@ void vgpu_sched_cancel(struct vgpu *vgpu, u32 engine_mask,
 		if (vgpu->attached)
 			vgpu_sched_kick(&gpu->engine[e]);
 	spin_unlock_irq(&gpu->sched_lock);
+}
+
+/**
+ * vgpu_sched_quiesce() - let runs in flight finish but start no new one
+ * @vgpu: the vGPU (attached)
+ * @on: quiesce, or let the queued work run again
+ *
+ * Unlike vgpu_sched_block() nothing is forgotten: a quiesced engine keeps
+ * its queue and resumes a preempted run, so that a migration can wait for
+ * the engine to reach a workload boundary (vgpu_sched_quiet()) and save
+ * what is still queued.
+ */
+void vgpu_sched_quiesce(struct vgpu *vgpu, bool on)
+{
+	struct vgpu_gpu *gpu = vgpu->gpu;
+	struct vgpu_vengine *ve;
+	unsigned int e;
+
+	spin_lock_irq(&gpu->sched_lock);
+	for (e = 0; e < VGPU_ENGINE_COUNT; e++) {
+		ve = &vgpu->engine[e];
+		ve->quiesced = on;
+		/* A quiesced engine put the entity to sleep with work left. */
+		if (!on && vgpu->attached && !list_empty(&ve->queue) &&
+		    vsched_entity_wake(&gpu->sched, &vgpu->entity, e))
+			vgpu_sched_kick(&gpu->engine[e]);
+	}
+	spin_unlock_irq(&gpu->sched_lock);
+}
+
+/**
+ * vgpu_sched_quiet() - has a quiesced engine no run in flight any more?
+ * @ve: the engine
+ *
+ * Return: true when none of its queued workloads was started, i.e. the
+ * GPU holds nothing of the vGPU's on this engine.
+ */
+bool vgpu_sched_quiet(struct vgpu_vengine *ve)
+{
+	spinlock_t *lock = &ve->vgpu->gpu->sched_lock;
+	struct vgpu_workload *first;
+	bool quiet;
+
+	spin_lock_irq(lock);
+	first = list_first_entry_or_null(&ve->queue, struct vgpu_workload,
+					 node);
+	quiet = !first || !first->started;
+	spin_unlock_irq(lock);
+	return quiet;
+}
+
+/* The scheduling knobs, in the order of the SCHED section. */
+enum vgpu_sched_knob {
+	VGPU_SCHED_WEIGHT,
+	VGPU_SCHED_CAP,
+	VGPU_SCHED_PRIORITY,
+	VGPU_SCHED_KNOBS,
+};
+
+u32 vgpu_sched_mig_size(const struct vgpu *vgpu)
+{
+	return VGPU_SCHED_KNOBS * sizeof(u32);
+}
+
+/**
+ * vgpu_sched_mig_save() - the SCHED section: weight, cap, priority
+ * @vgpu: the vGPU
+ * @w: the stream
+ */
+void vgpu_sched_mig_save(struct vgpu *vgpu, struct vgpu_mig_writer *w)
+{
+	u32 knob[VGPU_SCHED_KNOBS];
+	unsigned int i;
+
+	spin_lock_irq(&vgpu->gpu->sched_lock);
+	knob[VGPU_SCHED_WEIGHT] = vgpu->entity.weight;
+	knob[VGPU_SCHED_CAP] = vgpu->entity.cap;
+	knob[VGPU_SCHED_PRIORITY] = vgpu->entity.prio;
+	spin_unlock_irq(&vgpu->gpu->sched_lock);
+	for (i = 0; i < VGPU_SCHED_KNOBS; i++)
+		vgpu_mig_put_u32(w, knob[i]);
+}
+
+static int vgpu_sched_set_knobs(struct vgpu *vgpu, const u32 *knob)
+{
+	struct vsched *s = &vgpu->gpu->sched;
+
+	return vsched_entity_set_weight(s, &vgpu->entity,
+					knob[VGPU_SCHED_WEIGHT]) ?:
+	       vsched_entity_set_cap(s, &vgpu->entity, knob[VGPU_SCHED_CAP]) ?:
+	       vsched_entity_set_priority(s, &vgpu->entity,
+					  knob[VGPU_SCHED_PRIORITY]);
+}
+
+/**
+ * vgpu_sched_mig_load() - take the SCHED section
+ * @vgpu: the vGPU
+ * @r: the section, untrusted
+ *
+ * The scheduler checks each value as it does for sysfs; a refused one
+ * leaves all three as they were.
+ *
+ * Return: 0 or -EINVAL.
+ */
+int vgpu_sched_mig_load(struct vgpu *vgpu, struct vgpu_mig_reader *r)
+{
+	u32 knob[VGPU_SCHED_KNOBS], old[VGPU_SCHED_KNOBS];
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < VGPU_SCHED_KNOBS; i++)
+		knob[i] = vgpu_mig_get_u32(r);
+	if (!vgpu_mig_reader_done(r))
+		return -EINVAL;
+	spin_lock_irq(&vgpu->gpu->sched_lock);
+	old[VGPU_SCHED_WEIGHT] = vgpu->entity.weight;
+	old[VGPU_SCHED_CAP] = vgpu->entity.cap;
+	old[VGPU_SCHED_PRIORITY] = vgpu->entity.prio;
+	ret = vgpu_sched_set_knobs(vgpu, knob);
+	if (ret)
+		WARN_ON(vgpu_sched_set_knobs(vgpu, old));
+	spin_unlock_irq(&vgpu->gpu->sched_lock);
+	return ret ? -EINVAL : 0;
 }
 
 /**

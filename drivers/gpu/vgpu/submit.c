@@ -13,6 +13,7 @@
  */
 #include <linux/err.h>
 #include <linux/slab.h>
+#include <vgpu/migration_stream.h>
 
 #include "vgpu_drv.h"
 #include "vgpu_trace.h"
@@ -549,4 +550,87 @@ void vgpu_complete_work(struct work_struct *work)
 	if (irqs)
 		vgpu_irq_raise_gt(vgpu, irqs);
 	mutex_unlock(&vgpu->lock);
+}
+
+u32 vgpu_workload_mig_size(const struct vgpu *vgpu)
+{
+	return VGPU_ENGINE_COUNT * (1 + VGPU_MAX_QUEUED) * sizeof(u32);
+}
+
+/**
+ * vgpu_workload_mig_save() - the WORKLOAD section: what is still queued
+ * @vgpu: the vGPU, its engines quiet and its completions published
+ * @w: the stream
+ *
+ * Per engine the number of queued workloads and the ring tail of each,
+ * oldest first; the first starts at RING_HEAD (RING section). No run is
+ * in flight, so none has started: the destination audits and runs each
+ * of them from the guest's ring, as if the guest had written its tail.
+ */
+void vgpu_workload_mig_save(struct vgpu *vgpu, struct vgpu_mig_writer *w)
+{
+	spinlock_t *lock = &vgpu->gpu->sched_lock;
+	struct vgpu_workload *wl;
+	struct vgpu_vengine *ve;
+	unsigned int e;
+
+	lockdep_assert_held(&vgpu->lock);
+	spin_lock_irq(lock);
+	for (e = 0; e < VGPU_ENGINE_COUNT; e++) {
+		ve = &vgpu->engine[e];
+		vgpu_mig_put_u32(w, ve->nr_queued);
+		list_for_each_entry(wl, &ve->queue, node)
+			vgpu_mig_put_u32(w, wl->tail);
+	}
+	spin_unlock_irq(lock);
+}
+
+/* Submit one saved workload as a tail write would; did it queue? */
+static bool vgpu_workload_requeue(struct vgpu_vengine *ve, u32 tail)
+{
+	struct vgpu *vgpu = ve->vgpu;
+
+	if (ve->submitted == (tail & VGPU_RING_TAIL_ADDR_MASK))
+		return false;
+	vgpu_submit_tail(ve, tail);
+	if (vgpu->tail_waiter) {
+		/* It would have to wait for room: not a saved queue. */
+		vgpu->tail_waiter = NULL;
+		return false;
+	}
+	return !(ve->error.status & VGPU_ENGINE_ERROR_ACTIVE) &&
+	       ve->submitted == tail;
+}
+
+/**
+ * vgpu_workload_mig_load() - take the WORKLOAD section
+ * @vgpu: the vGPU, its rings loaded (RING section), its engines quiesced
+ * @r: the section, untrusted
+ *
+ * Each workload goes through the whole submission path again: the ring
+ * bytes are copied from guest memory through the GGTT just loaded and
+ * audited; nothing of the source's shadow is trusted. The quiesced
+ * engines start none of them until the device runs.
+ *
+ * Return: 0 or -EINVAL; on an error the caller resets the device.
+ */
+int vgpu_workload_mig_load(struct vgpu *vgpu, struct vgpu_mig_reader *r)
+{
+	struct vgpu_vengine *ve;
+	unsigned int e;
+	u32 nr, i, tail;
+
+	lockdep_assert_held(&vgpu->lock);
+	for (e = 0; e < VGPU_ENGINE_COUNT; e++) {
+		ve = &vgpu->engine[e];
+		nr = vgpu_mig_get_u32(r);
+		if (nr > VGPU_MAX_QUEUED || (nr && !ve->present))
+			return -EINVAL;
+		for (i = 0; i < nr; i++) {
+			tail = vgpu_mig_get_u32(r);
+			if (r->bad || !vgpu_workload_requeue(ve, tail))
+				return -EINVAL;
+		}
+	}
+	return vgpu_mig_reader_done(r) ? 0 : -EINVAL;
 }

@@ -153,6 +153,7 @@ VGPU_STAT_ATTR(pins, pins);
 VGPU_STAT_ATTR(unpins, unpins);
 VGPU_STAT_ATTR(unhandled_accesses, unhandled);
 VGPU_STAT_ATTR(gtt_refused, gtt_refused);
+VGPU_STAT_ATTR(migration_refused, mig_refused);
 VGPU_STAT_ATTR(hws_misses, hws_misses);
 VGPU_STAT_ATTR(display_pinned_pages, disp_pinned);
 VGPU_STAT_ATTR(display_errors, display_errors);
@@ -314,9 +315,14 @@ static ssize_t gfx_range_show(struct device *dev,
 			      struct device_attribute *attr, char *buf)
 {
 	struct vgpu *vgpu = dev_to_vgpu(dev);
+	u64 start, size;
 
-	return sysfs_emit(buf, "%#llx %#llx\n", vgpu_slice_start(vgpu),
-			  vgpu_slice_size(vgpu));
+	/* A migration destination may move the slice (vgpu_slice_move()). */
+	mutex_lock(&vgpu->lock);
+	start = vgpu_slice_start(vgpu);
+	size = vgpu_slice_size(vgpu);
+	mutex_unlock(&vgpu->lock);
+	return sysfs_emit(buf, "%#llx %#llx\n", start, size);
 }
 static DEVICE_ATTR_RO(gfx_range);
 
@@ -334,6 +340,7 @@ static struct attribute *vgpu_attrs[] = {
 	&dev_attr_unpins.attr,
 	&dev_attr_unhandled_accesses.attr,
 	&dev_attr_gtt_refused.attr,
+	&dev_attr_migration_refused.attr,
 	&dev_attr_hws_misses.attr,
 	&dev_attr_gfx_range.attr,
 	&dev_attr_display_protocol.attr,

@@ -167,3 +167,35 @@ void vgpu_slice_free(struct vgpu *vgpu)
 	ida_free(&gpu->ids, vgpu->id);
 	mutex_unlock(&gpu->lock);
 }
+
+/**
+ * vgpu_slice_move() - give a vGPU the slice at @start instead of its own
+ * @vgpu: the vGPU, without a GGTT entry set (a migration destination,
+ *	just reset)
+ * @start: graphics address the slice must start at, untrusted
+ *
+ * A guest's commands hold graphics addresses: a migrated guest needs the
+ * slice it had. The new range is reserved before the old one is released,
+ * so a failure leaves the vGPU as it was.
+ *
+ * Return: 0, -EINVAL for an address no slice of the type can have,
+ * -EBUSY when the range is in use on this GPU, or another errno.
+ */
+int vgpu_slice_move(struct vgpu *vgpu, u64 start)
+{
+	u64 size = vgpu->type->desc->gfx_size;
+	struct refgpu_range *range;
+
+	/* Frees the old range: its readers hold vgpu->lock. */
+	lockdep_assert_held(&vgpu->lock);
+	if (!IS_ALIGNED(start, size) || start >= vgpu->gpu->rgpu->gfx_size ||
+	    size > vgpu->gpu->rgpu->gfx_size - start)
+		return -EINVAL;
+	range = refgpu_range_reserve(vgpu->gpu->rgpu, start, size, size,
+				     REFGPU_RANGE_FIXED);
+	if (IS_ERR(range))
+		return PTR_ERR(range);
+	refgpu_range_release(vgpu->gtt.range);
+	vgpu->gtt.range = range;
+	return 0;
+}

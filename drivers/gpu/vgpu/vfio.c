@@ -34,6 +34,7 @@ static int vgpu_vfio_init(struct vfio_device *vdev)
 				 vgpu->type->desc->weight);
 	vgpu->irq.index = -1;
 	vgpu_engines_init(vgpu);
+	vgpu_mig_init(vgpu);
 
 	ret = vgpu_slice_alloc(vgpu);
 	if (ret)
@@ -65,6 +66,7 @@ static void vgpu_vfio_release(struct vfio_device *vdev)
 		vgpu_gtt_fini(vgpu);
 		vgpu_slice_free(vgpu);
 	}
+	vgpu_mig_fini(vgpu);
 	mutex_destroy(&vgpu->lock);
 	kcompat_vfio_free_device(vdev);
 }
@@ -104,6 +106,8 @@ static void vgpu_vfio_close(struct vfio_device *vdev)
 	struct vgpu *vgpu = vdev_to_vgpu(vdev);
 	u32 all = (1U << VGPU_ENGINE_COUNT) - 1;
 
+	/* Ends a migration session; the device runs again, for close. */
+	vgpu_mig_close(vgpu);
 	mutex_lock(&vgpu->lock);
 	vgpu->open = false;
 	/* Blocked for good: vgpu_sched_detach() takes the vGPU off. */
@@ -151,6 +155,15 @@ static int vgpu_region_access(struct vgpu *vgpu, u32 index, u64 off,
 	u32 v32;
 	int ret;
 
+	/*
+	 * A stopped device changes no state (migration.c): writes other than
+	 * to config space are ignored, like other ignored accesses.
+	 */
+	if (write && vgpu->mig.frozen &&
+	    index != VFIO_PCI_CONFIG_REGION_INDEX) {
+		vgpu->stats.unhandled++;
+		return 0;
+	}
 	switch (index) {
 	case VFIO_PCI_CONFIG_REGION_INDEX:
 		if (size > 4 || off >= VGPU_CFG_SIZE)
@@ -457,9 +470,8 @@ static long vgpu_vfio_ioctl(struct vfio_device *vdev, unsigned int cmd,
 	case VFIO_DEVICE_SET_IRQS:
 		return vgpu_ioctl_set_irqs(vgpu, arg);
 	case VFIO_DEVICE_RESET:
-		mutex_lock(&vgpu->lock);
-		vgpu_reset_device(vgpu);
-		mutex_unlock(&vgpu->lock);
+		/* Also the way out of a migration's ERROR state. */
+		vgpu_mig_device_reset(vgpu);
 		return 0;
 	default:
 		return -ENOTTY;

@@ -25,9 +25,13 @@
  *   display_region.c  plane regions: read and mmap of the shown planes
  *   dmabuf.c     QUERY_GFX_PLANE, GET_GFX_DMABUF and the dma-bufs
  *   edid.c       EDID generation and the VFIO EDID region
+ *   migration.c  VFIO migration v2: the FSM and its data files
+ *   migration_stream.c  the state stream's framing (portable)
  *   trace.c      tracepoints at the seams (vgpu_trace.h)
  *
  * Locking, outermost first:
+ *   vgpu->mig.lock (mutex): the migration FSM and its data transfer
+ *	session; held across whole FSM arcs, which take vgpu->lock inside.
  *   vgpu->lock (mutex): guest-visible state of one vGPU: registers, the
  *	GGTT shadow, interrupts, ring configuration. Held by every region
  *	access, ioctl, completion work item and reset.
@@ -244,6 +248,8 @@ struct vgpu_engine_error {
  * @user_irqs: MI_USER_INTERRUPTs not yet published (sched_lock)
  * @blocked: no new run may start while non-zero: resets or a close are in
  *	progress (sched_lock)
+ * @quiesced: a migration stopped the engine: a run in flight may finish,
+ *	no new one starts, nothing queued is dropped (sched_lock)
  * @shadow_head: oldest batch shadow byte in use (sched_lock)
  * @shadow_tail: first free byte after the newest allocation (sched_lock)
  * @shadow_users: queued workloads that hold batch shadow (sched_lock)
@@ -275,6 +281,7 @@ struct vgpu_vengine {
 	bool stop_pending;
 	u32 user_irqs;
 	unsigned int blocked;
+	bool quiesced;
 	u32 shadow_head;
 	u32 shadow_tail;
 	u32 shadow_users;
@@ -300,7 +307,8 @@ struct vgpu_gtt_entry {
 
 /**
  * struct vgpu_gtt - the vGPU's view of the GGTT
- * @range: its slice in the physical GGTT
+ * @range: its slice in the physical GGTT (vgpu->lock: a migration
+ *	destination moves it, vgpu_slice_move())
  * @entries: one per page of the slice
  * @nr_entries: pages in the slice
  * @deferred: IOVAs whose pins wait for a GGTT flush before the unpin
@@ -372,6 +380,8 @@ struct vgpu_irq_state {
  * @display_errors: refused pipe and plane programmings
  * @display_crcs: pipe CRCs computed and latched
  * @display_crc_ns: time spent computing them
+ * @mig_refused: migration streams refused (corrupt, truncated, oversized,
+ *	another type or version, content out of range)
  */
 struct vgpu_stats {
 	u64 unhandled;
@@ -386,6 +396,27 @@ struct vgpu_stats {
 	u64 display_errors;
 	u64 display_crcs;
 	u64 display_crc_ns;
+	u64 mig_refused;
+};
+
+struct vgpu_mig_file;
+struct vgpu_mig_reader;
+struct vgpu_mig_writer;
+
+/**
+ * struct vgpu_migration - the VFIO migration state of a vGPU (migration.c)
+ * @lock: see the locking notes at the top of this file
+ * @state: enum vfio_device_mig_state (@lock)
+ * @file: the data transfer session, NULL when none (@lock)
+ * @frozen: the device is stopped: BAR0 and EDID writes are ignored, no
+ *	interrupt is delivered, no vblank is handled (vgpu->lock; written
+ *	under @lock too)
+ */
+struct vgpu_migration {
+	struct mutex lock;		/* the FSM */
+	enum vfio_device_mig_state state;
+	struct vgpu_mig_file *file;
+	bool frozen;
 };
 
 /**
@@ -414,6 +445,7 @@ struct vgpu_stats {
  * @tail_wait: what it waits for (vgpu->lock)
  * @tail_expired: the write being retried waited its time: refuse it
  *	(vgpu->lock)
+ * @mig: VFIO migration
  */
 struct vgpu {
 	struct vfio_device vdev;
@@ -438,6 +470,7 @@ struct vgpu {
 	struct vgpu_vengine *tail_waiter;
 	enum vgpu_tail_wait tail_wait;
 	bool tail_expired;
+	struct vgpu_migration mig;
 };
 
 static inline struct vgpu *vdev_to_vgpu(struct vfio_device *vdev)
@@ -471,6 +504,7 @@ unsigned int vgpu_type_available(struct mdev_type *mtype);
 ssize_t vgpu_type_description(struct mdev_type *mtype, char *buf);
 int vgpu_slice_alloc(struct vgpu *vgpu);
 void vgpu_slice_free(struct vgpu *vgpu);
+int vgpu_slice_move(struct vgpu *vgpu, u64 start);
 
 /* vfio.c */
 extern struct mdev_driver vgpu_mdev_driver;
@@ -532,6 +566,8 @@ void vgpu_sched_block(struct vgpu *vgpu, u32 engine_mask);
 void vgpu_sched_cancel(struct vgpu *vgpu, u32 engine_mask,
 		       const struct vgpu_sched_engine *overran);
 void vgpu_sched_unblock(struct vgpu *vgpu, u32 engine_mask);
+void vgpu_sched_quiesce(struct vgpu *vgpu, bool on);
+bool vgpu_sched_quiet(struct vgpu_vengine *ve);
 extern const struct refgpu_context_ops vgpu_context_ops;
 
 /* interrupt.c */
@@ -544,6 +580,7 @@ void vgpu_irq_update(struct vgpu *vgpu);
 int vgpu_irq_set(struct vgpu *vgpu, struct vfio_irq_set *hdr, void *data);
 void vgpu_irq_release(struct vgpu *vgpu);
 void vgpu_irq_request(struct vgpu *vgpu, unsigned int count);
+void vgpu_irq_freeze(struct vgpu *vgpu, bool frozen);
 
 /* reset.c */
 void vgpu_stop_engines(struct vgpu *vgpu, u32 engine_mask,
@@ -552,6 +589,32 @@ void vgpu_reset_engines(struct vgpu *vgpu, u32 engine_mask);
 void vgpu_reset_device(struct vgpu *vgpu);
 void vgpu_reset_registers(struct vgpu *vgpu);
 void vgpu_kill_work(struct work_struct *work);
+
+/* migration.c */
+void vgpu_mig_init(struct vgpu *vgpu);
+void vgpu_mig_fini(struct vgpu *vgpu);
+void vgpu_mig_close(struct vgpu *vgpu);
+void vgpu_mig_device_reset(struct vgpu *vgpu);
+
+/*
+ * The sections of the migration stream (docs/migration.md), each saved and
+ * loaded by the file that owns the state: the size is the most its
+ * section's payload can be; save and load run with vgpu->lock held and the
+ * device stopped; a load checks its section as untrusted input.
+ */
+#define VGPU_MIG_SECTION_FNS(owner)					\
+u32 vgpu_##owner##_mig_size(const struct vgpu *vgpu);			\
+void vgpu_##owner##_mig_save(struct vgpu *vgpu, struct vgpu_mig_writer *w); \
+int vgpu_##owner##_mig_load(struct vgpu *vgpu, struct vgpu_mig_reader *r)
+
+VGPU_MIG_SECTION_FNS(sched);		/* schedule.c */
+VGPU_MIG_SECTION_FNS(cfg);		/* cfg_space.c */
+VGPU_MIG_SECTION_FNS(gtt);		/* gtt.c */
+VGPU_MIG_SECTION_FNS(irq);		/* interrupt.c */
+VGPU_MIG_SECTION_FNS(ring);		/* ring.c */
+VGPU_MIG_SECTION_FNS(workload);		/* submit.c */
+VGPU_MIG_SECTION_FNS(display);		/* display.c */
+VGPU_MIG_SECTION_FNS(edid);		/* edid.c */
 
 /* sysfs.c */
 extern const struct attribute_group *vgpu_dev_groups[];

@@ -22,7 +22,7 @@ vm_log "parents: $(ls /sys/class/mdev_bus | tr '\n' ' ')"
 vm_log "types: $(ls "$types" | tr '\n' ' ')"
 
 list=()
-for t in ${VGPU_TESTS:-bringup exec isolation hostile sched lifecycle trace iommufd faultinject soak}; do
+for t in ${VGPU_TESTS:-bringup exec isolation hostile sched lifecycle trace iommufd faultinject migration soak}; do
 	[ -x "$TESTS/vgpu_$t" ] && list+=("$TESTS/vgpu_$t")
 done
 # "hrtimer: interrupt took N ns" is the hrtimer core noticing that a TCG
