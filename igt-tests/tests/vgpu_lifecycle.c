@@ -11,28 +11,6 @@
 #include "vgpu_guest.h"
 
 /*
- * Unreclaimable slab in KiB (/proc/meminfo), after the dentry and inode
- * caches were dropped: kernfs keeps the nodes of removed sysfs entries that
- * were looked up until memory pressure, which is caching, not a leak
- * (docs/mdev.md, mdev-leak suite).
- */
-static long slab_kib(void)
-{
-	char line[256];
-	long v = -1;
-	FILE *f;
-
-	igt_assert_eq(sysfs_write_str("/proc/sys/vm/drop_caches", "3"), 0);
-	f = fopen("/proc/meminfo", "r");
-	igt_assert(f);
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "SUnreclaim: %ld kB", &v) == 1)
-			break;
-	fclose(f);
-	return v;
-}
-
-/*
  * KASAN keeps freed objects in a quarantine (up to 1/32 of memory) before
  * they really go back, so on such a kernel the slab figure grows without a
  * leak. There kmemleak decides instead: tools/vm/l1-init scans after the
@@ -74,7 +52,7 @@ static void create_remove_loop(void *data)
 {
 	char parent[64], type[64], uuid[MDEV_UUID_STRLEN];
 	int i, avail, cycles = loop_cycles(1000);
-	long before, after, now;
+	long before, after;
 
 	(void)data;
 	igt_set_timeout(600, "create/remove cycles");
@@ -87,24 +65,13 @@ static void create_remove_loop(void *data)
 		igt_assert_eq(mdev_create(parent, type, uuid), 0);
 		igt_assert_eq(mdev_remove(uuid), 0);
 	}
-	before = slab_kib();
+	before = vg_slab_kib();
 	for (i = 0; i < cycles; i++) {
 		igt_assert_eq(mdev_uuid_generate(uuid), 0);
 		igt_assert_eq(mdev_create(parent, type, uuid), 0);
 		igt_assert_eq(mdev_remove(uuid), 0);
 	}
-	/*
-	 * Part of what a removal frees goes after an RCU grace period or
-	 * from a work item (kernfs nodes, the VFIO cdev's device): give
-	 * those up to 10 s to land. A leak does not shrink in the meantime.
-	 */
-	after = slab_kib();
-	for (i = 0; i < 20 && after - before >= 1024; i++) {
-		usleep(500 * 1000);
-		now = slab_kib();
-		if (now < after)
-			after = now;
-	}
+	after = vg_slab_settled(before);
 	assert_slab_back(before, after, cycles);
 	igt_assert_eq(mdev_type_available_instances(parent, type), avail);
 }
@@ -120,7 +87,7 @@ static void open_run_close_loop(void *data)
 	igt_set_timeout(600, "open/run/close cycles");
 	for (i = 0; i < warm + cycles; i++) {
 		if (i == warm)
-			before = slab_kib();
+			before = vg_slab_kib();
 		vg_start(&g, "small");
 		buf = vg_alloc(&g, PAGE);
 		vg_ring_init(&g, COPY);
@@ -132,7 +99,7 @@ static void open_run_close_loop(void *data)
 		igt_assert_eq_u32(((u32 *)vg_ptr(&g, buf))[1], i);
 		vg_destroy(&g);
 	}
-	after = slab_kib();
+	after = vg_slab_kib();
 	assert_slab_back(before, after, cycles);
 }
 

@@ -403,40 +403,6 @@ static void soak_assert_gpu_idle(void)
 	igt_assert_f(ggtt && ctx, "GPU still holds contexts or no ggtt line\n");
 }
 
-static long soak_slab_kib(void)
-{
-	char line[256];
-	long v = -1;
-	FILE *f;
-
-	igt_assert_eq(sysfs_write_str("/proc/sys/vm/drop_caches", "3"), 0);
-	f = fopen("/proc/meminfo", "r");
-	igt_assert(f);
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "SUnreclaim: %ld kB", &v) == 1)
-			break;
-	fclose(f);
-	return v;
-}
-
-/*
- * Slab after the run: what is freed after an RCU grace period or from a
- * work item gets up to 10 s to go (a leak does not shrink meanwhile).
- */
-static long soak_slab_settled(long before)
-{
-	long after = soak_slab_kib(), now;
-	int i;
-
-	for (i = 0; i < 20 && after - before >= 1024; i++) {
-		usleep(500 * 1000);
-		now = soak_slab_kib();
-		if (now < after)
-			after = now;
-	}
-	return after;
-}
-
 /* One of each kind of object the roles create, before slab is measured. */
 static void soak_warm_up(struct soak *s)
 {
@@ -495,7 +461,7 @@ static void mixed(void *data)
 				  sizeof(type)));
 	avail = mdev_type_available_instances(parent, type);
 	soak_warm_up(&s);
-	slab_before = soak_slab_kib();
+	slab_before = vg_slab_kib();
 	s.sh = mmap(NULL, sizeof(*s.sh), PROT_READ | PROT_WRITE,
 		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	igt_assert(s.sh != MAP_FAILED);
@@ -535,7 +501,7 @@ static void mixed(void *data)
 
 	igt_assert_eq(mdev_type_available_instances(parent, type), avail);
 	soak_assert_gpu_idle();
-	slab_after = soak_slab_settled(slab_before);
+	slab_after = vg_slab_settled(slab_before);
 	igt_info("unreclaimable slab: %ld kB before, %ld kB after %u s\n",
 		 slab_before, slab_after, secs);
 	if (vg_ksym("kasan_report", NULL, NULL))

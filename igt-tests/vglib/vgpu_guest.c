@@ -41,6 +41,37 @@ bool vg_ksym(const char *name, unsigned long *start, unsigned long *end)
 	return at != 0;
 }
 
+long vg_slab_kib(void)
+{
+	char line[256];
+	long v = -1;
+	FILE *f;
+
+	igt_assert_eq(sysfs_write_str("/proc/sys/vm/drop_caches", "3"), 0);
+	f = fopen("/proc/meminfo", "r");
+	igt_assert(f);
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "SUnreclaim: %ld kB", &v) == 1)
+			break;
+	fclose(f);
+	igt_assert_lte(0, v);
+	return v;
+}
+
+long vg_slab_settled(long before)
+{
+	long after = vg_slab_kib(), now;
+	int i;
+
+	for (i = 0; i < 20 && after - before >= 1024; i++) {
+		usleep(500 * 1000);
+		now = vg_slab_kib();
+		if (now < after)
+			after = now;
+	}
+	return after;
+}
+
 int vg_find_type_of(const char *driver, const char *suffix, char *parent,
 		    size_t plen, char *type, size_t tlen)
 {

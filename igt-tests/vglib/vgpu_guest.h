@@ -97,6 +97,21 @@ double vg_now(void);
 bool vg_ksym(const char *name, unsigned long *start, unsigned long *end);
 
 /*
+ * Unreclaimable slab in KiB (/proc/meminfo), after the dentry and inode
+ * caches were dropped: kernfs keeps the nodes of removed sysfs entries
+ * that were looked up until memory pressure, which is caching, not a leak
+ * (docs/mdev.md, mdev-leak suite).
+ */
+long vg_slab_kib(void);
+
+/*
+ * Unreclaimable slab after a run that started at @before KiB: what is
+ * freed after an RCU grace period or from a work item (kernfs nodes, the
+ * VFIO cdev's device) gets up to 10 s to go; a leak does not shrink.
+ */
+long vg_slab_settled(long before);
+
+/*
  * The first mdev parent (in name order) with the type "@driver-@suffix".
  * The mdev core names a type after its parent's driver ("refgpu-small",
  * "mtty-2"); the parent is named after its device, a PCI address for the
