@@ -4,7 +4,8 @@
  *
  * The counts come from "totals" -> "root"; a file without them is counted
  * from its "tests" entries instead. Every result other than pass and skip
- * counts as failed.
+ * counts as failed, and each failed test is named with the first lines of
+ * its output: a log that keeps only its tail still says what failed.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -65,11 +66,56 @@ static void count_result(struct summary *s, const char *result,
 		s->failed += n;
 }
 
+/*
+ * The first two non-empty lines of @text (an assertion and its message),
+ * joined, at most @max bytes.
+ */
+static void print_first_lines(const char *text, int max)
+{
+	int lines = 0, len;
+	const char *eol;
+
+	while (*text && lines < 2 && max > 0) {
+		eol = strchrnul(text, '\n');
+		len = eol - text;
+		if (len) {
+			len = len < max ? len : max;
+			printf("%s%.*s", lines++ ? " | " : "", len, text);
+			max -= len;
+		}
+		text = *eol ? eol + 1 : eol;
+	}
+}
+
+/* Name every test of @tests whose result is neither pass nor skip. */
+static void print_failures(const struct json_value *tests)
+{
+	const struct json_value *r, *why;
+	size_t i;
+
+	if (!tests || tests->type != JSON_OBJECT)
+		return;
+	for (i = 0; i < tests->count; i++) {
+		r = json_get(tests->items[i], "result");
+		if (!r || r->type != JSON_STRING || !strcmp(r->string, "pass") ||
+		    !strcmp(r->string, "skip"))
+			continue;
+		printf("FAILED: %s (%s): ", tests->keys[i], r->string);
+		why = json_get(tests->items[i], "err");
+		if (!why || why->type != JSON_STRING || !why->string[0])
+			why = json_get(tests->items[i], "out");
+		if (why && why->type == JSON_STRING)
+			print_first_lines(why->string, 300);
+		printf("\n");
+	}
+}
+
 static int summarize_value(const struct json_value *doc, struct summary *s)
 {
 	const struct json_value *root, *tests;
 	size_t i;
 
+	print_failures(json_get(doc, "tests"));
 	root = json_get(json_get(doc, "totals"), "root");
 	if (root && root->type == JSON_OBJECT) {
 		for (i = 0; i < root->count; i++) {

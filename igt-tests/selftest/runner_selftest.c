@@ -1138,10 +1138,12 @@ static void subtest_runner_summarize(void *data)
 		    NULL);
 	proc_result_free(&res);
 
+	/* Each failed test is named, with what it printed first. */
 	run(&res, RUNNER, "--summarize", aj, bj, cj, NULL);
 	igt_assert_eq(exit_code(&res), 1);
-	check_lines("summary", &res.out, "3 skipped", "5 passed, 3 failed",
-		    NULL);
+	check_lines("summary", &res.out,
+		    "FAILED: igt@subjects@fail (fail): %*Failed assertion%*",
+		    "3 skipped", "5 passed, 3 failed", NULL);
 	proc_result_free(&res);
 
 	/* A missing results file is a failure, not nothing. */
