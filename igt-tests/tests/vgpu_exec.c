@@ -359,27 +359,33 @@ static void both_engines_at_once(void *data)
 /* More workloads than an engine's queue takes (256 in vgpu.ko). */
 #define FLOOD_WORKLOADS		400
 /*
- * Each a batch of fills of 32 MiB, about 100 ms of engine (well within
- * the watchdog's 500 ms): room in a full queue comes only when a whole run
- * of 16 is done, a second or two after the queue filled, well within the
- * 5 s a tail write waits. The batch shadow (1 MiB) holds 256 batches of up
- * to 4 KiB: at most 140 fills.
+ * Each a batch of fills of up to 32 MiB (fewer rows on a slow engine),
+ * about 100 ms of engine (well within the watchdog's 500 ms): room in a
+ * full queue comes only when a whole run of 16 is done, a second or two
+ * after the queue filled, well within the 5 s a tail write waits. The
+ * batch shadow (1 MiB) holds 256 batches of up to 4 KiB: at most 140
+ * fills.
  */
 #define FLOOD_FILL_PITCH	16384
 #define FLOOD_FILL_W		4096
 #define FLOOD_FILL_H		2048
 #define FLOOD_FILL_BYTES	(FLOOD_FILL_PITCH * FLOOD_FILL_H)
 #define FLOOD_FILLS_MAX		140
+#define FLOOD_FILL_ROWS_MIN	16
 #define FLOOD_BATCH_SIZE	(2 * PAGE)
-/* Single fills timed to learn the engine's speed (the fastest counts). */
+/*
+ * Single fills timed, after one to warm the pages up, to learn the
+ * engine's speed: the slowest sizes the workloads (a debug kernel's
+ * engine varies by 2-3 times from one fill to the next).
+ */
 #define FLOOD_SPEED_TRIES	3
 #define FLOOD_WORKLOAD_S	0.1
 #define FLOOD_RUN_WORKLOADS	16
 #define FLOOD_RUN_MAX_S		3.0
 /* The submitting thread counts as waiting after this long without a write. */
 #define FLOOD_STALL_US		100000
-/* How long it must still wait after another register access returned. */
-#define FLOOD_STILL_US		200000
+/* Tries to catch the thread inside a waiting write. */
+#define FLOOD_CATCH_TRIES	5
 
 /**
  * struct flood - a thread submitting workloads as fast as it can
@@ -387,16 +393,26 @@ static void both_engines_at_once(void *data)
  * @batch: the batch every workload starts
  * @written: tail writes that returned
  * @stop: submit no more
+ * @begin: when each tail write began (flood_ns()), 0 before
+ * @end: when each tail write returned, 0 before
  */
 struct flood {
 	struct vg *g;
 	u64 batch;
 	int written;
 	int stop;
+	u64 begin[FLOOD_WORKLOADS];
+	u64 end[FLOOD_WORKLOADS];
 };
 
+/* vg_now() in nanoseconds, for the flood's atomic time stamps. */
+static u64 flood_ns(void)
+{
+	return (u64)(vg_now() * 1e9);
+}
+
 /* A batch at @gfx of @n fills of the flood's surface at @surf. */
-static void flood_batch(struct vg *g, u64 gfx, u64 surf, u32 n)
+static void flood_batch(struct vg *g, u64 gfx, u64 surf, u32 n, u32 rows)
 {
 	struct vgpu_surface s = vg_surf32(surf, FLOOD_FILL_PITCH);
 	struct vgpu_cmd c;
@@ -404,8 +420,7 @@ static void flood_batch(struct vg *g, u64 gfx, u64 surf, u32 n)
 
 	vg_batch_init(g, &c, gfx, FLOOD_BATCH_SIZE);
 	for (k = 0; k < n; k++)
-		VG_OK(vgpu_cmd_color_blt(&c, &s, 0, 0, FLOOD_FILL_W,
-					 FLOOD_FILL_H, k));
+		VG_OK(vgpu_cmd_color_blt(&c, &s, 0, 0, FLOOD_FILL_W, rows, k));
 	VG_OK(vgpu_cmd_end(&c));
 }
 
@@ -418,7 +433,9 @@ static void *flood_thread(void *data)
 		if (__atomic_load_n(&f->stop, __ATOMIC_SEQ_CST))
 			break;
 		VG_CMD(f->g, COPY, vgpu_cmd_batch_start, f->batch, false);
+		__atomic_store_n(&f->begin[i], flood_ns(), __ATOMIC_SEQ_CST);
 		vg_submit(f->g, COPY);
+		__atomic_store_n(&f->end[i], flood_ns(), __ATOMIC_SEQ_CST);
 		__atomic_add_fetch(&f->written, 1, __ATOMIC_SEQ_CST);
 	}
 	return NULL;
@@ -433,13 +450,13 @@ static void *flood_thread(void *data)
  */
 static void full_queue_leaves_device_usable(void *data)
 {
-	struct flood f = { 0 };
-	int before, stalled, waits;
-	u64 surf, buf;
+	int before, stalled, waits, tries;
+	u64 surf, buf, a0, a1, b, e;
+	struct flood *f;
+	double t, slowest, run;
 	pthread_t thr;
-	u32 fills, k, imr;
+	u32 fills, rows, k, imr;
 	struct vg g;
-	double t;
 	int ret;
 
 	(void)data;
@@ -449,77 +466,106 @@ static void full_queue_leaves_device_usable(void *data)
 	igt_assert_eq(ret, 0);
 	g.mem_size = FLOOD_FILL_BYTES + (4 << 20);
 	vg_open(&g);
+	f = calloc(1, sizeof(*f));
+	igt_assert(f);
 	surf = vg_alloc(&g, FLOOD_FILL_BYTES);
 	buf = vg_alloc(&g, PAGE);
-	f.batch = vg_alloc(&g, FLOOD_BATCH_SIZE);
+	f->batch = vg_alloc(&g, FLOOD_BATCH_SIZE);
 	vg_ring_init(&g, COPY);
 	/*
-	 * The engine's speed here: the fastest of a few fills, alone (the
-	 * first one also pays for cold pages, and a loaded machine adds
-	 * noise; an overestimate would make the runs shorter than the
-	 * window checked below).
+	 * The engine's speed here: a few fills, alone, after one that pays
+	 * for cold pages. Sized by the slowest, a run stays well within the
+	 * 5 s a tail write waits for room, and takes long enough at the
+	 * fastest for the thread to be caught waiting.
 	 */
-	flood_batch(&g, f.batch, surf, 1);
-	for (k = 0, t = 1e9; k < FLOOD_SPEED_TRIES; k++) {
+	flood_batch(&g, f->batch, surf, 1, FLOOD_FILL_H);
+	VG_CMD(&g, COPY, vgpu_cmd_batch_start, f->batch, false);
+	vg_run(&g, COPY);
+	for (k = 0, t = 1e9, slowest = 0; k < FLOOD_SPEED_TRIES; k++) {
 		double one = vg_now();
 
-		VG_CMD(&g, COPY, vgpu_cmd_batch_start, f.batch, false);
+		VG_CMD(&g, COPY, vgpu_cmd_batch_start, f->batch, false);
 		vg_run(&g, COPY);
 		one = vg_now() - one;
 		t = one < t ? one : t;
+		slowest = one > slowest ? one : slowest;
 	}
-	fills = FLOOD_WORKLOAD_S / t;
+	/* A slow engine (a debug kernel's) gets fewer rows per fill. */
+	fills = FLOOD_WORKLOAD_S / slowest;
 	fills = fills < 1 ? 1 : fills > FLOOD_FILLS_MAX ? FLOOD_FILLS_MAX : fills;
-	igt_info("one fill: %.2f ms; %u per batch\n", t * 1e3, fills);
-	if (FLOOD_RUN_WORKLOADS * fills * t > FLOOD_RUN_MAX_S)
+	rows = slowest > FLOOD_WORKLOAD_S ?
+	       FLOOD_FILL_H * FLOOD_WORKLOAD_S / slowest : FLOOD_FILL_H;
+	rows = rows < FLOOD_FILL_ROWS_MIN ? FLOOD_FILL_ROWS_MIN : rows;
+	run = FLOOD_RUN_WORKLOADS * fills * slowest * rows / FLOOD_FILL_H;
+	igt_info("one fill: %.2f-%.2f ms; %u of %u rows per batch, a run up to %.2f s\n",
+		 t * 1e3, slowest * 1e3, fills, rows, run);
+	if (run > FLOOD_RUN_MAX_S) {
 		vg_destroy(&g);
-	igt_require_f(FLOOD_RUN_WORKLOADS * fills * t <= FLOOD_RUN_MAX_S,
+		free(f);
+	}
+	igt_require_f(run <= FLOOD_RUN_MAX_S,
 		      "the engine is too slow here: a run would outlast a tail write's wait\n");
-	flood_batch(&g, f.batch, surf, fills);
-	f.g = &g;
-	igt_assert_eq(pthread_create(&thr, NULL, flood_thread, &f), 0);
+	flood_batch(&g, f->batch, surf, fills, rows);
+	f->g = &g;
+	igt_assert_eq(pthread_create(&thr, NULL, flood_thread, f), 0);
 	/*
 	 * Until the thread sits in a write for the second time: the first
 	 * room may come from a short first run, later room only with a
-	 * whole run of 16 workloads.
+	 * whole run of 16 workloads. A thread slow between two writes can
+	 * look the same: then the write it is in has not begun yet, and
+	 * the next wait counts.
 	 */
 	before = -1;
-	for (waits = 0; waits < 2; waits++) {
+	for (waits = 0, tries = 0; waits < 2; waits++) {
 		for (stalled = 0; stalled < FLOOD_STALL_US;) {
 			usleep(10000);
-			k = __atomic_load_n(&f.written, __ATOMIC_SEQ_CST);
+			k = __atomic_load_n(&f->written, __ATOMIC_SEQ_CST);
 			stalled = (int)k == before ? stalled + 10000 : 0;
 			before = k;
 			igt_assert_f(before < FLOOD_WORKLOADS,
 				     "every write went through: the queue never filled\n");
 		}
+		if (waits && !__atomic_load_n(&f->begin[before],
+					      __ATOMIC_SEQ_CST)) {
+			igt_assert_f(++tries < FLOOD_CATCH_TRIES,
+				     "the thread never sat in a tail write\n");
+			waits--;
+			continue;
+		}
 		while (!waits &&
-		       __atomic_load_n(&f.written, __ATOMIC_SEQ_CST) == before)
+		       __atomic_load_n(&f->written, __ATOMIC_SEQ_CST) == before)
 			usleep(1000);
 	}
 	igt_info("the thread waits after %d tail writes\n", before);
 	/* Another register, written and read back, while the write waits. */
+	a0 = flood_ns();
 	vg_wr(&g, VGPU_REG_GT_IMR(0), 0x5a5a);
 	imr = vg_rd(&g, VGPU_REG_GT_IMR(0));
-	/*
-	 * Had the access waited for the tail write, the thread would be
-	 * past it by now (and waiting in the next one).
-	 */
-	usleep(FLOOD_STILL_US);
-	igt_assert_f(__atomic_load_n(&f.written, __ATOMIC_SEQ_CST) == before,
-		     "the register access waited for the tail write\n");
+	a1 = flood_ns();
 	igt_assert_eq_u32(imr, 0x5a5a);
 	igt_assert_eq_u32(vg_error(&g, COPY), 0);
 
 	/* The reset ends the wait; then the ring is set up again. */
-	__atomic_store_n(&f.stop, 1, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&f->stop, 1, __ATOMIC_SEQ_CST);
 	vg_wr(&g, VGPU_REG_GDRST, VGPU_GDRST_ENGINE(COPY));
 	igt_assert_eq(pthread_join(thr, NULL), 0);
+	/*
+	 * Had the access waited for the tail write, it would have returned
+	 * only after the write did.
+	 */
+	b = f->begin[before];
+	e = f->end[before];
+	igt_info("tail write %d: %.1f ms in it before the access, %.3f ms access, %.1f ms in it after\n",
+		 before, (a0 - b) / 1e6, (a1 - a0) / 1e6,
+		 ((double)e - (double)a1) / 1e6);
+	igt_assert_f(b < a0 && e > a1,
+		     "the register access waited for the tail write\n");
 	vg_reset_engine(&g, COPY);
 	vg_store(&g, COPY, buf, 0x600d);
 	vg_run(&g, COPY);
 	igt_assert_eq_u32(*(u32 *)vg_ptr(&g, buf), 0x600d);
 	vg_destroy(&g);
+	free(f);
 }
 
 static const struct igt_subtest subtests[] = {
