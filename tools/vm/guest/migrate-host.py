@@ -274,7 +274,7 @@ def main():
     if img_src and img_dst:
         same = img_src[:2] == img_dst[:2] and img_src[2] == img_dst[2]
         diff = 0
-        if img_src[:2] == img_dst[:2]:
+        if img_src[:2] == img_dst[:2] and not same:
             a, b = img_src[2], img_dst[2]
             diff = sum(1 for i in range(0, len(a), 3) if a[i:i + 3] !=
                        b[i:i + 3])
@@ -307,8 +307,8 @@ def main():
                 'the vGPU\'s data QEMU sent: its STOP_COPY state and the '
                 '40-byte preamble of pre-copy\n')
         f.write('mig.stopcopy_bytes: %s\n' % vfio.get('transferred'))
-        f.write('# the same migration: query-migrate "ram" "total" and '
-                '"transferred" bytes, for scale\n')
+        f.write('# the same migration: query-migrate "ram" "transferred" '
+                'bytes (the guest RAM copy), for scale\n')
         f.write('mig.ram_transferred_bytes: %s\n' % ram.get('transferred'))
     return 0 if ok else 1
 

@@ -55,6 +55,9 @@ HOSTLOG=$OUT/host.log
 WORK=$(mktemp -d /tmp/vgpu-migrate.XXXXXX) || vm_fail "no temporary directory"
 
 vm_load_vgpu || vm_fail "cannot load the vGPU stack"
+# A refused stream says why at debug level only (docs/migration.md).
+echo 'file migration.c +p' > /sys/kernel/debug/dynamic_debug/control \
+	2>/dev/null
 uuid_s=$(vm_mdev_create "$(vm_refgpu_types 0)/refgpu-small") ||
 	vm_fail "cannot create the source vGPU"
 uuid_d=$(vm_mdev_create "$(vm_refgpu_types 1)/refgpu-small") ||

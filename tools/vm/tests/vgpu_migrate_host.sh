@@ -55,7 +55,7 @@ subtest_workload_continues_on_destination() {
 	# its rounds are 1, 2, ... with none lost or repeated.
 	igt_assert_eq "$(cat "$OUT/output-src.log" "$OUT/output-dst.log" |
 		sed -n 's/^WORK_ITER \([0-9]*\) pass .*/\1/p' |
-		awk '$1 != NR { bad = 1 } END { print bad + 0, NR > 3 }')" "0 1"
+		awk '$1 != NR { bad = 1 } END { print bad + 0, (NR > 3) }')" "0 1"
 	igt_assert_eq "$(fact output-dst.log DRIVER_UNLOAD)" ok
 }
 
