@@ -45,6 +45,37 @@ printf '\033[2J\033[H\033[?25l\n\n   vGPU live migration\n' > /dev/tty0
 printf '   ===================\n\n   %s\n' "$(uname -r)" > /dev/tty0
 printf '   this picture must survive the move\n' > /dev/tty0
 /bin/vgpu-work -d "$node" info 2>&1 | sed 's/^/WORK_INFO /'
+
+# Optional (kernel argument vgpumig.pin=BYTES, e.g. 16M): an object of
+# that size the copy engine keeps filling in the background, pinned all
+# along, in runs of 20 s each checked dword by dword ("PIN_ITER N pass").
+pin=
+for a in $(cat /proc/cmdline); do
+	case $a in
+	vgpumig.pin=*) pin=${a#vgpumig.pin=} ;;
+	esac
+done
+pin_loop() {
+	n=0
+	while [ -e /tmp/pin.run ]; do
+		n=$((n + 1))
+		if /bin/vgpu-work -d "$node" -e copy -s "$pin" -t 20 \
+			throughput > /tmp/pin.out 2>&1 &&
+			grep -q '^result: pass' /tmp/pin.out; then
+			echo "PIN_ITER $n pass"
+		else
+			echo "PIN_ITER $n fail"
+			sed "s/^/PIN_ERR $n /" /tmp/pin.out
+		fi
+	done
+}
+pin_pid=
+if [ -n "$pin" ]; then
+	echo "PIN_BYTES=$pin"
+	touch /tmp/pin.run
+	pin_loop &
+	pin_pid=$!
+fi
 echo "MIG_READY=1"
 
 # One round: the copy engine's fill, the render engine's fill (another
@@ -75,6 +106,11 @@ while [ "$i" -lt "$MAX_ROUNDS" ]; do
 		esac
 	fi
 done
+if [ -n "$pin_pid" ]; then
+	rm -f /tmp/pin.run
+	wait "$pin_pid"
+	echo "PIN_DONE=1"
+fi
 echo "WORK_ROUNDS=$i"
 echo "WORK_FAILED=$bad"
 echo "WORK_STOPPED_BY_HOST=$stopped"

@@ -41,7 +41,10 @@ KO=$VGPU_ROOT/build/guest-modules/vgpu_drm/vgpu_drm.ko
 L2_SCRIPT=$VGPU_ROOT/tools/vm/guest/vgpu-migrate-l2.sh
 HELPER=$VGPU_ROOT/tools/vm/guest/migrate-host.py
 QEMU=${VGPU_QEMU:-qemu-system-x86_64}
-# run-vm --env VGPU_MIG_VFIO_OPTS=... tries other vfio-pci options.
+# run-vm --env VGPU_MIG_VFIO_OPTS=... tries other vfio-pci options;
+# --env VGPU_MIG_PIN=16M has the guest keep an object of that size pinned
+# and written by the GPU in the background (vgpu-migrate-l2.sh).
+PIN=${VGPU_MIG_PIN:-}
 VFIO_MIG_OPTS=${VGPU_MIG_VFIO_OPTS:-enable-migration=on}
 L2_MEM=256
 
@@ -75,6 +78,7 @@ SYSFS_D=/sys/bus/mdev/devices/$uuid_d/vgpu
 	echo "VGPU_DST=$uuid_d"
 	echo "QEMU_VERSION=$("$QEMU" --version | head -n 1)"
 	echo "VFIO_MIG_OPTS=$VFIO_MIG_OPTS"
+	echo "PIN=${PIN:-none}"
 	echo "PINNED_SRC_BEFORE=$(cat "$SYSFS_S/pinned_pages")"
 	echo "PINNED_DST_BEFORE_QEMU=$(cat "$SYSFS_D/pinned_pages")"
 } > "$HOSTLOG"
@@ -82,7 +86,7 @@ SYSFS_D=/sys/bus/mdev/devices/$uuid_d/vgpu
 # The guest as nested-guest builds it (initramfs, kernel command line),
 # booted here by two QEMUs of the same configuration.
 vm_nested_guest --prepare "$WORK/l2" --kernel "$GUEST_KDIR/vmlinux" \
-	--file "$WORK_BIN:/bin/vgpu-work" --file "$KO:/lib/vgpu_drm.ko" \
+	${PIN:+--append "vgpumig.pin=$PIN"} --file "$WORK_BIN:/bin/vgpu-work" --file "$KO:/lib/vgpu_drm.ko" \
 	"$L2_SCRIPT" || vm_fail "cannot prepare the nested guest"
 
 # qemu_args SIDE UUID: one argument a line. ttyS0 the kernel console,
@@ -106,7 +110,8 @@ qemu_args src "$uuid_s" > "$WORK/src.args" || vm_fail "no QEMU options"
 cp "$WORK/src.args" "$WORK/dst.args" "$OUT/"
 
 t0=$(date +%s)
-/usr/bin/python3 "$HELPER" "$WORK" "$OUT" "$SYSFS_S" "$SYSFS_D"
+VGPU_MIG_PIN=$PIN /usr/bin/python3 "$HELPER" "$WORK" "$OUT" "$SYSFS_S" \
+	"$SYSFS_D"
 echo "HELPER_STATUS=$?" >> "$HOSTLOG"
 vm_log "migration run done after $(($(date +%s) - t0)) s"
 {

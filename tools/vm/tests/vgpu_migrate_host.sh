@@ -57,6 +57,13 @@ subtest_workload_continues_on_destination() {
 		sed -n 's/^WORK_ITER \([0-9]*\) pass .*/\1/p' |
 		awk '$1 != NR { bad = 1 } END { print bad + 0, (NR > 3) }')" "0 1"
 	igt_assert_eq "$(fact output-dst.log DRIVER_UNLOAD)" ok
+	# The background writer (VGPU_MIG_PIN), when there was one.
+	[ "$(fact host.log PIN)" = none ] && return 0
+	igt_assert_eq "$(fact output-dst.log PIN_DONE)" 1
+	igt_assert_eq "$(cat "$OUT/output-src.log" "$OUT/output-dst.log" |
+		grep -c '^PIN_ITER [0-9]* fail')" 0
+	igt_assert test "$(cat "$OUT/output-src.log" "$OUT/output-dst.log" |
+		grep -c '^PIN_ITER [0-9]* pass')" -gt 0
 }
 
 subtest_display_continues_on_destination() {
