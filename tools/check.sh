@@ -30,7 +30,7 @@ RESULTS="$ROOT/build/results"
 run_unit=1
 run_vm=1
 suites=""
-suites_612="vgpu vgpu-display mdev-compat vgpu-display-nested"
+suites_612="vgpu vgpu-display mdev-compat vgpu-display-nested vgpu-migrate"
 suites_iommufd="vgpu vgpu-display vgpu-display-nested"
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -138,9 +138,11 @@ if [ $run_vm -eq 1 ]; then
 		record_failure guest-build "build@guest-modules" \
 			"make guest-modules failed; see $RESULTS/guest-build.log"
 	fi
+	# vgpu-migrate needs QEMU 10 (VFIO migration v2): 612 stage only.
 	if [ -z "$suites" ]; then
 		suites=$(ls "$ROOT"/tools/vm/suites/ | sed -n 's/^\([a-z0-9][a-z0-9-]*\)\.sh$/\1/p' |
-			grep -v -e '^selftest-' -e '^demo$' -e '-bench$' -e '^manual-')
+			grep -v -e '^selftest-' -e '^demo$' -e '-bench$' -e '^manual-' \
+				-e '^vgpu-migrate$')
 	fi
 	# Mesa, kmscube and weston for the vgpu-guest suite's guest (cached;
 	# packed again only when a package or the packing script changed).

@@ -32,6 +32,13 @@ struct vfio_precopy_info {
 
 #define VFIO_MIG_GET_PRECOPY_INFO	_IO(VFIO_TYPE, VFIO_BASE + 21)
 #endif
+/* And its STOP_COPY estimate. */
+#ifndef VFIO_DEVICE_FEATURE_MIG_DATA_SIZE
+#define VFIO_DEVICE_FEATURE_MIG_DATA_SIZE 9
+struct vfio_device_feature_mig_data_size {
+	__aligned_u64 stop_copy_length;
+};
+#endif
 
 /* The stream format (docs/migration.md): header and section header. */
 #define MIG_HEADER_SIZE		40
@@ -47,6 +54,10 @@ struct vfio_precopy_info {
 #define MIG_CRC_POLY		0xedb88320U
 
 #define MIG_TYPE		"small"
+/* A GGTT entry in the stream: its index (u32) and value (u64). */
+#define MIG_GGTT_ENTRY		12
+/* Entries of a small vGPU's 64 MiB slice, the most its GGTT can send. */
+#define MIG_SMALL_ENTRIES	16384
 /*
  * The workload: fills that keep the copy engine busy, a row copied out
  * of each and a sequence number stored after it.
@@ -863,6 +874,61 @@ static void precopy_session(void *data)
 	vg_destroy(&a);
 }
 
+/* VFIO_DEVICE_FEATURE_MIG_DATA_SIZE: the estimate, or -errno. */
+static long long mig_data_size(struct vg *g)
+{
+	struct vfio_device_feature_mig_data_size d = { 0 };
+	int ret;
+
+	ret = vfio_dev_feature(&g->dev, VFIO_DEVICE_FEATURE_GET |
+			       VFIO_DEVICE_FEATURE_MIG_DATA_SIZE, &d, sizeof(d));
+	return ret < 0 ? ret : (long long)d.stop_copy_length;
+}
+
+/*
+ * QEMU adds the estimate to the guest memory left to copy when it decides
+ * to stop the guest, and sizes its read buffer by it: it must follow the
+ * GGTT entries the guest has set (the section that grows with guest
+ * memory), never fall below the stream a stop writes, and not be the
+ * longest stream of the type.
+ */
+static void data_size_estimate(void *data)
+{
+	struct mig_stream s1, s2;
+	long long e0, e1, e2;
+	u64 gfx, off;
+	struct vg a;
+
+	(void)data;
+	vg_start(&a, MIG_TYPE);
+	if (!mig_has_precopy(&a)) {
+		vg_destroy(&a);
+		igt_skip("this kernel has no migration_get_data_size\n");
+	}
+	/* vg_start() set the entries of 8 MiB; clear the last 1 MiB. */
+	e0 = mig_data_size(&a);
+	igt_assert_lt(0, e0);
+	igt_assert_lt(e0, MIG_SMALL_ENTRIES * MIG_GGTT_ENTRY);
+	gfx = a.slice_base + a.mapped - (1 << 20);
+	for (off = 0; off < 1 << 20; off += PAGE)
+		vg_pte(&a, gfx + off, 0);
+	e1 = mig_data_size(&a);
+	igt_assert_eq(e0 - e1, 256 * MIG_GGTT_ENTRY);
+	mig_save(&a, &s1);
+	igt_assert_lte((long long)s1.len, e1);
+	mig_set(&a, VFIO_DEVICE_STATE_RUNNING);
+	vg_map(&a, gfx, VG_MEM_IOVA + a.mapped - (1 << 20), 1 << 20);
+	e2 = mig_data_size(&a);
+	igt_assert_eq(e2, e0);
+	mig_save(&a, &s2);
+	/* The stream grew by the entries set again, the estimate too. */
+	igt_assert_eq((long long)(s2.len - s1.len), 256 * MIG_GGTT_ENTRY);
+	igt_assert_eq(e2 - (long long)s2.len, e1 - (long long)s1.len);
+	free(s1.buf);
+	free(s2.buf);
+	vg_destroy(&a);
+}
+
 static const struct igt_subtest subtests[] = {
 	{ "migration-caps", migration_caps,
 	  "STOP_COPY and P2P offered; a new vGPU is RUNNING" },
@@ -880,6 +946,8 @@ static const struct igt_subtest subtests[] = {
 	  "damaged streams refused and counted; the vGPU works after a reset" },
 	{ "precopy-session", precopy_session,
 	  "PRE_COPY: preamble, ENOMSG, then the state on the same file" },
+	{ "data-size-estimate", data_size_estimate,
+	  "the STOP_COPY estimate follows the GGTT entries set, never below the stream" },
 };
 
 IGT_TEST_MAIN("VFIO migration v2 of a vGPU, through VFIO_DEVICE_FEATURE.",

@@ -4,6 +4,8 @@
 # igt-tests/tests/vgpu_*.c. Here: the VM benchmark of make bench.
 
 BENCH_CMDS	+= $(ROOT)/drivers/gpu/vgpu/vm-bench.sh
+# QEMU 10 migrating a nested guest with a vGPU (Linux 6.12): mig.*.
+BENCH_CMDS	+= $(ROOT)/drivers/gpu/vgpu/mig-bench.sh
 
 # The migration stream's framing (migration_stream.c) is portable: its
 # unit test and libFuzzer target build it for userspace, unchanged.

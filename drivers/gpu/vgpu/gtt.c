@@ -389,6 +389,30 @@ u32 vgpu_gtt_mig_size(const struct vgpu *vgpu)
 	       vgpu->gtt.nr_entries * VGPU_GTT_MIG_ENTRY;
 }
 
+/* The entries a save writes: those that are not zero. */
+static u32 vgpu_gtt_nr_set(const struct vgpu_gtt *gtt)
+{
+	u32 i, n = 0;
+
+	for (i = 0; i < gtt->nr_entries; i++)
+		n += !!gtt->entries[i].pte;
+	return n;
+}
+
+/**
+ * vgpu_gtt_mig_estimate() - the GGTT section's payload if saved now
+ * @vgpu: the vGPU
+ *
+ * What vgpu_gtt_mig_save() would write at this moment: the slice and the
+ * entries set. The guest may change them until the device stops.
+ */
+u32 vgpu_gtt_mig_estimate(const struct vgpu *vgpu)
+{
+	lockdep_assert_held(&vgpu->lock);
+	return 2 * sizeof(u64) + sizeof(u32) +
+	       vgpu_gtt_nr_set(&vgpu->gtt) * VGPU_GTT_MIG_ENTRY;
+}
+
 /**
  * vgpu_gtt_mig_save() - the GGTT section
  * @vgpu: the vGPU
@@ -401,11 +425,10 @@ u32 vgpu_gtt_mig_size(const struct vgpu *vgpu)
 void vgpu_gtt_mig_save(struct vgpu *vgpu, struct vgpu_mig_writer *w)
 {
 	const struct vgpu_gtt *gtt = &vgpu->gtt;
-	u32 i, n = 0;
+	u32 i, n;
 
 	lockdep_assert_held(&vgpu->lock);
-	for (i = 0; i < gtt->nr_entries; i++)
-		n += !!gtt->entries[i].pte;
+	n = vgpu_gtt_nr_set(gtt);
 	vgpu_mig_put_u64(w, vgpu_slice_start(vgpu));
 	vgpu_mig_put_u64(w, vgpu_slice_size(vgpu));
 	vgpu_mig_put_u32(w, n);

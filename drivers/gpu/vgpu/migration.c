@@ -79,12 +79,15 @@ struct vgpu_mig_file {
  * struct vgpu_mig_section - a section of the stream and its owner
  * @id: enum vgpu_mig_section_id
  * @size: most bytes of its payload
+ * @estimate: bytes of its payload if saved now (vgpu->lock held), or
+ *	NULL: @size then stands for it
  * @save: write its payload
  * @load: read and check its payload, take it
  */
 struct vgpu_mig_section {
 	enum vgpu_mig_section_id id;
 	u32 (*size)(const struct vgpu *vgpu);
+	u32 (*estimate)(const struct vgpu *vgpu);
 	void (*save)(struct vgpu *vgpu, struct vgpu_mig_writer *w);
 	int (*load)(struct vgpu *vgpu, struct vgpu_mig_reader *r);
 };
@@ -97,7 +100,10 @@ struct vgpu_mig_section {
 static const struct vgpu_mig_section vgpu_mig_sections[] = {
 	VGPU_MIG_SECTION(VGPU_MIG_SEC_SCHED, sched),
 	VGPU_MIG_SECTION(VGPU_MIG_SEC_CONFIG, cfg),
-	VGPU_MIG_SECTION(VGPU_MIG_SEC_GGTT, gtt),
+	/* The only section whose size grows with the guest's memory. */
+	{ .id = VGPU_MIG_SEC_GGTT, .size = vgpu_gtt_mig_size,
+	  .estimate = vgpu_gtt_mig_estimate, .save = vgpu_gtt_mig_save,
+	  .load = vgpu_gtt_mig_load },
 	VGPU_MIG_SECTION(VGPU_MIG_SEC_IRQ, irq),
 	VGPU_MIG_SECTION(VGPU_MIG_SEC_RING, ring),
 	VGPU_MIG_SECTION(VGPU_MIG_SEC_WORKLOAD, workload),
@@ -668,11 +674,31 @@ static int vgpu_mig_get_state(struct vfio_device *vdev,
 	return 0;
 }
 
-/* The STOP_COPY estimate: the longest stream the vGPU can produce. */
+/*
+ * The STOP_COPY estimate (VFIO_DEVICE_FEATURE_MIG_DATA_SIZE): the state
+ * stream a stop would write now. The GGTT, which grows with the memory
+ * the guest maps, counts the entries set; the other sections their
+ * longest payload. A VMM (QEMU) adds it to what is left of guest memory
+ * to decide when to stop the guest, and sizes its read buffer by it: the
+ * longest stream of a large type (3 MiB of GGTT entries) would stand for
+ * a few kilobytes.
+ */
 static int __maybe_unused vgpu_mig_get_data_size(struct vfio_device *vdev,
 						 unsigned long *len)
 {
-	*len = vgpu_mig_max_size(vdev_to_vgpu(vdev));
+	struct vgpu *vgpu = vdev_to_vgpu(vdev);
+	const struct vgpu_mig_section *sec;
+	unsigned long size = VGPU_MIG_HEADER_SIZE;
+	unsigned int i;
+
+	mutex_lock(&vgpu->lock);
+	for (i = 0; i < ARRAY_SIZE(vgpu_mig_sections); i++) {
+		sec = &vgpu_mig_sections[i];
+		size += VGPU_MIG_SECTION_HEADER_SIZE +
+			(sec->estimate ? sec->estimate(vgpu) : sec->size(vgpu));
+	}
+	mutex_unlock(&vgpu->lock);
+	*len = size;
 	return 0;
 }
 

@@ -615,6 +615,8 @@ VGPU_MIG_SECTION_FNS(ring);		/* ring.c */
 VGPU_MIG_SECTION_FNS(workload);		/* submit.c */
 VGPU_MIG_SECTION_FNS(display);		/* display.c */
 VGPU_MIG_SECTION_FNS(edid);		/* edid.c */
+/* The GGTT section's payload if saved now (vgpu->lock held). */
+u32 vgpu_gtt_mig_estimate(const struct vgpu *vgpu);
 
 /* sysfs.c */
 extern const struct attribute_group *vgpu_dev_groups[];
