@@ -21,8 +21,11 @@ types=$(vm_refgpu_types 0) || vm_fail "no reference GPU"
 vm_log "parents: $(ls /sys/class/mdev_bus | tr '\n' ' ')"
 vm_log "types: $(ls "$types" | tr '\n' ' ')"
 
+# VGPU_TESTS: names separated by spaces or commas (run-vm --env values
+# have no spaces).
+tests=${VGPU_TESTS:-bringup exec isolation hostile sched lifecycle trace iommufd faultinject fuzz migration soak}
 list=()
-for t in ${VGPU_TESTS:-bringup exec isolation hostile sched lifecycle trace iommufd faultinject fuzz migration soak}; do
+for t in ${tests//,/ }; do
 	[ -x "$TESTS/vgpu_$t" ] && list+=("$TESTS/vgpu_$t")
 done
 # "hrtimer: interrupt took N ns" is the hrtimer core noticing that a TCG
