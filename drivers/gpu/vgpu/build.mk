@@ -1,9 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # drivers/gpu/vgpu/: the parent driver is built by Kbuild; its tests are
-# igt-tests/tests/vgpu_*.c. Here: the VM benchmark of make bench.
+# igt-tests/tests/vgpu_*.c. Here: the VM benchmarks of make bench (the
+# second, vgpu_fuzz's edges, on the debug host kernel).
 
-BENCH_CMDS	+= $(ROOT)/drivers/gpu/vgpu/vm-bench.sh
+BENCH_CMDS	+= $(ROOT)/drivers/gpu/vgpu/vm-bench.sh \
+		   $(ROOT)/drivers/gpu/vgpu/fuzz-bench.sh
 
 # The migration stream's framing (migration_stream.c) is portable: its
 # unit test and libFuzzer target build it for userspace, unchanged.
