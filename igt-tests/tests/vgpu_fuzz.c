@@ -456,13 +456,40 @@ static void fz_save(struct fz *f, const struct fz_prog *p)
 		 (unsigned long long)f->execs);
 	out = fopen(path, "w");
 	if (!out) {
-		igt_warn("VGPU_FUZZ_SAVE: %s: %s\n", path, strerror(errno));
+		igt_info("VGPU_FUZZ_SAVE: %s: %s; not saving\n", path,
+			 strerror(errno));
+		f->save_dir = NULL;
 		return;
 	}
 	fprintf(out, "# vgpu_fuzz: new edges at exec %llu\n",
 		(unsigned long long)f->execs);
 	fz_prog_print(out, p);
 	fclose(out);
+}
+
+/*
+ * VGPU_FUZZ_SAVE: a directory, made if missing; a relative one is under
+ * RESULTS_DIR when that is set (the test VMs see the tree read-only).
+ */
+static void fz_save_setup(struct fz *f, char *path, size_t len)
+{
+	const char *dir = getenv("VGPU_FUZZ_SAVE");
+	const char *results = getenv("RESULTS_DIR");
+
+	f->save_dir = NULL;
+	if (!dir || !*dir)
+		return;
+	if (dir[0] != '/' && results && *results)
+		snprintf(path, len, "%s/%s", results, dir);
+	else
+		snprintf(path, len, "%s", dir);
+	if (mkdir(path, 0755) && errno != EEXIST) {
+		igt_info("VGPU_FUZZ_SAVE: %s: %s; not saving\n", path,
+			 strerror(errno));
+		return;
+	}
+	f->save_dir = path;
+	igt_info("new-coverage programs go to %s\n", path);
 }
 
 /* ---- generating and mutating ----------------------------------------- */
@@ -1517,6 +1544,7 @@ static void vfio_fuzz(void *data)
 {
 	const char *corpus = getenv("VGPU_FUZZ_CORPUS");
 	const char *seed_env = getenv("VGPU_FUZZ_SEED");
+	char save_path[PATH_MAX];
 	char parent[64], type[64];
 	struct fz_victim *v;
 	long slab_before, slab_after;
@@ -1541,9 +1569,7 @@ static void vfio_fuzz(void *data)
 	if (!f.rng)
 		f.rng = 1;
 	igt_info("seed: VGPU_FUZZ_SEED=%#llx\n", (unsigned long long)f.rng);
-	f.save_dir = getenv("VGPU_FUZZ_SAVE");
-	if (f.save_dir && !*f.save_dir)
-		f.save_dir = NULL;
+	fz_save_setup(&f, save_path, sizeof(save_path));
 	f.edges = calloc(1, (1U << FZ_EDGE_BITS) / 8);
 	f.corpus = calloc(FZ_CORPUS_MAX, sizeof(*f.corpus));
 	igt_assert(f.edges && f.corpus);
