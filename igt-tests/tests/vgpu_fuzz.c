@@ -57,6 +57,7 @@
 #define FZ_VICTIM_HANGS_MAX	3
 #define FZ_WAIT_MAX_MS		20
 #define FZ_MDEV_EVERY		25
+#define FZ_HELD_MAX		8	/* dma-bufs outliving a device */
 
 /*
  * The fuzzed vGPU's guest memory, by offset from its slice base: the two
@@ -291,6 +292,8 @@ static void fz_kcov_disable(struct fz_kcov *k)
  * @npte_dirty: entries in @pte_dirty (more than fit: @remap_all)
  * @opens: times the fuzzed vGPU was opened
  * @mdevs: short-lived vGPUs created
+ * @held: dma-bufs kept open until the fuzzed vGPU is closed
+ * @nheld: entries in @held
  */
 struct fz {
 	struct vg g;
@@ -314,6 +317,8 @@ struct fz {
 	u32 npte_dirty;
 	u64 opens;
 	u64 mdevs;
+	int held[FZ_HELD_MAX];
+	u32 nheld;
 };
 
 /* A helper thread's share of a program. */
@@ -1106,24 +1111,36 @@ static void fz_op_query(struct fz *f, const struct fz_op *op)
 				 __ATOMIC_RELAXED);
 }
 
-static void fz_op_dmabuf(struct fz *f, const struct fz_op *op)
+/* Reads the first byte of a dma-buf through a mapping of its own. */
+static void fz_dmabuf_touch(int fd)
+{
+	struct stat st;
+	void *map;
+
+	if (fstat(fd, &st) || st.st_size <= 0)
+		return;
+	map = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED)
+		return;
+	(void)__atomic_load_n((u8 *)map, __ATOMIC_RELAXED);
+	munmap(map, PAGE);
+}
+
+static void fz_op_dmabuf(struct fz *f, const struct fz_op *op, u32 t)
 {
 	u32 id = op->sel & 1 ? op->b :
 		 __atomic_load_n(&f->dmabuf_id, __ATOMIC_RELAXED);
 	int fd = vd_get_dmabuf(&f->g, id);
-	struct stat st;
-	void *map;
 
 	if (fd < 0)
 		return;
-	if ((op->c & 1) && !fstat(fd, &st) && st.st_size > 0) {
-		map = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, 0);
-		if (map != MAP_FAILED) {
-			(void)__atomic_load_n((u8 *)map, __ATOMIC_RELAXED);
-			munmap(map, PAGE);
-		}
-	}
-	close(fd);
+	if (op->c & 1)
+		fz_dmabuf_touch(fd);
+	/* The main thread keeps some past the device's close. */
+	if (!t && (op->c & 2) && f->nheld < FZ_HELD_MAX)
+		f->held[f->nheld++] = fd;
+	else
+		close(fd);
 }
 
 static void fz_op_irq(struct fz *f, const struct fz_op *op, u32 t)
@@ -1243,7 +1260,7 @@ static void fz_op(struct fz *f, const struct fz_op *op, u32 t, u64 *rng)
 		fz_op_query(f, op);
 		break;
 	case FZ_DMABUF:
-		fz_op_dmabuf(f, op);
+		fz_op_dmabuf(f, op, t);
 		break;
 	case FZ_IRQ:
 		fz_op_irq(f, op, t);
@@ -1448,7 +1465,15 @@ static void fz_device_open(struct fz *f)
 
 static void fz_device_close(struct fz *f)
 {
+	u32 i;
+
 	fz_close_check(f, &f->g);
+	/* Exports outlive the device: their pages are still readable. */
+	for (i = 0; i < f->nheld; i++) {
+		fz_dmabuf_touch(f->held[i]);
+		close(f->held[i]);
+	}
+	f->nheld = 0;
 	f->open = false;
 	fz_kmsg_check(f);
 }
