@@ -62,6 +62,9 @@ $(IGT_OBJ)/selftest/runner_selftest.o: IGT_CFLAGS += \
 	-DIGT_WORK_DIR='"$(IGT_SELFTEST_WORK)"'
 $(IGT_OBJ)/selftest/harness_selftest.o: IGT_CFLAGS += \
 	-DIGT_WORK_DIR='"$(IGT_SELFTEST_WORK)"'
+# vgpu_fuzz's seed corpus, kept in the tree (docs/testing.md, "Fuzzing").
+$(IGT_OBJ)/tests/vgpu_fuzz.o: IGT_CFLAGS += \
+	-DVGPU_FUZZ_CORPUS='"$(IGT_SRC)/fuzz/corpus"'
 
 $(IGT_LIB): $(IGT_LIB_OBJS)
 	@mkdir -p $(dir $@)

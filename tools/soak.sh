@@ -6,6 +6,10 @@
 # iommufd. Passes when every role ended without an error, nothing stayed
 # pinned or reserved on the GPU, and the kernel log holds no sanitizer
 # report and kmemleak no object of ours (run-vm's log scan).
+#
+# FUZZ=SECS (make soak FUZZ=SECS) runs vgpu_fuzz after the soak for SECS
+# seconds in the same VM (coverage-guided by KCOV on this kernel); FUZZ=0,
+# the default, leaves it out.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 DURATION=${1:-1800}
@@ -13,6 +17,12 @@ case $DURATION in
 '' | *[!0-9]*) echo "soak: DURATION must be seconds, not '$DURATION'" >&2; exit 2 ;;
 esac
 [ "$DURATION" -gt 0 ] || { echo "soak: DURATION must be positive" >&2; exit 2; }
+FUZZ=${FUZZ:-0}
+case $FUZZ in
+'' | *[!0-9]*) echo "soak: FUZZ must be seconds, not '$FUZZ'" >&2; exit 2 ;;
+esac
+tests=soak
+[ "$FUZZ" -eq 0 ] || tests="soak,fuzz"
 
 "$ROOT/tools/deps.sh" --profile iommufd
 make -C "$ROOT" -s all
@@ -21,7 +31,9 @@ kotree=$("$ROOT/tools/modules-612.sh" --iommufd)
 qemu10=$("$ROOT/tools/qemu-10.sh")
 logdir=$ROOT/build/vm/logs-soak
 # The suite's own subtests and unload come on top of the soak.
-exec "$ROOT/tools/vm/run-vm" --suite vgpu --timeout $((DURATION + 1200)) \
+exec "$ROOT/tools/vm/run-vm" --suite vgpu \
+	--timeout $((DURATION + FUZZ + 1200)) \
 	--kroot "$kroot" --koroot "$kotree" --qemu "$qemu10" \
 	--logdir "$logdir" --env VFIO_HARNESS_BACKEND=iommufd \
-	--env VGPU_TESTS=soak --env VGPU_SOAK_SECONDS="$DURATION"
+	--env VGPU_TESTS="$tests" --env VGPU_SOAK_SECONDS="$DURATION" \
+	--env VGPU_FUZZ_SECONDS="$FUZZ"

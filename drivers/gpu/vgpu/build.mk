@@ -1,11 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # drivers/gpu/vgpu/: the parent driver is built by Kbuild; its tests are
-# igt-tests/tests/vgpu_*.c. Here: the VM benchmark of make bench.
+# igt-tests/tests/vgpu_*.c. Here: the VM benchmarks of make bench.
 
 BENCH_CMDS	+= $(ROOT)/drivers/gpu/vgpu/vm-bench.sh
 # QEMU 10 migrating a nested guest with a vGPU (Linux 6.12): mig.*.
 BENCH_CMDS	+= $(ROOT)/drivers/gpu/vgpu/mig-bench.sh
+# vgpu_fuzz's edges of vgpu.ko on the debug host kernel: fuzz.*.
+BENCH_CMDS	+= $(ROOT)/drivers/gpu/vgpu/fuzz-bench.sh
 
 # The migration stream's framing (migration_stream.c) is portable: its
 # unit test and libFuzzer target build it for userspace, unchanged.

@@ -21,14 +21,19 @@ types=$(vm_refgpu_types 0) || vm_fail "no reference GPU"
 vm_log "parents: $(ls /sys/class/mdev_bus | tr '\n' ' ')"
 vm_log "types: $(ls "$types" | tr '\n' ' ')"
 
+# VGPU_TESTS: names separated by spaces or commas (run-vm --env values
+# have no spaces).
+tests=${VGPU_TESTS:-bringup exec isolation hostile sched lifecycle trace iommufd faultinject fuzz migration soak}
 list=()
-for t in ${VGPU_TESTS:-bringup exec isolation hostile sched lifecycle trace iommufd faultinject migration soak}; do
+for t in ${tests//,/ }; do
 	[ -x "$TESTS/vgpu_$t" ] && list+=("$TESTS/vgpu_$t")
 done
 # "hrtimer: interrupt took N ns" is the hrtimer core noticing that a TCG
 # vCPU was descheduled by the host inside the timer interrupt (it shows in
 # suites without vgpu.ko too); it says nothing about the code under test.
-vm_run_igt --timeout $((600 + ${VGPU_SOAK_SECONDS:-0})) --dmesg-ignore 'hrtimer: interrupt took' \
+# vgpu_fuzz runs VGPU_FUZZ_SECONDS (default 60 with KCOV, 20 without).
+vm_run_igt --timeout $((600 + ${VGPU_SOAK_SECONDS:-0} + ${VGPU_FUZZ_SECONDS:-60})) \
+	--dmesg-ignore 'hrtimer: interrupt took' \
 	"${list[@]}" || vm_bad "igt-run reported failures"
 
 # Taking the parent driver off one GPU (its auxiliary device) removes that
