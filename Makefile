@@ -82,8 +82,8 @@ vm-check: ## Run only the VM suites (SUITES, SUITES_612, SUITES_IOMMUFD="a b" pi
 bench: deps all ## Print the performance figures as "key: value" lines
 	$(ROOT)/tools/bench.sh $(BENCH_CMDS)
 
-soak: ## Mixed load on the debug host kernel for DURATION seconds (default 1800); FUZZ=SECS adds vgpu_fuzz
-	FUZZ=$(FUZZ) $(ROOT)/tools/soak.sh $(DURATION)
+soak: ## Mixed load on the debug host kernel for DURATION seconds (default 1800); FUZZ=SECS adds vgpu_fuzz, WATCHDOG_MS sets vgpu.ko's (5000)
+	FUZZ=$(FUZZ) WATCHDOG_MS=$(WATCHDOG_MS) $(ROOT)/tools/soak.sh $(DURATION)
 
 demo: ## Boot the host VM with the stack loaded and show it working
 	$(ROOT)/tools/demo.sh

@@ -10,6 +10,13 @@
 # FUZZ=SECS (make soak FUZZ=SECS) runs vgpu_fuzz after the soak for SECS
 # seconds in the same VM (coverage-guided by KCOV on this kernel); FUZZ=0,
 # the default, leaves it out.
+#
+# WATCHDOG_MS (default 5000) is vgpu.ko's watchdog_ms for the run: this
+# kernel runs the software GPU several times slower than Debian's, and
+# the TCG VM's vCPUs stall for a second at a time when the machine is
+# busy; at the default 500 ms the watchdog killed innocent workers' tiny
+# workloads (a 30-minute soak, 2026-12-07). The soak looks for leaks,
+# races and sanitizer reports; vgpu_sched tests the watchdog itself.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 DURATION=${1:-1800}
@@ -20,6 +27,10 @@ esac
 FUZZ=${FUZZ:-0}
 case $FUZZ in
 '' | *[!0-9]*) echo "soak: FUZZ must be seconds, not '$FUZZ'" >&2; exit 2 ;;
+esac
+WATCHDOG_MS=${WATCHDOG_MS:-5000}
+case $WATCHDOG_MS in
+'' | *[!0-9]*) echo "soak: WATCHDOG_MS must be milliseconds, not '$WATCHDOG_MS'" >&2; exit 2 ;;
 esac
 tests=soak
 [ "$FUZZ" -eq 0 ] || tests="soak,fuzz"
@@ -36,4 +47,4 @@ exec "$ROOT/tools/vm/run-vm" --suite vgpu \
 	--kroot "$kroot" --koroot "$kotree" --qemu "$qemu10" \
 	--logdir "$logdir" --env VFIO_HARNESS_BACKEND=iommufd \
 	--env VGPU_TESTS="$tests" --env VGPU_SOAK_SECONDS="$DURATION" \
-	--env VGPU_FUZZ_SECONDS="$FUZZ"
+	--env VGPU_FUZZ_SECONDS="$FUZZ" --env VGPU_WATCHDOG_MS="$WATCHDOG_MS"

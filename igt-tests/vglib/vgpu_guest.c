@@ -41,6 +41,19 @@ bool vg_ksym(const char *name, unsigned long *start, unsigned long *end)
 	return at != 0;
 }
 
+double vg_watchdog_s(void)
+{
+	char buf[32], *end;
+	unsigned long ms;
+
+	igt_assert_lt(0, sysfs_read_str("/sys/module/vgpu/parameters/watchdog_ms",
+					buf, sizeof(buf)));
+	ms = strtoul(buf, &end, 10);
+	igt_assert_f(end != buf && !*end && ms,
+		     "vgpu.ko's watchdog_ms is '%s'\n", buf);
+	return ms / 1e3;
+}
+
 long vg_slab_kib(void)
 {
 	char line[256];

@@ -97,6 +97,12 @@ double vg_now(void);
 bool vg_ksym(const char *name, unsigned long *start, unsigned long *end);
 
 /*
+ * The scheduler's watchdog budget per workload, in seconds: vgpu.ko's
+ * watchdog_ms parameter (500 ms unless the suite set VGPU_WATCHDOG_MS).
+ */
+double vg_watchdog_s(void);
+
+/*
  * Unreclaimable slab in KiB (/proc/meminfo), after the dentry and inode
  * caches were dropped: kernfs keeps the nodes of removed sysfs entries
  * that were looked up until memory pressure, which is caching, not a leak

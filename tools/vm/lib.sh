@@ -268,14 +268,16 @@ vm_refgpu_types() {
 
 # vm_load_vgpu [REFGPU PARAM=VALUE]...: the vGPU stack: our mdev.ko, the
 # reference GPU (refgpu.ko with the given parameters) and the parent
-# driver (vgpu.ko). Says what failed on stderr.
+# driver (vgpu.ko; VGPU_WATCHDOG_MS, when set, is its watchdog_ms). Says
+# what failed on stderr.
 vm_load_vgpu() {
 	vm_load_mdev || { echo "vm: cannot load our mdev.ko" >&2; return 1; }
 	vm_insmod "$VGPU_KO_ROOT/drivers/gpu/refgpu/refgpu.ko" "$@" || {
 		echo "vm: cannot load refgpu.ko" >&2
 		return 1
 	}
-	vm_insmod "$VGPU_KO_ROOT/drivers/gpu/vgpu/vgpu.ko" || {
+	vm_insmod "$VGPU_KO_ROOT/drivers/gpu/vgpu/vgpu.ko" \
+		${VGPU_WATCHDOG_MS:+watchdog_ms=$VGPU_WATCHDOG_MS} || {
 		echo "vm: cannot load vgpu.ko" >&2
 		return 1
 	}

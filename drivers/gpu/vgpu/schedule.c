@@ -12,10 +12,43 @@
 #include <linux/hrtimer.h>
 #include <linux/slab.h>
 #include <linux/ktime.h>
+#include <linux/moduleparam.h>
 #include <vgpu/migration_stream.h>
 
 #include "vgpu_drv.h"
 #include "vgpu_trace.h"
+
+/*
+ * The engine time a workload may use before the scheduler kills it. A
+ * tunable, as a GPU's hang timeouts are: a kernel built with sanitizers
+ * runs the software GPU several times slower, and a TCG test VM stalls
+ * for a second at a time under load.
+ */
+static unsigned int vgpu_watchdog_ms =
+	VSCHED_WATCHDOG_DEFAULT_NS / NSEC_PER_MSEC;
+
+static int vgpu_watchdog_ms_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int ms;
+	int ret;
+
+	ret = kstrtouint(val, 0, &ms);
+	if (ret)
+		return ret;
+	if ((u64)ms * NSEC_PER_MSEC < VSCHED_WATCHDOG_MIN_NS ||
+	    (u64)ms * NSEC_PER_MSEC > VSCHED_WATCHDOG_MAX_NS)
+		return -ERANGE;
+	*(unsigned int *)kp->arg = ms;
+	return 0;
+}
+
+static const struct kernel_param_ops vgpu_watchdog_ms_ops = {
+	.set = vgpu_watchdog_ms_set,
+	.get = param_get_uint,
+};
+module_param_cb(watchdog_ms, &vgpu_watchdog_ms_ops, &vgpu_watchdog_ms, 0444);
+MODULE_PARM_DESC(watchdog_ms,
+		 "Engine time a workload may use before it is killed, in ms (default 500, 1 to 3600000)");
 
 static u64 vgpu_sched_clock(void *data)
 {
@@ -571,6 +604,7 @@ void vgpu_sched_init(struct vgpu_gpu *gpu)
 	BUILD_BUG_ON(VGPU_ENGINE_COUNT > VSCHED_MAX_ENGINES);
 	spin_lock_init(&gpu->sched_lock);
 	vsched_params_init(&cfg.params);
+	cfg.params.watchdog_ns = (u64)vgpu_watchdog_ms * NSEC_PER_MSEC;
 	WARN_ON(vsched_init(&gpu->sched, &cfg));
 	for (e = 0; e < VGPU_ENGINE_COUNT; e++) {
 		se = &gpu->engine[e];
