@@ -59,6 +59,19 @@ n=$(ls /sys/bus/mdev/devices | wc -l)
 vm_log "unloading vgpu.ko with $n vGPUs alive"
 rmmod vgpu || vm_bad "rmmod vgpu failed"
 [ "$(ls /sys/bus/mdev/devices | wc -l)" = 0 ] || vm_bad "vGPUs left behind"
+
+# A watchdog budget outside 1 ms..1 h is refused at load; 1 h is taken.
+ko=$VGPU_KO_ROOT/drivers/gpu/vgpu/vgpu.ko
+for bad in 0 3600001 -1 x; do
+	insmod "$ko" watchdog_ms=$bad 2>/dev/null &&
+		vm_bad "vgpu.ko loaded with watchdog_ms=$bad"
+	[ ! -d /sys/module/vgpu ] || rmmod vgpu
+done
+insmod "$ko" watchdog_ms=3600000 || vm_bad "vgpu.ko refused watchdog_ms=3600000"
+[ "$(cat /sys/module/vgpu/parameters/watchdog_ms 2>/dev/null)" = 3600000 ] ||
+	vm_bad "watchdog_ms does not read back 3600000"
+rmmod vgpu || vm_bad "rmmod vgpu failed"
+vm_log "watchdog_ms: 0, 3600001, -1 and x refused; 3600000 taken"
 rmmod refgpu || vm_bad "rmmod refgpu failed"
 rmmod mdev || vm_bad "rmmod mdev failed"
 vm_exit
