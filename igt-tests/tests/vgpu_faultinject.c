@@ -274,7 +274,7 @@ static bool fi_try(struct vg *g, const struct fi_op *op, unsigned int n,
 static unsigned int fi_sweep_attr(struct vg *g, const struct fi_op *op,
 				  const char *attr)
 {
-	unsigned int n, lo = 0, hi, mid, tries = 0, errors = 0;
+	unsigned int n, lo = 0, hi, mid, tries = 0, errors = 0, fewer = 0;
 
 	fi_only(attr, fi_start, fi_end);
 	for (n = 1; ; n += n < FI_DENSE ? 1 : n / 8) {
@@ -291,11 +291,16 @@ static unsigned int fi_sweep_attr(struct vg *g, const struct fi_op *op,
 		else
 			hi = mid;
 	}
+	/*
+	 * A try can allocate less than the one before: state an earlier
+	 * failure left behind (a cache filled, a tree node kept) is not
+	 * allocated again. Such a site is only not exercised this time.
+	 */
 	for (n = lo > 2 * FI_DENSE ? lo - FI_DENSE + 1 : FI_DENSE; n < lo;
 	     n++, tries++)
-		igt_assert(fi_try(g, op, n, &errors));
-	igt_info("%s: %s: %u allocations, %u tries, %u refused with an error\n",
-		 op->name, attr, lo, tries, errors);
+		fewer += !fi_try(g, op, n, &errors);
+	igt_info("%s: %s: %u allocations, %u tries, %u refused with an error, %u tries with fewer allocations\n",
+		 op->name, attr, lo, tries, errors, fewer);
 	return lo;
 }
 
