@@ -265,9 +265,11 @@ static int vgpu_shadow_segment(struct vgpu_vengine *ve, u32 from, u32 to,
 			       struct vgpu_workload *wl,
 			       struct cmdparser_result *res)
 {
+	u64 start = ktime_get_ns();
 	u32 off, size;
 	int ret;
 
+	lockdep_assert_held(&ve->vgpu->lock);
 	vgpu_shadow_reserve(ve, &off, &size);
 	for (;;) {
 		ret = vgpu_ring_copy(ve, from, to);
@@ -293,6 +295,9 @@ static int vgpu_shadow_segment(struct vgpu_vengine *ve, u32 from, u32 to,
 	trace_vgpu_scan(ve, from, to, ret, res);
 	if (ret)
 		return ret;
+	ve->vgpu->stats.scan_ns += ktime_get_ns() - start;
+	ve->vgpu->stats.scan_bytes += vgpu_ring_dist(from, to, vgpu_ring_size(ve)) +
+				      res->shadow_bytes;
 	wl->head = from;
 	wl->tail = to;
 	wl->shadow_off = off;

@@ -159,6 +159,8 @@ VGPU_STAT_ATTR(display_pinned_pages, disp_pinned);
 VGPU_STAT_ATTR(display_errors, display_errors);
 VGPU_STAT_ATTR(display_crcs, display_crcs);
 VGPU_STAT_ATTR(display_crc_ns, display_crc_ns);
+VGPU_STAT_ATTR(scan_ns, scan_ns);
+VGPU_STAT_ATTR(scan_bytes, scan_bytes);
 
 static const char * const vgpu_protocol_names[] = {
 	[VGPU_PROTOCOL_REGION] = "region",
@@ -350,6 +352,8 @@ static struct attribute *vgpu_attrs[] = {
 	&dev_attr_display_crcs.attr,
 	&dev_attr_display_crc_ns.attr,
 	&dev_attr_dmabufs.attr,
+	&dev_attr_scan_ns.attr,
+	&dev_attr_scan_bytes.attr,
 	NULL,
 };
 

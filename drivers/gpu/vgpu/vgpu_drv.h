@@ -382,6 +382,8 @@ struct vgpu_irq_state {
  * @display_crc_ns: time spent computing them
  * @mig_refused: migration streams refused (corrupt, truncated, oversized,
  *	another type or version, content out of range)
+ * @scan_ns: time spent copying and auditing submitted ring segments
+ * @scan_bytes: ring and batch bytes those audits read
  */
 struct vgpu_stats {
 	u64 unhandled;
@@ -397,6 +399,8 @@ struct vgpu_stats {
 	u64 display_crcs;
 	u64 display_crc_ns;
 	u64 mig_refused;
+	u64 scan_ns;
+	u64 scan_bytes;
 };
 
 struct vgpu_mig_file;
@@ -557,6 +561,7 @@ void vgpu_ring_reset(struct vgpu_vengine *ve);
 void vgpu_ring_power_on(struct vgpu_vengine *ve);
 
 /* schedule.c */
+extern const struct attribute_group *vgpu_gpu_groups[];
 void vgpu_sched_init(struct vgpu_gpu *gpu);
 void vgpu_sched_fini(struct vgpu_gpu *gpu);
 int vgpu_sched_attach(struct vgpu *vgpu);
