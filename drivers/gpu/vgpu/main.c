@@ -76,6 +76,9 @@ static struct auxiliary_driver vgpu_gpu_driver = {
 	.probe = vgpu_gpu_probe,
 	.remove = vgpu_gpu_remove,
 	.id_table = vgpu_auxdev_ids,
+	.driver = {
+		.dev_groups = vgpu_gpu_groups,
+	},
 };
 
 static int __init vgpu_init(void)

@@ -586,6 +586,62 @@ void vgpu_sched_detach(struct vgpu *vgpu)
 	spin_unlock_irq(&gpu->sched_lock);
 }
 
+/*
+ * The slice length of one GPU, on its refgpu.vgpu.N auxiliary device:
+ * shorter slices cut the wait of an interactive vGPU among busy ones and
+ * cost a context switch more often. The credit an idle vGPU may bank
+ * follows the slice while it is at its default of one slice.
+ */
+static ssize_t sched_slice_us_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	struct vgpu_gpu *gpu = dev_get_drvdata(dev);
+	u64 ns;
+
+	spin_lock_irq(&gpu->sched_lock);
+	ns = gpu->sched.params.slice_ns;
+	spin_unlock_irq(&gpu->sched_lock);
+	return sysfs_emit(buf, "%llu\n", div_u64(ns, NSEC_PER_USEC));
+}
+
+static ssize_t sched_slice_us_store(struct device *dev,
+				    struct device_attribute *attr,
+				    const char *buf, size_t count)
+{
+	struct vgpu_gpu *gpu = dev_get_drvdata(dev);
+	struct vsched_params p;
+	unsigned int us;
+	int ret;
+
+	ret = kstrtouint(buf, 0, &us);
+	if (ret)
+		return ret;
+	spin_lock_irq(&gpu->sched_lock);
+	p = gpu->sched.params;
+	if (p.credit_ns == p.slice_ns)
+		p.credit_ns = (u64)us * NSEC_PER_USEC;
+	p.slice_ns = (u64)us * NSEC_PER_USEC;
+	/* Out of range (the balance period bounds it too): -EINVAL. */
+	ret = vsched_set_params(&gpu->sched, &p);
+	spin_unlock_irq(&gpu->sched_lock);
+	return ret ?: count;
+}
+static DEVICE_ATTR_RW(sched_slice_us);
+
+static struct attribute *vgpu_gpu_attrs[] = {
+	&dev_attr_sched_slice_us.attr,
+	NULL,
+};
+
+static const struct attribute_group vgpu_gpu_attr_group = {
+	.attrs = vgpu_gpu_attrs,
+};
+
+const struct attribute_group *vgpu_gpu_groups[] = {
+	&vgpu_gpu_attr_group,
+	NULL,
+};
+
 /**
  * vgpu_sched_init() - the scheduler of a GPU's engines
  * @gpu: the GPU
