@@ -84,6 +84,7 @@ static void vsched_engine_start(struct vsched *s, unsigned int e,
 	eng->preempting = false;
 	eng->stamp = now;
 	next->engine[e].wait_since = now;
+	eng->slice_start = now;
 	eng->slice_end = vsched_add_deadline(now, s->params.slice_ns);
 }
 
@@ -117,6 +118,7 @@ static void vsched_engine_busy(struct vsched *s, unsigned int e, u64 now,
 
 	next = vsched_policy_pick(s, e, now, &ready_at);
 	if (next == curr) {
+		eng->slice_start = now;
 		eng->slice_end = vsched_add_deadline(now, s->params.slice_ns);
 		vsched_decide(d, VSCHED_RUN, curr,
 			      vsched_engine_deadline(s, e, now));
@@ -127,6 +129,39 @@ static void vsched_engine_busy(struct vsched *s, unsigned int e, u64 now,
 	ee->stats.preemptions++;
 	vsched_decide(d, VSCHED_PREEMPT, curr,
 		      vsched_add_deadline(now, vsched_watchdog_left(ee)));
+}
+
+/*
+ * @ent just woke up while engine @e is busy. If it goes first, the slice
+ * of the entity on the engine ends 1/VSCHED_WAKE_SLICE_DIV of a slice
+ * after it began (now, if that has passed): an interactive entity waits
+ * about that long instead of up to a whole slice, while the entity on the
+ * engine keeps a useful stretch and switches stay bounded. Returns true if
+ * the slice was shortened.
+ */
+bool vsched_engine_wake_preempt(struct vsched *s, unsigned int e,
+				struct vsched_entity *ent, u64 now)
+{
+	struct vsched_engine *eng = &s->engine[e];
+	struct vsched_entity *curr = eng->curr;
+	u64 end, ready_at;
+
+	if (!curr || curr == ent || eng->preempting)
+		return false;
+	if (ent->prio < curr->prio ||
+	    (ent->prio == curr->prio &&
+	     !vsched_vt_before(ent->engine[e].vtime, curr->engine[e].vtime)))
+		return false;
+	if (!vsched_cap_eligible(s, ent, &ent->engine[e], now, &ready_at))
+		return false;
+	end = vsched_add_deadline(eng->slice_start,
+				  s->params.slice_ns / VSCHED_WAKE_SLICE_DIV);
+	if (end < now)
+		end = now;
+	if (end >= eng->slice_end)
+		return false;
+	eng->slice_end = end;
+	return true;
 }
 
 void vsched_engine_next(struct vsched *s, unsigned int engine,

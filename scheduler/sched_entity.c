@@ -194,7 +194,9 @@ bool vsched_entity_wake(struct vsched *s, struct vsched_entity *ent,
 	}
 	ee->runnable = true;
 	ee->wait_since = now;
-	return !s->engine[engine].curr;
+	if (!s->engine[engine].curr)
+		return true;
+	return vsched_engine_wake_preempt(s, engine, ent, now);
 }
 
 void vsched_entity_sleep(struct vsched *s, struct vsched_entity *ent,

@@ -75,6 +75,8 @@ u64 vsched_policy_clock(struct vsched *s, unsigned int e, unsigned int prio,
 void vsched_engine_charge(struct vsched *s, unsigned int e, u64 now);
 void vsched_engine_release(struct vsched *s, unsigned int e, u64 now);
 u64 vsched_engine_deadline(const struct vsched *s, unsigned int e, u64 now);
+bool vsched_engine_wake_preempt(struct vsched *s, unsigned int e,
+				struct vsched_entity *ent, u64 now);
 
 /* sched_watchdog.c */
 bool vsched_watchdog_expired(const struct vsched_entity_engine *ee);

@@ -51,6 +51,8 @@
 #define VSCHED_SLICE_DEFAULT_NS		5000000ULL
 #define VSCHED_SLICE_MIN_NS		100000ULL
 #define VSCHED_SLICE_MAX_NS		1000000000ULL
+/* A woken entity that goes first waits for this part of a slice at most. */
+#define VSCHED_WAKE_SLICE_DIV		4
 #define VSCHED_BALANCE_DEFAULT_NS	100000000ULL
 #define VSCHED_BALANCE_MAX_NS		10000000000ULL
 #define VSCHED_WATCHDOG_DEFAULT_NS	500000000ULL
@@ -208,6 +210,7 @@ struct vsched_entity {
  * @curr: the entity occupying the engine, NULL when idle
  * @preempting: @curr was asked to stop
  * @stamp: clock time up to which @curr has been charged
+ * @slice_start: clock time at which @curr's slice began
  * @slice_end: clock time at which @curr's slice ends
  * @busy_ns: total time the engine was occupied
  * @clock: virtual clock of each priority's run queue: never decreases, and
@@ -217,6 +220,7 @@ struct vsched_engine {
 	struct vsched_entity *curr;
 	bool preempting;
 	u64 stamp;
+	u64 slice_start;
 	u64 slice_end;
 	u64 busy_ns;
 	u64 clock[VSCHED_PRIO_LEVELS];
@@ -377,9 +381,12 @@ int vsched_entity_set_priority(struct vsched *s, struct vsched_entity *ent,
  *
  * Called when the entity's queue for @engine goes from empty to non-empty.
  * An entity that was idle comes back at most credit_ns behind the others.
+ * If it would run before the entity occupying @engine (a higher priority,
+ * or behind it in virtual time), that entity's slice ends a quarter of a
+ * slice after it began, or now if that has passed.
  *
- * Return: true if @engine is idle, so the caller should call
- * vsched_engine_next() for it now.
+ * Return: true if the caller should call vsched_engine_next() for @engine
+ * now: the engine is idle, or its current slice was shortened.
  */
 bool vsched_entity_wake(struct vsched *s, struct vsched_entity *ent,
 			unsigned int engine);

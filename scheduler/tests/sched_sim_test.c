@@ -199,6 +199,56 @@ static void light_entity_waits_one_slice(void *data)
 	}
 }
 
+/*
+ * Woken behind the others in virtual time, a light entity cuts the slice
+ * on the engine short: it waits at most a quarter of a slice (plus the
+ * command boundary), whenever in a slice it wakes. The periods put its
+ * wake-ups early, late and in between in the saturating entities' slices.
+ */
+static void light_entity_cuts_slice_short(void *data)
+{
+	static const u64 period_us[] = { 15100, 15900, 16700, 17300, 19100 };
+	u64 limit, wait_max = 0;
+	unsigned int i, b;
+
+	for (i = 0; i < IGT_ARRAY_SIZE(period_us); i++) {
+		for (b = 0; b < 2; b++) {
+			struct sim_load light = {
+				.kind = SIM_PERIODIC, .len_min = 200 * SIM_US,
+				.len_max = 500 * SIM_US,
+				.period = period_us[i] * SIM_US,
+				.start = 500 * SIM_MS,
+			};
+			u64 boundary = b ? BOUNDARY : 0;
+			struct sim *sim = sim_new_seed(1, VSCHED_BEST_EFFORT,
+						       boundary, i + 1);
+			struct sim_entity *l;
+
+			sim_saturate(sim, add(sim, 100, VSCHED_PRIO_NORMAL),
+				     0, 0);
+			sim_saturate(sim, add(sim, 800, VSCHED_PRIO_NORMAL),
+				     0, 0);
+			l = add(sim, 100, VSCHED_PRIO_NORMAL);
+			sim_set_load(sim, l, 0, &light);
+			sim_run(sim, light.start + light.period - SIM_MS);
+			sim_reset_observations(sim);
+			sim_run(sim, 5 * SIM_S);
+			limit = SLICE / VSCHED_WAKE_SLICE_DIV + boundary;
+			igt_info("period %.1f ms, boundary %.1f ms: waited at most %.3f ms (limit %.3f ms)\n",
+				 ms(light.period), ms(boundary),
+				 ms(l->lane[0].max_wait), ms(limit));
+			igt_assert(l->lane[0].completed >=
+				   4 * SIM_S / light.period);
+			igt_assert_lte(l->lane[0].max_wait, limit);
+			if (l->lane[0].max_wait > wait_max)
+				wait_max = l->lane[0].max_wait;
+			sim_done(sim);
+		}
+	}
+	/* Some wake-up fell early in a slice and really waited. */
+	igt_assert(wait_max > SLICE / VSCHED_WAKE_SLICE_DIV / 4);
+}
+
 static void fixed_share_cap_alone(void *data)
 {
 	struct sim *sim = sim_new(1, VSCHED_FIXED_SHARE, BOUNDARY);
@@ -903,6 +953,8 @@ static const struct igt_subtest subtests[] = {
 	  "Per-entity busy time and workload counts equal what the engines did." },
 	{ "light-entity-waits-at-most-one-slice", light_entity_waits_one_slice,
 	  "A light periodic entity waits at most one slice (plus the boundary delay)." },
+	{ "light-entity-cuts-slice-short", light_entity_cuts_slice_short,
+	  "A light entity behind the others waits at most a quarter slice (plus the boundary)." },
 	{ "fixed-share-cap-holds-alone", fixed_share_cap_alone,
 	  "A capped entity alone stays at its cap; the engine idles." },
 	{ "fixed-share-weight-caps", fixed_share_weight_caps,
