@@ -1,23 +1,109 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vgpu_bench: the vGPU figures of "make bench", measured in the test VM
- * (tools/vm/suites/vgpu-bench.sh). Each subtest prints a "# how" comment
- * and a "vm.<key>: <value>" line on stdout:
- *
- *   vm.share_error_pp        largest share error of 4 saturating vGPUs with
- *                            weights 1:2:4:8
- *   vm.concurrent_vgpus      vGPUs created and running workloads at once
- *   vm.mediation_efficiency  blit throughput through a vGPU over the same
- *                            blits through the reference GPU's native path
- *   vm.trap_write_ns_ratio   a trapped register write to a vGPU over one to
- *                            the mtty sample (both pwrite)
+ * (tools/vm/suites/vgpu-bench.sh). Each subtest prints "# how" comments
+ * and "vm.<key>: <value>" lines on stdout; docs/performance.md lists them
+ * with what they measure and the anchors they are compared with. Ratios
+ * are taken between runs made in this process, interleaved where the
+ * machine's noise could favour one side, and medians rather than bests.
  */
+#include <glob.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+
 #include "refgpu_client.h"
 #include "vgpu_guest.h"
 
-#define BLITS		32
+#define BLITS		64
 #define RUNS		3
 #define VGPU_MAX_BENCH	64
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The value below which a fraction @q of @n samples lie (sorts @v). */
+static double quantile(double *v, int n, double q)
+{
+	int i;
+
+	igt_assert(n > 0);
+	qsort(v, n, sizeof(*v), cmp_double);
+	i = (int)(q * (n - 1) + 0.5);
+	return v[i];
+}
+
+static double median(double *v, int n)
+{
+	return quantile(v, n, 0.5);
+}
+
+/*
+ * The scheduler's slice of the GPU @parent (a vGPU's parent device): the
+ * sched_slice_us attribute of its refgpu.vgpu.N auxiliary device.
+ */
+static void slice_path(const char *parent, char *path, size_t len)
+{
+	char pat[256];
+	glob_t gl;
+
+	snprintf(pat, sizeof(pat),
+		 "/sys/class/mdev_bus/%s/refgpu.vgpu.*/sched_slice_us", parent);
+	igt_assert_eq(glob(pat, 0, NULL, &gl), 0);
+	igt_assert_eq(gl.gl_pathc, 1);
+	snprintf(path, len, "%s", gl.gl_pathv[0]);
+	globfree(&gl);
+}
+
+static void set_slice_us(const char *parent, unsigned int us)
+{
+	char path[256], val[16];
+
+	slice_path(parent, path, sizeof(path));
+	snprintf(val, sizeof(val), "%u", us);
+	igt_assert_eq(sysfs_write_str(path, val), 0);
+}
+
+/* Completed submissions of @g's engine @e: the status page's count. */
+static u32 hws_completed(struct vg *g, int e)
+{
+	/* The driver writes it while we read. */
+	return __atomic_load_n((u32 *)vg_ptr(g, g->ring[e].hws +
+					     VGPU_HWS_COMPLETED),
+			       __ATOMIC_RELAXED);
+}
+
+/* Fills a loader completed: VG_LOAD_FILLS per submission. */
+static u64 loader_fills(struct vg_loader *l)
+{
+	return (u64)hws_completed(&l->g, COPY) * VG_LOAD_FILLS;
+}
+
+/* A CPU-bound neighbour in the VM: a child spinning until killed. */
+static pid_t spinner_start(void)
+{
+	unsigned long n = 0;
+	pid_t pid = fork();
+
+	igt_assert(pid >= 0);
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		for (;;)
+			__atomic_fetch_add(&n, 1, __ATOMIC_RELAXED);
+	}
+	return pid;
+}
+
+static void spinner_stop(pid_t pid)
+{
+	kill(pid, SIGKILL);
+	igt_assert_eq(waitpid(pid, NULL, 0), pid);
+}
 
 static void fig_share_error(void *data)
 {
@@ -45,39 +131,96 @@ static void fig_share_error(void *data)
 		vg_destroy(&l[i].g);
 }
 
+/* A saturating loader like vg_loader_start()'s, of type @suffix. */
+static void loader_start_type(struct vg_loader *l, const char *suffix)
+{
+	igt_assert_eq(vg_create(&l->g, suffix), 0);
+	l->g.mem_size = 2 << 20;
+	vg_open(&l->g);
+	l->surf = vg_alloc(&l->g, 1 << 20);
+	vg_ring_init(&l->g, COPY);
+	l->submitted = 0;
+}
+
+/*
+ * Fills per second the loaders @l[0..n) complete together in @secs, each
+ * topped up to @depth (vg_loader_top_up_to()).
+ */
+static double loaders_rate(struct vg_loader *l, int n, u32 depth,
+			   double secs)
+{
+	double t, end;
+	u64 f0 = 0, f1 = 0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		vg_loader_top_up_to(&l[i], depth);
+	for (i = 0; i < n; i++)
+		f0 += loader_fills(&l[i]);
+	t = vg_now();
+	end = t + secs;
+	while (vg_now() < end) {
+		for (i = 0; i < n; i++)
+			vg_loader_top_up_to(&l[i], depth);
+		usleep(1000);
+	}
+	for (i = 0; i < n; i++)
+		f1 += loader_fills(&l[i]);
+	return (f1 - f0) / (vg_now() - t);
+}
+
+/* Let @l's queued work finish and check its surface holds its last fill. */
+static void loader_drain_check(struct vg_loader *l)
+{
+	igt_assert_eq(vg_wait(&l->g, COPY, 120), 0);
+	igt_assert_eq_u32(vg_error(&l->g, COPY), 0);
+	vg_check_fill(&l->g, l->surf, 1024 * 256, l->submitted - 1);
+}
+
+#define AGG_REPS	5
+#define AGG_SECS	3.0
+
+/*
+ * As many vGPUs of the "copy" type (32 MiB, sized for 64 on one GPU) as
+ * fit, all saturating the copy engine at once, against one of them alone;
+ * interleaved, median of the ratios.
+ */
 static void fig_concurrent(void *data)
 {
-	static struct vg g[VGPU_MAX_BENCH];
-	static u64 buf[VGPU_MAX_BENCH];
+	static struct vg_loader l[VGPU_MAX_BENCH];
 	char parent[64], type[64];
-	int i, n, ok = 0;
+	double ratio[AGG_REPS], one, all;
+	int i, n, r;
 
 	(void)data;
-	igt_require(!vg_find_type("small", parent, sizeof(parent), type,
+	igt_set_timeout(900, "64 vGPUs");
+	igt_require(!vg_find_type("copy", parent, sizeof(parent), type,
 				  sizeof(type)));
 	n = mdev_type_available_instances(parent, type);
 	if (n > VGPU_MAX_BENCH)
 		n = VGPU_MAX_BENCH;
-	for (i = 0; i < n; i++) {
-		igt_assert_eq(vg_create(&g[i], "small"), 0);
-		g[i].mem_size = 1 << 20;
-		vg_open(&g[i]);
-		vg_ring_init(&g[i], COPY);
-	}
-	for (i = 0; i < n; i++) {
-		buf[i] = vg_alloc(&g[i], 64 * 1024);
-		vg_fill(&g[i], COPY, buf[i], 4096, 1024, 16, i);
-		vg_submit(&g[i], COPY);
-	}
-	for (i = 0; i < n; i++) {
-		igt_assert_eq(vg_wait(&g[i], COPY, 120), 0);
-		vg_check_fill(&g[i], buf[i], 1024 * 16, i);
-		ok++;
-	}
-	printf("# small vGPUs on one GPU, all open, each filling 64 KiB at once\n");
-	printf("vm.concurrent_vgpus: %d\n", ok);
 	for (i = 0; i < n; i++)
-		vg_destroy(&g[i]);
+		loader_start_type(&l[i], "copy");
+	for (r = 0; r < AGG_REPS; r++) {
+		/* The 64 keep shallow queues: the drain after stays short. */
+		one = loaders_rate(l, 1, VG_LOAD_IN_FLIGHT, AGG_SECS);
+		igt_assert_eq(vg_wait(&l[0].g, COPY, 120), 0);
+		all = loaders_rate(l, n, 2, AGG_SECS);
+		for (i = 0; i < n; i++)
+			igt_assert_eq(vg_wait(&l[i].g, COPY, 120), 0);
+		ratio[r] = all / one;
+		igt_info("1 MiB fills/s: one vGPU %.0f, %d vGPUs %.0f\n", one,
+			 n, all);
+	}
+	for (i = 0; i < n; i++)
+		loader_drain_check(&l[i]);
+	printf("# \"copy\" vGPUs on one GPU, all saturating the copy engine at once\n");
+	printf("vm.concurrent_vgpus: %d\n", n);
+	printf("# their 1 MiB fills/s over one alone's, %.0f s, median of %d\n",
+	       AGG_SECS, AGG_REPS);
+	printf("vm.aggregate_ratio: %.3f\n", median(ratio, AGG_REPS));
+	for (i = 0; i < n; i++)
+		vg_destroy(&l[i].g);
 }
 
 /* ---- blits through the native path (refgpu.0's render node) ---- */
@@ -151,66 +294,103 @@ static double native_blits(u64 bytes)
 	return t;
 }
 
-/* The same through a vGPU, submitted as a guest driver would. */
-static double vgpu_blits(u64 bytes)
+/* A vGPU with a source and a destination of @bytes for vgpu_blits(). */
+struct blit_vgpu {
+	struct vg g;
+	u64 src;
+	u64 dst;
+	u64 bytes;
+};
+
+static void blit_vgpu_start(struct blit_vgpu *b, u64 bytes)
+{
+	igt_assert_eq(vg_create(&b->g, "medium"), 0);
+	b->g.mem_size = 2 * bytes + (1 << 20);
+	vg_open(&b->g);
+	vg_enable_msi(&b->g);
+	vg_ring_init(&b->g, COPY);
+	b->bytes = bytes;
+	b->src = vg_alloc(&b->g, bytes);
+	b->dst = vg_alloc(&b->g, bytes);
+	memset(vg_ptr(&b->g, b->src), 0x3c, bytes);
+}
+
+/* The native path's copies through a vGPU, submitted as a guest would. */
+static double vgpu_blits(struct blit_vgpu *b)
 {
 	u32 dw[12], n, i;
-	struct vg g;
-	u64 src, dst;
 	double t;
 
-	igt_assert_eq(vg_create(&g, "medium"), 0);
-	g.mem_size = 2 * bytes + (1 << 20);
-	vg_open(&g);
-	vg_enable_msi(&g);
-	vg_ring_init(&g, COPY);
-	src = vg_alloc(&g, bytes);
-	dst = vg_alloc(&g, bytes);
-	memset(vg_ptr(&g, src), 0x3c, bytes);
+	memset(vg_ptr(&b->g, b->dst), 0, b->bytes);
 	t = vg_now();
 	for (i = 0; i < BLITS; i++) {
-		n = copy_cmd(dw, dst, src, bytes / 4096);
-		vg_emit(&g, COPY, dw, n);
-		vg_submit(&g, COPY);
+		n = copy_cmd(dw, b->dst, b->src, b->bytes / 4096);
+		vg_emit(&b->g, COPY, dw, n);
+		vg_submit(&b->g, COPY);
 	}
-	igt_assert_eq(vg_wait_irq(&g, COPY, 120), 0);
+	igt_assert_eq(vg_wait_irq(&b->g, COPY, 120), 0);
 	t = vg_now() - t;
-	igt_debug("vgpu: %.1f ms wall\n", t * 1e3);
-	vg_check_fill(&g, dst, bytes / 4, 0x3c3c3c3c);
-	vg_destroy(&g);
+	vg_check_fill(&b->g, b->dst, b->bytes / 4, 0x3c3c3c3c);
 	return t;
 }
 
-static double best_ratio(u64 bytes)
+/*
+ * Median over @reps of native time over vGPU time for BLITS copies of
+ * @bytes, the two alternating which goes first so that a slow phase of
+ * the machine hits both.
+ */
+static double median_ratio(u64 bytes, int reps)
 {
-	double nat = 1e9, vg = 1e9, t;
+	double ratio[16], nat, vgt;
+	struct blit_vgpu b;
 	int r;
 
-	for (r = 0; r < RUNS; r++) {
-		t = native_blits(bytes);
-		if (t < nat)
-			nat = t;
-		t = vgpu_blits(bytes);
-		if (t < vg)
-			vg = t;
+	igt_assert(reps <= 16);
+	blit_vgpu_start(&b, bytes);
+	for (r = 0; r < reps; r++) {
+		if (r & 1) {
+			vgt = vgpu_blits(&b);
+			nat = native_blits(bytes);
+		} else {
+			nat = native_blits(bytes);
+			vgt = vgpu_blits(&b);
+		}
+		ratio[r] = nat / vgt;
+		igt_info("%llu KiB blits: native %.1f MB/s, vGPU %.1f MB/s\n",
+			 (unsigned long long)bytes >> 10,
+			 BLITS * bytes / nat / 1e6, BLITS * bytes / vgt / 1e6);
 	}
-	igt_info("%llu KiB blits: native %.1f MB/s, vGPU %.1f MB/s\n",
-		 (unsigned long long)bytes >> 10, BLITS * bytes / nat / 1e6,
-		 BLITS * bytes / vg / 1e6);
-	return nat / vg;
+	vg_destroy(&b.g);
+	return median(ratio, reps);
 }
+
+#define MEDIATION_REPS	11
 
 static void fig_mediation(void *data)
 {
 	double r1, r4;
 
 	(void)data;
-	r1 = best_ratio(1 << 20);
-	r4 = best_ratio(4 << 20);
-	printf("# 32 queued 1 MiB blits, vGPU over native path, best of 3\n");
+	r1 = median_ratio(1 << 20, MEDIATION_REPS);
+	r4 = median_ratio(4 << 20, 5);
+	printf("# %d queued 1 MiB blits, vGPU over native path, median of %d interleaved pairs\n",
+	       BLITS, MEDIATION_REPS);
 	printf("vm.mediation_efficiency: %.3f\n", r1);
-	printf("# the same with 4 MiB blits\n");
+	printf("# the same with 4 MiB blits, 5 pairs\n");
 	printf("vm.mediation_efficiency_4mib: %.3f\n", r4);
+}
+
+static void fig_mediation_noisy(void *data)
+{
+	pid_t spin;
+	double r;
+
+	(void)data;
+	spin = spinner_start();
+	r = median_ratio(1 << 20, MEDIATION_REPS);
+	spinner_stop(spin);
+	printf("# vm.mediation_efficiency with a CPU-bound process running in the VM throughout\n");
+	printf("vm.mediation_efficiency_noisy: %.3f\n", r);
 }
 
 static double time_writes(struct vfio_dev *dev, u64 off, int width, int n)
@@ -254,7 +434,9 @@ static void fig_trap_write(void *data)
 	}
 	igt_info("trapped write: vGPU %.0f ns, mtty %.0f ns\n", tv * 1e9,
 		 tm * 1e9);
-	printf("# 20000 register pwrites, vGPU BAR0 over mtty BAR0\n");
+	printf("# 20000 register pwrites to vGPU BAR0, best of %d\n", RUNS);
+	printf("vm.trap_write_us: %.2f\n", tv * 1e6);
+	printf("# the same over 20000 pwrites to mtty BAR0\n");
 	printf("vm.trap_write_ns_ratio: %.3f\n", tv / tm);
 	vfio_dev_close(&mtty);
 	mdev_remove(uuid);
@@ -309,12 +491,411 @@ static void fig_tiny_submit(void *data)
 	vg_destroy(&g);
 }
 
+/* Copy-engine busy time of @g, ns (the second field of busy_ns). */
+static u64 busy_copy_ns(struct vg *g)
+{
+	unsigned long long r, c;
+	char buf[128];
+	int n;
+
+	igt_assert_lt(0, mdev_attr_read(g->uuid, "vgpu/busy_ns", buf,
+					sizeof(buf)));
+	n = sscanf(buf, "%llu %llu", &r, &c);
+	igt_assert_eq(n, 2);
+	return c;
+}
+
+#define SCAN_SUBMITS	256
+
+/*
+ * A desktop-like copy-engine stream: each submission starts one batch of
+ * four 256 KiB fills and four 256 KiB copies (a compositor's damage), with
+ * the ring's batch start around it. The driver's own counters give the
+ * host time spent copying and auditing against the engine time used.
+ */
+static void fig_scan_share(void *data)
+{
+	u64 scan_ns, scan_bytes, busy, src, dst, batch;
+	struct vgpu_surface d, sr;
+	struct vgpu_cmd c;
+	struct vg g;
+	u32 k, i;
+
+	(void)data;
+	igt_assert_eq(vg_create(&g, "small"), 0);
+	g.mem_size = 4 << 20;
+	vg_open(&g);
+	vg_ring_init(&g, COPY);
+	src = vg_alloc(&g, 1 << 20);
+	dst = vg_alloc(&g, 1 << 20);
+	batch = vg_alloc(&g, PAGE);
+	memset(vg_ptr(&g, src), 0x5a, 1 << 20);
+	d = vg_surf32(dst, 2048);
+	sr = vg_surf32(src, 2048);
+	vg_batch_init(&g, &c, batch, PAGE);
+	for (k = 0; k < 4; k++)
+		VG_OK(vgpu_cmd_color_blt(&c, &d, 0, k * 128, 512, 128,
+					 0x1000 + k));
+	for (k = 0; k < 4; k++)
+		VG_OK(vgpu_cmd_src_copy_blt(&c, &d, 0, k * 128, &sr, 0,
+					    k * 128, 512, 128));
+	VG_OK(vgpu_cmd_end(&c));
+	scan_ns = vg_stat(&g, "scan_ns");
+	scan_bytes = vg_stat(&g, "scan_bytes");
+	busy = busy_copy_ns(&g);
+	for (i = 0; i < SCAN_SUBMITS; i++) {
+		VG_CMD(&g, COPY, vgpu_cmd_batch_start, batch, false);
+		vg_submit(&g, COPY);
+		if (i % 16 == 15)
+			igt_assert_eq(vg_wait(&g, COPY, 120), 0);
+	}
+	vg_check_fill(&g, dst, (1 << 20) / 4, 0x5a5a5a5a);
+	scan_ns = vg_stat(&g, "scan_ns") - scan_ns;
+	scan_bytes = vg_stat(&g, "scan_bytes") - scan_bytes;
+	busy = busy_copy_ns(&g) - busy;
+	igt_assert(busy > 0 && scan_bytes > 0);
+	igt_info("scan %.1f us per submission, %llu bytes; engine %.2f ms per submission\n",
+		 scan_ns / 1e3 / SCAN_SUBMITS,
+		 (unsigned long long)scan_bytes / SCAN_SUBMITS,
+		 busy / 1e6 / SCAN_SUBMITS);
+	printf("# %d batches of 4+4 256 KiB fills+copies: scan_ns / busy_ns\n",
+	       SCAN_SUBMITS);
+	printf("vm.scan_share_pct: %.3f\n", 100.0 * scan_ns / busy);
+	printf("# the same run: scan_ns per dword of scan_bytes (ring and batch)\n");
+	printf("vm.scan_ns_per_dword: %.1f\n", scan_ns / (scan_bytes / 4.0));
+	vg_destroy(&g);
+}
+
+#define SLICE_SECS	6.0
+
+/*
+ * 1 ms slices: four saturating vGPUs with weights 1:2:4:8, their shares
+ * against the weights and their fills per second against one vGPU alone
+ * (measured before and after, averaged).
+ */
+static void fig_slice_1ms(void *data)
+{
+	static const unsigned int w[4] = { 100, 200, 400, 800 };
+	double share[4], err, worst = 0, one[2], four, t;
+	struct vg_loader l[4];
+	u64 f0 = 0, f1 = 0;
+	int i;
+
+	(void)data;
+	igt_set_timeout(600, "1 ms slices");
+	for (i = 0; i < 4; i++)
+		vg_loader_start(&l[i]);
+	set_slice_us(l[0].g.parent, 1000);
+	one[0] = loaders_rate(l, 1, VG_LOAD_IN_FLIGHT, SLICE_SECS / 2);
+	igt_assert_eq(vg_wait(&l[0].g, COPY, 120), 0);
+	for (i = 0; i < 4; i++)
+		vg_set(&l[i].g, "weight", w[i]);
+	for (i = 0; i < 4; i++)
+		f0 += loader_fills(&l[i]);
+	t = vg_now();
+	vg_measure_shares(l, 4, SLICE_SECS, share);
+	for (i = 0; i < 4; i++)
+		f1 += loader_fills(&l[i]);
+	four = (f1 - f0) / (vg_now() - t);
+	for (i = 0; i < 4; i++)
+		igt_assert_eq(vg_wait(&l[i].g, COPY, 120), 0);
+	one[1] = loaders_rate(l, 1, VG_LOAD_IN_FLIGHT, SLICE_SECS / 2);
+	igt_assert_eq(vg_wait(&l[0].g, COPY, 120), 0);
+	set_slice_us(l[0].g.parent, 5000);
+	for (i = 0; i < 4; i++) {
+		err = share[i] - 100.0 * w[i] / 1500;
+		if (err < 0)
+			err = -err;
+		if (err > worst)
+			worst = err;
+		loader_drain_check(&l[i]);
+	}
+	igt_info("1 MiB fills/s: one vGPU %.0f then %.0f, four vGPUs %.0f\n",
+		 one[0], one[1], four);
+	printf("# vm.share_error_pp with 1 ms slices (sched_slice_us 1000), %.0f s\n",
+	       SLICE_SECS);
+	printf("vm.share_error_pp_1ms: %.2f\n", worst);
+	printf("# the same run: fills/s the four lose against one alone, %%\n");
+	printf("vm.slice_overhead_pct_1ms: %.2f\n",
+	       100.0 * (1 - 2 * four / (one[0] + one[1])));
+	for (i = 0; i < 4; i++)
+		vg_destroy(&l[i].g);
+}
+
+/* Loaders kept busy by a thread while the main thread measures. */
+struct busy_loaders {
+	struct vg_loader *l;
+	int n;
+	bool stop;
+};
+
+static void *busy_loaders_thread(void *arg)
+{
+	struct busy_loaders *b = arg;
+	int i;
+
+	while (!__atomic_load_n(&b->stop, __ATOMIC_RELAXED)) {
+		for (i = 0; i < b->n; i++)
+			vg_loader_top_up(&b->l[i]);
+		usleep(1000);
+	}
+	return NULL;
+}
+
+/* Submit-to-interrupt time of one 4 KiB fill on @g's copy engine. */
+static double tiny_fill_latency(struct vg *g, u64 buf, u32 color)
+{
+	double t = vg_now();
+
+	vg_fill(g, COPY, buf, 4096, 1024, 1, color);
+	VG_CMD(g, COPY, vgpu_cmd_user_interrupt);
+	vg_submit(g, COPY);
+	igt_assert_eq(vg_wait_irq(g, COPY, 30), 0);
+	return vg_now() - t;
+}
+
+#define LIGHT_LOADERS	8
+#define LIGHT_SAMPLES	300
+
+/*
+ * An interactive vGPU among eight saturating ones at the default slice: a
+ * 4 KiB fill now and then, its submit-to-interrupt time less the same
+ * fill's time on an idle GPU, in slices.
+ */
+static void fig_light_wait(void *data)
+{
+	static struct vg_loader l[LIGHT_LOADERS];
+	struct busy_loaders b = { .l = l, .n = LIGHT_LOADERS };
+	double wait[LIGHT_SAMPLES], alone[32], base, slice_s;
+	char path[256], buf[32];
+	pthread_t tid;
+	struct vg g;
+	u64 buf4k;
+	int i;
+
+	(void)data;
+	igt_set_timeout(600, "light vGPU among busy ones");
+	vg_start(&g, "small");
+	vg_enable_msi(&g);
+	vg_ring_init(&g, COPY);
+	buf4k = vg_alloc(&g, PAGE);
+	slice_path(g.parent, path, sizeof(path));
+	igt_assert_lt(0, sysfs_read_str(path, buf, sizeof(buf)));
+	slice_s = strtoul(buf, NULL, 10) / 1e6;
+	for (i = 0; i < 32; i++)
+		alone[i] = tiny_fill_latency(&g, buf4k, i);
+	base = median(alone, 32);
+	for (i = 0; i < LIGHT_LOADERS; i++)
+		vg_loader_start(&l[i]);
+	igt_assert_eq(pthread_create(&tid, NULL, busy_loaders_thread, &b), 0);
+	usleep(500 * 1000);
+	for (i = 0; i < LIGHT_SAMPLES; i++) {
+		wait[i] = tiny_fill_latency(&g, buf4k, i) - base;
+		usleep(2000 + (i * 7919) % 3000);
+	}
+	__atomic_store_n(&b.stop, true, __ATOMIC_RELAXED);
+	igt_assert_eq(pthread_join(tid, NULL), 0);
+	vg_check_fill(&g, buf4k, 1024, LIGHT_SAMPLES - 1);
+	igt_info("light vGPU: alone %.2f ms; wait median %.2f ms, p99 %.2f ms, slice %.1f ms\n",
+		 base * 1e3, median(wait, LIGHT_SAMPLES) * 1e3,
+		 quantile(wait, LIGHT_SAMPLES, 0.99) * 1e3, slice_s * 1e3);
+	printf("# %d 4 KiB fills of a light vGPU among %d busy ones\n",
+	       LIGHT_SAMPLES, LIGHT_LOADERS);
+	printf("# p99 of submit-to-interrupt less alone, in %.0f ms slices\n",
+	       slice_s * 1e3);
+	printf("vm.light_wait_p99_slices: %.2f\n",
+	       quantile(wait, LIGHT_SAMPLES, 0.99) / slice_s);
+	for (i = 0; i < LIGHT_LOADERS; i++)
+		vg_destroy(&l[i].g);
+	vg_destroy(&g);
+}
+
+/* ---- engine switches, from the driver's tracepoints ---- */
+
+static const char *tracefs_dir(void)
+{
+	static const char * const dirs[] = {
+		"/sys/kernel/tracing",
+		"/sys/kernel/debug/tracing",
+	};
+	char path[128];
+	unsigned int i;
+
+	for (i = 0; i < IGT_ARRAY_SIZE(dirs); i++) {
+		snprintf(path, sizeof(path), "%s/events/vgpu", dirs[i]);
+		if (!access(path, F_OK))
+			return dirs[i];
+	}
+	igt_skip("no tracefs with the vgpu events\n");
+	return NULL;
+}
+
+static void trace_set(const char *dir, const char *file, const char *val)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	igt_assert_f(!sysfs_write_str(path, val), "cannot write %s\n", path);
+}
+
+/* Time stamp, event name and the value of field @key of a trace line. */
+static bool trace_event(const char *line, double *ts, char *ev, size_t evlen,
+			const char *key, long *val)
+{
+	const char *p = strstr(line, ": vgpu_"), *q, *k;
+	size_t n;
+
+	if (!p)
+		return false;
+	for (q = p; q > line && q[-1] != ' '; q--)
+		;
+	*ts = strtod(q, NULL);
+	p += 2;
+	n = strcspn(p, ":");
+	if (n >= evlen)
+		return false;
+	memcpy(ev, p, n);
+	ev[n] = 0;
+	k = strstr(p, key);
+	*val = k ? strtol(k + strlen(key), NULL, 0) : -1;
+	return true;
+}
+
+#define SWITCH_SECS	4.0
+#define SWITCH_MAX	20000
+
+/*
+ * Two saturating vGPUs on the copy engine at the default slice. For every
+ * preemption: from the preempted run's stop (its context saved) to the
+ * next run's start (restored and running): the switch; and from the
+ * request to the stop: the wait for the command in flight to end.
+ */
+static void fig_switch(void *data)
+{
+	static double sw[SWITCH_MAX], pre[SWITCH_MAX];
+	double ts, t_pre = -1, t_stop = -1;
+	int nsw = 0, npre = 0, i;
+	struct vg_loader l[2];
+	const char *dir;
+	char path[256], ev[32], *line = NULL;
+	size_t cap = 0;
+	long v;
+	FILE *f;
+
+	(void)data;
+	dir = tracefs_dir();
+	for (i = 0; i < 2; i++)
+		vg_loader_start(&l[i]);
+	trace_set(dir, "tracing_on", "0");
+	trace_set(dir, "buffer_size_kb", "8192");
+	trace_set(dir, "trace", "");
+	trace_set(dir, "events/vgpu/vgpu_preempt/enable", "1");
+	trace_set(dir, "events/vgpu/vgpu_complete/enable", "1");
+	trace_set(dir, "events/vgpu/vgpu_run/enable", "1");
+	trace_set(dir, "tracing_on", "1");
+	loaders_rate(l, 2, VG_LOAD_IN_FLIGHT, SWITCH_SECS);
+	trace_set(dir, "tracing_on", "0");
+	trace_set(dir, "events/vgpu/enable", "0");
+	for (i = 0; i < 2; i++)
+		loader_drain_check(&l[i]);
+
+	snprintf(path, sizeof(path), "%s/trace", dir);
+	f = fopen(path, "r");
+	igt_assert(f);
+	while (getline(&line, &cap, f) > 0) {
+		if (!trace_event(line, &ts, ev, sizeof(ev), "reason=", &v) ||
+		    !strstr(line, "engine=1"))
+			continue;
+		if (!strcmp(ev, "vgpu_preempt")) {
+			t_pre = ts;
+		} else if (!strcmp(ev, "vgpu_complete")) {
+			/* reason 1: REFGPU_STOP_PREEMPTED */
+			if (v == 1 && t_pre >= 0 && npre < SWITCH_MAX)
+				pre[npre++] = ts - t_pre;
+			t_stop = v == 1 ? ts : -1;
+			t_pre = -1;
+		} else if (!strcmp(ev, "vgpu_run") && t_stop >= 0) {
+			if (nsw < SWITCH_MAX)
+				sw[nsw++] = ts - t_stop;
+			t_stop = -1;
+		}
+	}
+	free(line);
+	fclose(f);
+	trace_set(dir, "trace", "");
+	igt_info("%d switches, %d preemptions traced\n", nsw, npre);
+	igt_require_f(nsw >= 20 && npre >= 20,
+		      "too few switches traced (%d, %d)\n", nsw, npre);
+	printf("# 2 vGPUs saturating the copy engine, %.0f s of tracepoints\n",
+	       SWITCH_SECS);
+	printf("# median of %d: a preempted run's stop (saved) to the next run\n",
+	       nsw);
+	printf("vm.switch_us: %.1f\n", median(sw, nsw) * 1e6);
+	printf("# the same: preemption request to stop (a 1 MiB fill ends)\n");
+	printf("vm.preempt_us: %.1f\n", median(pre, npre) * 1e6);
+	for (i = 0; i < 2; i++)
+		vg_destroy(&l[i].g);
+}
+
+#define CREATE_REPS	11
+
+/* Median time to create an mdev of @type and open it through VFIO. */
+static double create_open_s(const char *parent, const char *type)
+{
+	char uuid[MDEV_UUID_STRLEN];
+	double t[CREATE_REPS];
+	struct vfio_dev dev;
+	int r;
+
+	for (r = 0; r < CREATE_REPS; r++) {
+		igt_assert_eq(mdev_uuid_generate(uuid), 0);
+		t[r] = vg_now();
+		igt_assert_eq(mdev_create(parent, type, uuid), 0);
+		igt_assert_eq(vfio_dev_open_mdev(&dev, uuid), 0);
+		t[r] = vg_now() - t[r];
+		vfio_dev_close(&dev);
+		igt_assert_eq(mdev_remove(uuid), 0);
+	}
+	return median(t, CREATE_REPS);
+}
+
+static void fig_create(void *data)
+{
+	char parent[64], type[64], mparent[64], mtype[64];
+	double tv, tm;
+
+	(void)data;
+	igt_require_f(!vg_find_type_of("mtty", "1", mparent, sizeof(mparent),
+				       mtype, sizeof(mtype)),
+		      "mtty sample not loaded\n");
+	igt_assert_eq(vg_find_type("small", parent, sizeof(parent), type,
+				   sizeof(type)), 0);
+	tv = create_open_s(parent, type);
+	tm = create_open_s(mparent, mtype);
+	printf("# create + VFIO open of a small vGPU, median of %d\n",
+	       CREATE_REPS);
+	printf("vm.create_ms: %.2f\n", tv * 1e3);
+	printf("# the same over create + open of an mtty device\n");
+	printf("vm.create_ratio: %.3f\n", tv / tm);
+}
+
 static const struct igt_subtest subtests[] = {
 	{ "share-error", fig_share_error, "vm.share_error_pp" },
-	{ "concurrent-vgpus", fig_concurrent, "vm.concurrent_vgpus" },
+	{ "slice-1ms", fig_slice_1ms,
+	  "vm.share_error_pp_1ms, vm.slice_overhead_pct_1ms" },
+	{ "light-wait", fig_light_wait, "vm.light_wait_p99_slices" },
+	{ "switch", fig_switch, "vm.switch_us, vm.preempt_us" },
+	{ "concurrent-vgpus", fig_concurrent,
+	  "vm.concurrent_vgpus, vm.aggregate_ratio" },
 	{ "mediation-efficiency", fig_mediation,
 	  "vm.mediation_efficiency" },
-	{ "trap-write-ratio", fig_trap_write, "vm.trap_write_ns_ratio" },
+	{ "mediation-efficiency-noisy", fig_mediation_noisy,
+	  "vm.mediation_efficiency_noisy" },
+	{ "scan-share", fig_scan_share,
+	  "vm.scan_share_pct, vm.scan_ns_per_dword" },
+	{ "trap-write-ratio", fig_trap_write,
+	  "vm.trap_write_us, vm.trap_write_ns_ratio" },
+	{ "create", fig_create, "vm.create_ms, vm.create_ratio" },
 	{ "tiny-submit", fig_tiny_submit, "vm.host_tiny_submit_us" },
 };
 

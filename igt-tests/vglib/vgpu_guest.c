@@ -446,6 +446,11 @@ void vg_loader_start(struct vg_loader *l)
 
 void vg_loader_top_up(struct vg_loader *l)
 {
+	vg_loader_top_up_to(l, VG_LOAD_IN_FLIGHT);
+}
+
+void vg_loader_top_up_to(struct vg_loader *l, u32 in_flight)
+{
 	u32 head = vg_rd(&l->g, VGPU_RING_HEAD(VGPU_COPY_RING_BASE)) &
 		   VGPU_RING_HEAD_ADDR_MASK;
 	u32 size = l->g.ring[COPY].size, tail = l->g.ring[COPY].tail;
@@ -453,7 +458,7 @@ void vg_loader_top_up(struct vg_loader *l)
 	u32 per = VG_LOAD_FILLS * VGPU_XY_COLOR_BLT_LEN * 4 + 8, i;
 
 	igt_assert_eq_u32(vg_error(&l->g, COPY), 0);
-	while (pending + per < (u32)VG_LOAD_IN_FLIGHT * per && pending + 2 * per < size) {
+	while (pending + per < in_flight * per && pending + 2 * per < size) {
 		for (i = 0; i < VG_LOAD_FILLS; i++)
 			vg_fill(&l->g, COPY, l->surf, 4096, 1024, 256,
 				l->submitted);

@@ -287,6 +287,9 @@ void vg_loader_start(struct vg_loader *l);
 /* Keep VG_LOAD_IN_FLIGHT submissions queued on @l's copy engine. */
 void vg_loader_top_up(struct vg_loader *l);
 
+/* Top up while fewer than @in_flight - 1 submissions are queued. */
+void vg_loader_top_up_to(struct vg_loader *l, u32 in_flight);
+
 u64 vg_busy_copy(struct vg_loader *l);
 
 /* Run @n loaders for @secs; @share: each one's share of the copy engine, %. */

@@ -27,7 +27,12 @@ mountpoint -q /sys/kernel/debug ||
 
 out=$RESULTS_DIR/bench.txt
 : > "$out"
-for t in share-error concurrent-vgpus mediation-efficiency trap-write-ratio; do
+# VGPU_BENCH: subtests to run, separated by commas (default: every figure).
+figures="share-error slice-1ms light-wait switch concurrent-vgpus
+mediation-efficiency mediation-efficiency-noisy scan-share trap-write-ratio
+create"
+list=${VGPU_BENCH:-$figures}
+for t in ${list//,/ }; do
 	"$BENCH" --run-subtest "$t" > "$RESULTS_DIR/$t.log" 2>&1
 	s=$?
 	cat "$RESULTS_DIR/$t.log"
