@@ -120,57 +120,64 @@ static int scan_ring_segment(struct cmd_scan *s, u32 *ring, u32 size,
 {
 	struct cmdparser_ctx *ctx = s->ctx;
 	const struct cmd_desc *d;
-	u32 off = head, hdr, len, bytes, first, r, n = 0;
-	u32 left = tail >= head ? tail - head : size - head + tail;
+	/* In dwords: @i the current command, @left from it to the tail. */
+	u32 size_dw = size / 4, i = head / 4, left, hdr, len, first, r, n = 0;
 	const u32 *cmd;
 	int ret = 0;
 
+	left = (tail >= head ? tail - head : size - head + tail) / 4;
 	s->level = 0;
 	s->cur = -1;
 	while (left) {
-		hdr = ring[off / 4];
-		bytes = 4;
-		if (!hdr)		/* MI_NOOP, the common filler */
-			goto next;
+		hdr = ring[i];
+		if (!(hdr & VGPU_CMD_HAS_LEN_BITS)) {
+			/* Plain one-dword commands, to the tail or the ring end. */
+			len = cmd_skip_plain(s, &ring[i], min(left, size_dw - i));
+			if (len) {
+				n += len;
+				goto next;
+			}
+		}
 		r = cmd_decode(s, hdr, &d, &len);
 		if (r)
 			goto refused;
-		bytes = len * 4;
-		if (bytes > left) {
+		if (len > left) {
 			r = VGPU_AUDIT_TRUNCATED;
 			goto refused;
 		}
-		if (likely(off + bytes <= size)) {
-			cmd = &ring[off / 4];
+		if (likely(i + len <= size_dw)) {
+			cmd = &ring[i];
 		} else {
 			/* The command wraps: audit a contiguous copy. */
-			first = size - off;
-			memcpy(ctx->wrap, &ring[off / 4], first);
-			memcpy((u8 *)ctx->wrap + first, ring, bytes - first);
+			first = size_dw - i;
+			memcpy(ctx->wrap, &ring[i], first * 4);
+			memcpy(&ctx->wrap[first], ring, (len - first) * 4);
 			cmd = ctx->wrap;
 		}
 		if (d->audit) {
-			r = cmd_audit(s, d, cmd, len, off);
+			r = cmd_audit(s, d, cmd, len, i * 4);
 			if (r)
 				goto refused;
 		}
 		if (d->flags & CMD_F_BRANCH) {
-			r = batch_record(s, &ring[((off + 4) % size) / 4],
-					 &ring[((off + 8) % size) / 4]);
+			/* A start command is 3 dwords: at most one wraps. */
+			r = batch_record(s, &ring[i + 1 < size_dw ? i + 1 : 0],
+					 &ring[i + 2 < size_dw ? i + 2 :
+					       i + 2 - size_dw]);
 			if (r)
 				goto refused;
 		}
-next:
 		n++;
-		left -= bytes;
-		off += bytes;
-		if (off >= size)
-			off -= size;
+next:
+		left -= len;
+		i += len;
+		if (i >= size_dw)
+			i -= size_dw;
 	}
 	goto out;
 
 refused:
-	ret = scan_fail(err, r, false, off, hdr);
+	ret = scan_fail(err, r, false, i * 4, hdr);
 out:
 	*ncmds += n;
 	return ret;
@@ -258,10 +265,14 @@ static int scan_batch(struct cmd_scan *s, u32 idx, struct scan_error *err,
 			have = filled / 4;
 		}
 		hdr = buf[i];
-		if (!hdr) {
-			i++;
-			n++;
-			continue;
+		if (!(hdr & VGPU_CMD_HAS_LEN_BITS)) {
+			/* Plain one-dword commands, as far as copied. */
+			len = cmd_skip_plain(s, &buf[i], have - i);
+			n += len;
+			i += len;
+			if (i >= have)
+				continue;
+			hdr = buf[i];	/* what ended the run */
 		}
 		r = cmd_decode(s, hdr, &d, &len);
 		if (r)
