@@ -5,9 +5,10 @@
  * reason for refusing the command; the walker (scan.c) has already checked
  * the opcode, the engine, the reserved header bits and the length.
  *
- * Included by scan.c only: the walker dispatches on the table's audit
- * column with a switch, so the audits inline into the scan loop and no
- * indirect call (a retpoline in the kernel) sits on the hot path.
+ * Included by scan.c only: the walkers dispatch on the table's audit
+ * column with a chain of tests (cmd_audit()), so the audits inline into
+ * the scan loops and no indirect call (a retpoline in the kernel) sits on
+ * the hot path.
  */
 #ifndef _VGPU_CMDPARSER_CMD_AUDIT_H
 #define _VGPU_CMDPARSER_CMD_AUDIT_H
@@ -161,8 +162,9 @@ static inline bool batch_running(const struct cmd_scan *s, u64 addr)
 	return false;
 }
 
-static inline u32 audit_bb_start(struct cmd_scan *s,
-				 const struct cmd_desc *d, const u32 *cmd)
+static __always_inline u32 audit_bb_start(struct cmd_scan *s,
+					  const struct cmd_desc *d,
+					  const u32 *cmd)
 {
 	const struct cmdparser_limits *lim = &s->ctx->cfg.limits;
 	bool call = cmd[0] & VGPU_MI_BB_START_SECOND_LEVEL;

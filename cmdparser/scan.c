@@ -96,7 +96,8 @@ static __always_inline u32 cmd_decode(const struct cmd_scan *s, u32 hdr,
 }
 
 /* Record the batch a start command at @patch_lo/@patch_hi leads to. */
-static u32 batch_record(struct cmd_scan *s, u32 *patch_lo, u32 *patch_hi)
+static __always_inline u32 batch_record(struct cmd_scan *s, u32 *patch_lo,
+					u32 *patch_hi)
 {
 	struct cmdparser_ctx *ctx = s->ctx;
 	struct cmdparser_batch *b;
@@ -184,14 +185,15 @@ out:
 }
 
 /*
- * Copy more of batch @b into @buf until @need bytes are there. Reads stop
- * at page and range ends, so nothing outside the slice is ever asked for.
+ * Copy more of the batch at @batch into @buf until @need bytes are there.
+ * Reads stop at page and range ends, so nothing outside the slice is ever
+ * asked for. Inlined: a tiny batch costs little more than its first read,
+ * and through a call @filled and @fail_addr would live in memory.
  */
-static u32 batch_fetch(struct cmd_scan *s, const struct cmdparser_batch *b,
-		       u8 *buf, u32 *filled, u32 need, u32 avail,
-		       u64 *fail_addr)
+static __always_inline u32 batch_fetch(const struct cmdparser_ctx *ctx,
+				       u64 batch, u8 *buf, u32 *filled,
+				       u32 need, u32 avail, u64 *fail_addr)
 {
-	const struct cmdparser_ctx *ctx = s->ctx;
 	const struct cmdparser_span *r = ctx->spans;
 	u64 addr, chunk, page_left, range_left;
 	u32 i;
@@ -199,7 +201,7 @@ static u32 batch_fetch(struct cmd_scan *s, const struct cmdparser_batch *b,
 	while (*filled < need) {
 		if (*filled >= avail)
 			return VGPU_AUDIT_BATCH_SIZE;
-		addr = b->guest_addr + *filled;
+		addr = batch + *filled;
 		*fail_addr = addr;
 		for (i = 0; i < ctx->nr_spans; i++) {
 			if (addr - r[i].start < r[i].size)
@@ -256,8 +258,8 @@ static int scan_batch(struct cmd_scan *s, u32 idx, struct scan_error *err,
 	s->level = b->level;
 	for (;;) {
 		if (unlikely(i >= have)) {
-			r = batch_fetch(s, b, (u8 *)buf, &filled, i * 4 + 4,
-					avail, &fail_addr);
+			r = batch_fetch(ctx, b->guest_addr, (u8 *)buf, &filled,
+					i * 4 + 4, avail, &fail_addr);
 			if (r) {
 				ret = scan_fail(err, r, true, fail_addr, 0);
 				break;
@@ -278,8 +280,8 @@ static int scan_batch(struct cmd_scan *s, u32 idx, struct scan_error *err,
 		if (r)
 			goto refused;
 		if (unlikely(i + len > have)) {
-			r = batch_fetch(s, b, (u8 *)buf, &filled, (i + len) * 4,
-					avail, &fail_addr);
+			r = batch_fetch(ctx, b->guest_addr, (u8 *)buf, &filled,
+					(i + len) * 4, avail, &fail_addr);
 			if (r == VGPU_AUDIT_BATCH_FETCH)
 				r = VGPU_AUDIT_TRUNCATED;
 			if (r)
