@@ -275,6 +275,16 @@ static int scan_batch(struct cmd_scan *s, u32 idx, struct scan_error *err,
 			if (i >= have)
 				continue;
 			hdr = buf[i];	/* what ended the run */
+			/*
+			 * The usual end of a batch: this exact header passes
+			 * the decode on every engine and, inside a batch,
+			 * needs no audit (table-consistency checks both).
+			 */
+			if (hdr == VGPU_MI_BATCH_BUFFER_END) {
+				n++;
+				i++;
+				break;
+			}
 		}
 		r = cmd_decode(s, hdr, &d, &len);
 		if (r)

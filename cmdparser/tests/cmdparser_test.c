@@ -995,6 +995,14 @@ static void plain_runs(void *data)
 	igt_assert_eq(cp.res.commands, 1 + 201);
 	igt_assert_eq(cp.res.shadow_bytes, 201 * 4);
 	igt_assert(!memcmp(cp_shadow_ptr(CP_SHADOW_GFX), b, 201 * 4));
+	/* Only the plain end header ends a batch without a decode. */
+	b[0] = VGPU_MI_BATCH_BUFFER_END | 1;
+	cp_put(BATCH + 4 * 200, b, 1);
+	EXPECT(R, VGPU_AUDIT_RESERVED_BITS, ring,
+	       cp_bb_start(ring, BATCH, false));
+	igt_assert_eq_u64(cp.res.offset, BATCH + 4 * 200);
+	b[0] = plain[0];
+	cp_put(BATCH + 4 * 200, &bad[1], 1);
 	for (k = 0; k < 200; k += 13) {
 		cp_put(BATCH + 4 * k, &bad[0], 1);
 		EXPECT(R, VGPU_AUDIT_RESERVED_BITS, ring,
@@ -1270,6 +1278,14 @@ static void table_consistency(void *data)
 		fast_decode_consistent(d);
 	}
 	buckets_consistent();
+	/* scan_batch() ends a batch on this header without a decode. */
+	hdr = VGPU_MI_BATCH_BUFFER_END;
+	d = cmd_lookup(hdr);
+	igt_assert(d && (d->flags & CMD_F_END) && d->audit == CMD_AUDIT_BB_END);
+	igt_assert_eq(vgpu_cmd_header_len(hdr), 1);
+	for (i = 0; i < VGPU_ENGINE_COUNT; i++)
+		igt_assert(((hdr | (u64)VGPU_ENGINE_MASK(i) << 32) &
+			    d->check_mask) == d->check_value);
 	igt_assert_eq_str(cmdparser_cmd_name(0xffffffff), "unknown");
 	for (i = 0; i < VGPU_AUDIT_REASON_COUNT; i++)
 		igt_assert(strcmp(cmdparser_reason_name(i), "unknown"));
