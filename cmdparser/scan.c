@@ -155,16 +155,19 @@ static int scan_ring_segment(struct cmd_scan *s, u32 *ring, u32 size,
 			memcpy(&ctx->wrap[first], ring, (len - first) * 4);
 			cmd = ctx->wrap;
 		}
-		if (d->audit) {
-			r = cmd_audit(s, d, cmd, len, i * 4);
+		if (d->flags & CMD_F_BRANCH) {
+			s->pos = i * 4;
+			r = audit_bb_start(s, d, cmd);
 			if (r)
 				goto refused;
-		}
-		if (d->flags & CMD_F_BRANCH) {
 			/* A start command is 3 dwords: at most one wraps. */
 			r = batch_record(s, &ring[i + 1 < size_dw ? i + 1 : 0],
 					 &ring[i + 2 < size_dw ? i + 2 :
 					       i + 2 - size_dw]);
+			if (r)
+				goto refused;
+		} else if (d->audit) {
+			r = cmd_audit(s, d, cmd, len);
 			if (r)
 				goto refused;
 		}
@@ -304,22 +307,27 @@ static int scan_batch(struct cmd_scan *s, u32 idx, struct scan_error *err,
 			i += len;
 			break;
 		}
+		if (unlikely(d->flags & CMD_F_BRANCH)) {
+			s->pos = i * 4;
+			r = audit_bb_start(s, d, &buf[i]);
+			if (r)
+				goto refused;
+			r = batch_record(s, &buf[i + 1], &buf[i + 2]);
+			if (r)
+				goto refused;
+			n++;
+			i += len;
+			if (!s->call)
+				break;	/* a chain never comes back */
+			continue;
+		}
 		if (d->audit) {
-			r = cmd_audit(s, d, &buf[i], len, i * 4);
+			r = cmd_audit(s, d, &buf[i], len);
 			if (r)
 				goto refused;
 		}
 		n++;
 		i += len;
-		if (likely(!(d->flags & CMD_F_BRANCH)))
-			continue;
-		r = batch_record(s, &buf[i - 2], &buf[i - 1]);
-		if (r) {
-			i -= len;
-			goto refused;
-		}
-		if (!s->call)
-			break;	/* a chain never comes back */
 	}
 	goto out;
 

@@ -1267,6 +1267,9 @@ static void table_consistency(void *data)
 		/* The header rule of vgpu_cmd_header_len() holds. */
 		igt_assert_eq(!!d->len_mask,
 			      !!(d->match_value & VGPU_CMD_HAS_LEN_BITS));
+		/* The walkers audit start commands themselves. */
+		igt_assert_eq(!!(d->flags & CMD_F_BRANCH),
+			      d->audit == CMD_AUDIT_BB_START);
 		/* Plain: one dword, no audit, no flags (cmd_skip_plain()). */
 		igt_assert_eq(d->plain, !d->len_mask && d->len_min == 1 &&
 			      !d->audit && !d->flags);
