@@ -5,9 +5,10 @@
  * reason for refusing the command; the walker (scan.c) has already checked
  * the opcode, the engine, the reserved header bits and the length.
  *
- * Included by scan.c only: the walker dispatches on the table's audit
- * column with a switch, so the audits inline into the scan loop and no
- * indirect call (a retpoline in the kernel) sits on the hot path.
+ * Included by scan.c only: the walkers dispatch on the table's audit
+ * column with a chain of tests (cmd_audit()), so the audits inline into
+ * the scan loops and no indirect call (a retpoline in the kernel) sits on
+ * the hot path.
  */
 #ifndef _VGPU_CMDPARSER_CMD_AUDIT_H
 #define _VGPU_CMDPARSER_CMD_AUDIT_H
@@ -161,8 +162,9 @@ static inline bool batch_running(const struct cmd_scan *s, u64 addr)
 	return false;
 }
 
-static inline u32 audit_bb_start(struct cmd_scan *s,
-				 const struct cmd_desc *d, const u32 *cmd)
+static __always_inline u32 audit_bb_start(struct cmd_scan *s,
+					  const struct cmd_desc *d,
+					  const u32 *cmd)
 {
 	const struct cmdparser_limits *lim = &s->ctx->cfg.limits;
 	bool call = cmd[0] & VGPU_MI_BB_START_SECOND_LEVEL;
@@ -303,11 +305,10 @@ static __always_inline u32 audit_blt(struct cmd_scan *s,
 }
 
 /*
- * Run the audit the table names for the command at byte @pos of the ring
- * or the batch. Inlined into each walker loop: as a call, saving and
- * restoring registers costs more than most audits. (__always_inline comes
- * from the kernel's compiler headers, and in userspace from the C library's
- * <sys/cdefs.h>.)
+ * Run the audit the table names for the command at @cmd. Inlined into each
+ * walker loop: as a call, saving and restoring registers costs more than
+ * most audits. (__always_inline comes from the kernel's compiler headers,
+ * and in userspace from the C library's <sys/cdefs.h>.)
  *
  * A chain of tests, most frequent first, not a switch: a switch this size
  * becomes a jump table, an indirect branch per command that mispredicts
@@ -315,10 +316,15 @@ static __always_inline u32 audit_blt(struct cmd_scan *s,
  * builds without jump tables anyway). The audit ids are bits, tested on
  * the loaded value, so that the compiler does not turn the chain back into
  * a switch.
+ *
+ * Start commands (CMD_F_BRANCH, whose audit is CMD_AUDIT_BB_START) do not
+ * come here: the walkers audit them with audit_bb_start() and record their
+ * batch in one step, ahead of the chain (a tiny batch costs little more
+ * than its start command). Should one come here, it is refused.
  */
 static __always_inline u32 cmd_audit(struct cmd_scan *s,
 				     const struct cmd_desc *d,
-				     const u32 *cmd, u32 len, u32 pos)
+				     const u32 *cmd, u32 len)
 {
 	u32 audit = d->audit;
 
@@ -336,10 +342,6 @@ static __always_inline u32 cmd_audit(struct cmd_scan *s,
 		return audit_lri(s, cmd, len);
 	if (audit & CMD_AUDIT_SRM)
 		return audit_srm(s, d, cmd);
-	if (audit & CMD_AUDIT_BB_START) {
-		s->pos = pos;
-		return audit_bb_start(s, d, cmd);
-	}
 	if (audit & CMD_AUDIT_BB_END)
 		return audit_bb_end(s);
 	return VGPU_AUDIT_UNKNOWN_OPCODE;

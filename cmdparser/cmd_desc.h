@@ -98,6 +98,9 @@ struct cmd_blt_info {
  * @check_value: the value of those bits in a header that passes every
  *	header check (zero above the header bits)
  * @len_max: longest length in dwords (@len_min + @len_span)
+ * @plain: one dword, no audit, no flags (MI_NOOP, MI_USER_INTERRUPT,
+ *	MI_ARB_CHECK): a header passing the fast decode's test needs nothing
+ *	more, so the walkers step over runs of them (cmd_skip_plain())
  *
  * A header found in the command's bucket for which, with the scanned
  * engine's bit above it, (key & @check_mask) == @check_value and whose
@@ -124,6 +127,7 @@ struct cmd_desc {
 	u64 check_mask;
 	u64 check_value;
 	u16 len_max;
+	bool plain;
 };
 
 /*
@@ -147,6 +151,30 @@ static inline const struct cmd_desc *cmd_lookup(u32 header)
 	if (!d || (header & d->match_mask) != d->match_value)
 		return NULL;
 	return d;
+}
+
+/*
+ * How many of the @count dwords at @cmd are plain commands (struct
+ * cmd_desc.plain) passing the fast decode's test, from the first on. Their
+ * length is one dword whatever the header says (the test fixes bits 31:28,
+ * which are clear for every one-dword command), so the position of the next
+ * header does not wait for this one to be loaded and decoded: a run of
+ * one-dword commands costs the checks only.
+ */
+static __always_inline u32 cmd_skip_plain(const struct cmd_scan *s,
+					  const u32 *cmd, u32 count)
+{
+	const struct cmd_desc *d;
+	u32 i, hdr;
+
+	for (i = 0; i < count; i++) {
+		hdr = cmd[i];
+		d = cmd_buckets[hdr >> VGPU_CMD_BUCKET_SHIFT];
+		if (!d || !d->plain ||
+		    ((hdr | s->engine_key) & d->check_mask) != d->check_value)
+			break;
+	}
+	return i;
 }
 
 /* A 64-bit graphics address held in dwords @dw (low) and @dw + 1 (high). */

@@ -29,6 +29,13 @@
 	(VGPU_CMD_ROW_MATCH_VALUE(__VA_ARGS__) |			\
 	 VGPU_CMD_ROW_LEN_FIXED_PART(__VA_ARGS__))
 
+/* One dword and nothing to check beyond the header: cmd_skip_plain(). */
+#define CMD_PLAIN(...)							\
+	(!VGPU_CMD_ROW_LEN_FIELD(__VA_ARGS__) &&			\
+	 VGPU_CMD_ROW_LEN_MIN(__VA_ARGS__) == 1 &&			\
+	 VGPU_CMD_ROW_AUDIT(__VA_ARGS__) == CMD_AUDIT_NONE &&		\
+	 !VGPU_CMD_ROW_FLAGS(__VA_ARGS__))
+
 const struct cmd_desc cmd_descs[] = {
 #define VGPU_CMD(...)							\
 	[VGPU_CMD_ROW_ID(__VA_ARGS__)] = {				\
@@ -49,6 +56,7 @@ const struct cmd_desc cmd_descs[] = {
 		.check_mask = CMD_CHECK_MASK(__VA_ARGS__),		\
 		.check_value = CMD_CHECK_VALUE(__VA_ARGS__),		\
 		.len_max = VGPU_CMD_ROW_LEN_MAX(__VA_ARGS__),		\
+		.plain = CMD_PLAIN(__VA_ARGS__),			\
 	},
 #include "vgpu/cmd_subset_rows.h"
 };

@@ -96,7 +96,8 @@ static __always_inline u32 cmd_decode(const struct cmd_scan *s, u32 hdr,
 }
 
 /* Record the batch a start command at @patch_lo/@patch_hi leads to. */
-static u32 batch_record(struct cmd_scan *s, u32 *patch_lo, u32 *patch_hi)
+static __always_inline u32 batch_record(struct cmd_scan *s, u32 *patch_lo,
+					u32 *patch_hi)
 {
 	struct cmdparser_ctx *ctx = s->ctx;
 	struct cmdparser_batch *b;
@@ -120,71 +121,82 @@ static int scan_ring_segment(struct cmd_scan *s, u32 *ring, u32 size,
 {
 	struct cmdparser_ctx *ctx = s->ctx;
 	const struct cmd_desc *d;
-	u32 off = head, hdr, len, bytes, first, r, n = 0;
-	u32 left = tail >= head ? tail - head : size - head + tail;
+	/* In dwords: @i the current command, @left from it to the tail. */
+	u32 size_dw = size / 4, i = head / 4, left, hdr, len, first, r, n = 0;
 	const u32 *cmd;
 	int ret = 0;
 
+	left = (tail >= head ? tail - head : size - head + tail) / 4;
 	s->level = 0;
 	s->cur = -1;
 	while (left) {
-		hdr = ring[off / 4];
-		bytes = 4;
-		if (!hdr)		/* MI_NOOP, the common filler */
-			goto next;
+		hdr = ring[i];
+		if (!(hdr & VGPU_CMD_HAS_LEN_BITS)) {
+			/* Plain one-dword commands, to the tail or the ring end. */
+			len = cmd_skip_plain(s, &ring[i], min(left, size_dw - i));
+			if (len) {
+				n += len;
+				goto next;
+			}
+		}
 		r = cmd_decode(s, hdr, &d, &len);
 		if (r)
 			goto refused;
-		bytes = len * 4;
-		if (bytes > left) {
+		if (len > left) {
 			r = VGPU_AUDIT_TRUNCATED;
 			goto refused;
 		}
-		if (likely(off + bytes <= size)) {
-			cmd = &ring[off / 4];
+		if (likely(i + len <= size_dw)) {
+			cmd = &ring[i];
 		} else {
 			/* The command wraps: audit a contiguous copy. */
-			first = size - off;
-			memcpy(ctx->wrap, &ring[off / 4], first);
-			memcpy((u8 *)ctx->wrap + first, ring, bytes - first);
+			first = size_dw - i;
+			memcpy(ctx->wrap, &ring[i], first * 4);
+			memcpy(&ctx->wrap[first], ring, (len - first) * 4);
 			cmd = ctx->wrap;
 		}
-		if (d->audit) {
-			r = cmd_audit(s, d, cmd, len, off);
-			if (r)
-				goto refused;
-		}
 		if (d->flags & CMD_F_BRANCH) {
-			r = batch_record(s, &ring[((off + 4) % size) / 4],
-					 &ring[((off + 8) % size) / 4]);
+			s->pos = i * 4;
+			r = audit_bb_start(s, d, cmd);
+			if (r)
+				goto refused;
+			/* A start command is 3 dwords: at most one wraps. */
+			r = batch_record(s, &ring[i + 1 < size_dw ? i + 1 : 0],
+					 &ring[i + 2 < size_dw ? i + 2 :
+					       i + 2 - size_dw]);
+			if (r)
+				goto refused;
+		} else if (d->audit) {
+			r = cmd_audit(s, d, cmd, len);
 			if (r)
 				goto refused;
 		}
-next:
 		n++;
-		left -= bytes;
-		off += bytes;
-		if (off >= size)
-			off -= size;
+next:
+		left -= len;
+		i += len;
+		if (i >= size_dw)
+			i -= size_dw;
 	}
 	goto out;
 
 refused:
-	ret = scan_fail(err, r, false, off, hdr);
+	ret = scan_fail(err, r, false, i * 4, hdr);
 out:
 	*ncmds += n;
 	return ret;
 }
 
 /*
- * Copy more of batch @b into @buf until @need bytes are there. Reads stop
- * at page and range ends, so nothing outside the slice is ever asked for.
+ * Copy more of the batch at @batch into @buf until @need bytes are there.
+ * Reads stop at page and range ends, so nothing outside the slice is ever
+ * asked for. Inlined: a tiny batch costs little more than its first read,
+ * and through a call @filled and @fail_addr would live in memory.
  */
-static u32 batch_fetch(struct cmd_scan *s, const struct cmdparser_batch *b,
-		       u8 *buf, u32 *filled, u32 need, u32 avail,
-		       u64 *fail_addr)
+static __always_inline u32 batch_fetch(const struct cmdparser_ctx *ctx,
+				       u64 batch, u8 *buf, u32 *filled,
+				       u32 need, u32 avail, u64 *fail_addr)
 {
-	const struct cmdparser_ctx *ctx = s->ctx;
 	const struct cmdparser_span *r = ctx->spans;
 	u64 addr, chunk, page_left, range_left;
 	u32 i;
@@ -192,7 +204,7 @@ static u32 batch_fetch(struct cmd_scan *s, const struct cmdparser_batch *b,
 	while (*filled < need) {
 		if (*filled >= avail)
 			return VGPU_AUDIT_BATCH_SIZE;
-		addr = b->guest_addr + *filled;
+		addr = batch + *filled;
 		*fail_addr = addr;
 		for (i = 0; i < ctx->nr_spans; i++) {
 			if (addr - r[i].start < r[i].size)
@@ -249,8 +261,8 @@ static int scan_batch(struct cmd_scan *s, u32 idx, struct scan_error *err,
 	s->level = b->level;
 	for (;;) {
 		if (unlikely(i >= have)) {
-			r = batch_fetch(s, b, (u8 *)buf, &filled, i * 4 + 4,
-					avail, &fail_addr);
+			r = batch_fetch(ctx, b->guest_addr, (u8 *)buf, &filled,
+					i * 4 + 4, avail, &fail_addr);
 			if (r) {
 				ret = scan_fail(err, r, true, fail_addr, 0);
 				break;
@@ -258,17 +270,31 @@ static int scan_batch(struct cmd_scan *s, u32 idx, struct scan_error *err,
 			have = filled / 4;
 		}
 		hdr = buf[i];
-		if (!hdr) {
-			i++;
-			n++;
-			continue;
+		if (!(hdr & VGPU_CMD_HAS_LEN_BITS)) {
+			/* Plain one-dword commands, as far as copied. */
+			len = cmd_skip_plain(s, &buf[i], have - i);
+			n += len;
+			i += len;
+			if (i >= have)
+				continue;
+			hdr = buf[i];	/* what ended the run */
+			/*
+			 * The usual end of a batch: this exact header passes
+			 * the decode on every engine and, inside a batch,
+			 * needs no audit (table-consistency checks both).
+			 */
+			if (hdr == VGPU_MI_BATCH_BUFFER_END) {
+				n++;
+				i++;
+				break;
+			}
 		}
 		r = cmd_decode(s, hdr, &d, &len);
 		if (r)
 			goto refused;
 		if (unlikely(i + len > have)) {
-			r = batch_fetch(s, b, (u8 *)buf, &filled, (i + len) * 4,
-					avail, &fail_addr);
+			r = batch_fetch(ctx, b->guest_addr, (u8 *)buf, &filled,
+					(i + len) * 4, avail, &fail_addr);
 			if (r == VGPU_AUDIT_BATCH_FETCH)
 				r = VGPU_AUDIT_TRUNCATED;
 			if (r)
@@ -281,22 +307,27 @@ static int scan_batch(struct cmd_scan *s, u32 idx, struct scan_error *err,
 			i += len;
 			break;
 		}
+		if (unlikely(d->flags & CMD_F_BRANCH)) {
+			s->pos = i * 4;
+			r = audit_bb_start(s, d, &buf[i]);
+			if (r)
+				goto refused;
+			r = batch_record(s, &buf[i + 1], &buf[i + 2]);
+			if (r)
+				goto refused;
+			n++;
+			i += len;
+			if (!s->call)
+				break;	/* a chain never comes back */
+			continue;
+		}
 		if (d->audit) {
-			r = cmd_audit(s, d, &buf[i], len, i * 4);
+			r = cmd_audit(s, d, &buf[i], len);
 			if (r)
 				goto refused;
 		}
 		n++;
 		i += len;
-		if (likely(!(d->flags & CMD_F_BRANCH)))
-			continue;
-		r = batch_record(s, &buf[i - 2], &buf[i - 1]);
-		if (r) {
-			i -= len;
-			goto refused;
-		}
-		if (!s->call)
-			break;	/* a chain never comes back */
 	}
 	goto out;
 

@@ -924,6 +924,96 @@ static void ring_truncated(void *data)
 	igt_assert_eq(cp.res.offset, 4);
 }
 
+/*
+ * Runs of plain one-dword commands are stepped over without decoding
+ * lengths (cmd_skip_plain()). A run ends at the tail, at the ring end, at
+ * the end of what was copied of a batch, and at the first header that is
+ * not plain, which the full decode then takes; check each end.
+ */
+static void plain_runs(void *data)
+{
+	static const u32 plain[] = {
+		VGPU_MI_NOOP, VGPU_MI_ARB_CHECK, VGPU_MI_USER_INTERRUPT,
+		VGPU_MI_NOOP | 0x123,
+	};
+	const u32 bad[] = {
+		VGPU_MI_USER_INTERRUPT | 1, VGPU_MI_BATCH_BUFFER_END,
+		VGPU_MI_INSTR(0x0f, 0), VGPU_MI_STORE_DATA_IMM,
+	};
+	const u32 why[] = {
+		VGPU_AUDIT_RESERVED_BITS, VGPU_AUDIT_BATCH_CONTEXT,
+		VGPU_AUDIT_UNKNOWN_OPCODE, VGPU_AUDIT_BAD_LENGTH,
+	};
+	u32 b[300], ring[3], n, i, j, k, head;
+
+	/* Each refused header at each place of a run. */
+	for (j = 0; j < ARRAY_SIZE(bad); j++) {
+		for (k = 0; k < 8; k++) {
+			for (i = 0; i < 8; i++)
+				b[i] = plain[i % ARRAY_SIZE(plain)];
+			b[k] = bad[j];
+			EXPECT(R, why[j], b, 8);
+			igt_assert_eq_u64(cp.res.offset, 4 * k);
+			igt_assert_eq_u32(cp.res.header, bad[j]);
+			igt_assert_eq(cp.res.commands, k);
+		}
+	}
+
+	/* A run, a command with a length, another run up to the tail. */
+	for (n = 0; n < 5; n++)
+		b[n] = plain[n % ARRAY_SIZE(plain)];
+	n += cp_sdi(b + n, TARGET, 1);
+	for (i = 0; i < 3; i++)
+		b[n++] = plain[i];
+	EXPECT(R, VGPU_AUDIT_OK, b, n);
+	igt_assert_eq(cp.res.commands, 9);
+
+	/* Across the ring end, and refused just after it. */
+	for (i = 0; i < 16; i++)
+		b[i] = plain[i % ARRAY_SIZE(plain)];
+	n = 16 + cp_sdi(b + 16, TARGET, 1);
+	for (j = 1; j <= 17; j++) {
+		cp_reset();
+		head = CP_RING_SIZE - 4 * j;
+		igt_assert_eq(cp_scan_at(C, head, b, n), 0);
+		igt_assert_eq(cp.res.commands, 17);
+		b[j % 16] = VGPU_MI_USER_INTERRUPT | 1;
+		igt_assert_eq(cp_scan_at(C, head, b, n), -EINVAL);
+		igt_assert_eq(cp.res.reason, VGPU_AUDIT_RESERVED_BITS);
+		igt_assert_eq_u64(cp.res.offset,
+				  (head + 4 * (j % 16)) % CP_RING_SIZE);
+		b[j % 16] = plain[j % ARRAY_SIZE(plain)];
+	}
+
+	/* In a batch, over several reads; refused in the middle. */
+	cp_reset();
+	for (i = 0; i < 200; i++)
+		b[i] = plain[i % ARRAY_SIZE(plain)];
+	b[200] = VGPU_MI_BATCH_BUFFER_END;
+	cp_put(BATCH, b, 201);
+	EXPECT(R, VGPU_AUDIT_OK, ring, cp_bb_start(ring, BATCH, false));
+	igt_assert_eq(cp.res.commands, 1 + 201);
+	igt_assert_eq(cp.res.shadow_bytes, 201 * 4);
+	igt_assert(!memcmp(cp_shadow_ptr(CP_SHADOW_GFX), b, 201 * 4));
+	/* Only the plain end header ends a batch without a decode. */
+	b[0] = VGPU_MI_BATCH_BUFFER_END | 1;
+	cp_put(BATCH + 4 * 200, b, 1);
+	EXPECT(R, VGPU_AUDIT_RESERVED_BITS, ring,
+	       cp_bb_start(ring, BATCH, false));
+	igt_assert_eq_u64(cp.res.offset, BATCH + 4 * 200);
+	b[0] = plain[0];
+	cp_put(BATCH + 4 * 200, &bad[1], 1);
+	for (k = 0; k < 200; k += 13) {
+		cp_put(BATCH + 4 * k, &bad[0], 1);
+		EXPECT(R, VGPU_AUDIT_RESERVED_BITS, ring,
+		       cp_bb_start(ring, BATCH, false));
+		igt_assert(cp.res.in_batch);
+		igt_assert_eq_u64(cp.res.offset, BATCH + 4 * k);
+		igt_assert_eq(cp.res.commands, 1 + k);
+		cp_put(BATCH + 4 * k, &b[k], 1);
+	}
+}
+
 static void ring_wrap(void *data)
 {
 	u32 b[32], n, head, i;
@@ -1177,6 +1267,12 @@ static void table_consistency(void *data)
 		/* The header rule of vgpu_cmd_header_len() holds. */
 		igt_assert_eq(!!d->len_mask,
 			      !!(d->match_value & VGPU_CMD_HAS_LEN_BITS));
+		/* The walkers audit start commands themselves. */
+		igt_assert_eq(!!(d->flags & CMD_F_BRANCH),
+			      d->audit == CMD_AUDIT_BB_START);
+		/* Plain: one dword, no audit, no flags (cmd_skip_plain()). */
+		igt_assert_eq(d->plain, !d->len_mask && d->len_min == 1 &&
+			      !d->audit && !d->flags);
 		hdr = d->match_value;
 		if (d->len_mask)
 			hdr |= d->len_min - d->len_bias;
@@ -1185,6 +1281,14 @@ static void table_consistency(void *data)
 		fast_decode_consistent(d);
 	}
 	buckets_consistent();
+	/* scan_batch() ends a batch on this header without a decode. */
+	hdr = VGPU_MI_BATCH_BUFFER_END;
+	d = cmd_lookup(hdr);
+	igt_assert(d && (d->flags & CMD_F_END) && d->audit == CMD_AUDIT_BB_END);
+	igt_assert_eq(vgpu_cmd_header_len(hdr), 1);
+	for (i = 0; i < VGPU_ENGINE_COUNT; i++)
+		igt_assert(((hdr | (u64)VGPU_ENGINE_MASK(i) << 32) &
+			    d->check_mask) == d->check_value);
 	igt_assert_eq_str(cmdparser_cmd_name(0xffffffff), "unknown");
 	for (i = 0; i < VGPU_AUDIT_REASON_COUNT; i++)
 		igt_assert(strcmp(cmdparser_reason_name(i), "unknown"));
@@ -1255,6 +1359,8 @@ static const struct igt_subtest subtests[] = {
 	  "unmapped, out-of-slice and truncated batches" },
 	{ "ring-truncated", ring_truncated,
 	  "a command cut off by the tail is refused" },
+	{ "plain-runs", plain_runs,
+	  "one-dword runs end at the tail, the ring end, the copy's end, a bad header" },
 	{ "ring-wrap", ring_wrap,
 	  "commands wrapping around the ring end, audited and re-pointed" },
 	{ "ring-arguments", ring_arguments,
