@@ -3,7 +3,8 @@
  * vgpu_lifecycle: creating, using and removing vGPUs over and over leaves
  * nothing behind; removing an open vGPU asks its user to let go (the
  * request eventfd) and completes once it does; closing with work in
- * flight is clean; 32 vGPUs exist and run at once.
+ * flight is clean; 32 vGPUs, and 64 of the copy type (a GPU's most),
+ * exist and run at once.
  */
 #include <pthread.h>
 #include <sys/wait.h>
@@ -211,6 +212,58 @@ static void scale_32_vgpus(void *data)
 		vg_destroy(&g[i]);
 }
 
+/* Every vGPU a GPU schedules (VGPU_MAX_INSTANCES), all of the copy type. */
+#define SCALE_MAX	64
+/* Guest memory each: its ring, status page and fill, not VG_MEM_SIZE. */
+#define SCALE_MEM	(1024 * 1024)
+#define SCALE_FILL	(64 * 1024)
+
+static void scale_64_vgpus(void *data)
+{
+	static struct vg g[SCALE_MAX];
+	char parent[64], type[64];
+	u64 buf[SCALE_MAX];
+	int i, avail;
+	double t;
+
+	(void)data;
+	igt_set_timeout(600, "64 vGPUs");
+	igt_require(!vg_find_type("copy", parent, sizeof(parent), type,
+				  sizeof(type)));
+	avail = mdev_type_available_instances(parent, type);
+	igt_require_f(avail >= SCALE_MAX, "%s: %d %s vGPUs available\n",
+		      parent, avail, type);
+	for (i = 0; i < SCALE_MAX; i++) {
+		igt_assert_eq(vg_create(&g[i], "copy"), 0);
+		igt_assert_eq_str(g[i].parent, parent);
+		g[i].mem_size = SCALE_MEM;
+		vg_open(&g[i]);
+		vg_ring_init(&g[i], COPY);
+		buf[i] = vg_alloc(&g[i], SCALE_FILL);
+	}
+	igt_assert_eq(mdev_type_available_instances(parent, type),
+		      avail - SCALE_MAX);
+	t = vg_now();
+	for (i = 0; i < SCALE_MAX; i++) {
+		vg_fill(&g[i], COPY, buf[i], 4096, 1024, SCALE_FILL / 4096,
+			0x200 + i);
+		vg_submit(&g[i], COPY);
+	}
+	for (i = 0; i < SCALE_MAX; i++) {
+		igt_assert_eq(vg_wait(&g[i], COPY, 120), 0);
+		vg_check_fill(&g[i], buf[i], SCALE_FILL / 4, 0x200 + i);
+	}
+	igt_info("%d vGPUs of type %s filled %d KiB each at once (%.2f s)\n",
+		 SCALE_MAX, type, SCALE_FILL / 1024, vg_now() - t);
+	for (i = 0; i < SCALE_MAX; i++) {
+		vg_close(&g[i]);
+		igt_assert_eq_u64(vg_stat(&g[i], "pinned_pages"), 0);
+		igt_assert_eq(mdev_remove(g[i].uuid), 0);
+		igt_assert(!mdev_exists(g[i].uuid));
+	}
+	igt_assert_eq(mdev_type_available_instances(parent, type), avail);
+}
+
 static const struct igt_subtest subtests[] = {
 	{ "create-remove-loop", create_remove_loop,
 	  "1000 create/remove cycles without slab growth (100 and kmemleak under KASAN)" },
@@ -222,6 +275,8 @@ static const struct igt_subtest subtests[] = {
 	  "closing and removing with queued work is clean" },
 	{ "scale-32-vgpus", scale_32_vgpus,
 	  "32 vGPUs on one GPU created and running workloads at once" },
+	{ "scale-64-vgpus", scale_64_vgpus,
+	  "64 copy vGPUs, a GPU's most, created, open and filling at once; none left after" },
 };
 
 IGT_TEST_MAIN("vGPU lifecycle: loops, removal while open, scale", subtests);
