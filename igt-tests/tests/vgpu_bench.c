@@ -181,6 +181,18 @@ static double loaders_rate(struct vg_loader *l, int n, u32 depth,
 	return (f1 - f0) / (vg_now() - t);
 }
 
+/* loaders_rate(), then wait until the loaders' queues are empty again. */
+static double loaders_rate_drained(struct vg_loader *l, int n, u32 depth,
+				   double secs)
+{
+	double rate = loaders_rate(l, n, depth, secs);
+	int i;
+
+	for (i = 0; i < n; i++)
+		igt_assert_eq(vg_wait(&l[i].g, COPY, 120), 0);
+	return rate;
+}
+
 /* Let @l's queued work finish and check its surface holds its last fill. */
 static void loader_drain_check(struct vg_loader *l)
 {
@@ -189,8 +201,8 @@ static void loader_drain_check(struct vg_loader *l)
 	vg_check_fill(&l->g, l->surf, 1024 * 256, l->submitted - 1);
 }
 
-#define AGG_REPS	5
-#define AGG_SECS	3.0
+#define AGG_REPS	9
+#define AGG_SECS	2.0
 
 /*
  * As many vGPUs of the "copy" type (32 MiB, sized for 64 on one GPU) as
@@ -217,12 +229,13 @@ static void fig_concurrent(void *data)
 		/*
 		 * The 64 keep shorter queues (the drain after stays short),
 		 * still several times what one top-up round takes to run.
+		 * Which goes first alternates, against the VM's drift.
 		 */
-		one = loaders_rate(l, 1, VG_LOAD_IN_FLIGHT, AGG_SECS);
-		igt_assert_eq(vg_wait(&l[0].g, COPY, 120), 0);
-		all = loaders_rate(l, n, 4, AGG_SECS);
-		for (i = 0; i < n; i++)
-			igt_assert_eq(vg_wait(&l[i].g, COPY, 120), 0);
+		if (r & 1)
+			all = loaders_rate_drained(l, n, 4, AGG_SECS);
+		one = loaders_rate_drained(l, 1, VG_LOAD_IN_FLIGHT, AGG_SECS);
+		if (!(r & 1))
+			all = loaders_rate_drained(l, n, 4, AGG_SECS);
 		ratio[r] = all / one;
 		igt_info("1 MiB fills/s: one vGPU %.0f, %d vGPUs %.0f\n", one,
 			 n, all);
@@ -231,7 +244,7 @@ static void fig_concurrent(void *data)
 		loader_drain_check(&l[i]);
 	printf("# \"copy\" vGPUs on one GPU, all saturating the copy engine at once\n");
 	printf("vm.concurrent_vgpus: %d\n", n);
-	printf("# their 1 MiB fills/s over one alone's, %.0f s, median of %d\n",
+	printf("# their 1 MiB fills/s over one alone's, %.0f s each, median of %d\n",
 	       AGG_SECS, AGG_REPS);
 	printf("vm.aggregate_ratio: %.3f\n", median(ratio, AGG_REPS));
 	for (i = 0; i < n; i++)
@@ -349,6 +362,8 @@ static double vgpu_blits(struct blit_vgpu *b)
 	return t;
 }
 
+#define MEDIATION_REPS	15
+
 /*
  * Median over @reps of native time over vGPU time for BLITS copies of
  * @bytes, the two alternating which goes first so that a slow phase of
@@ -356,11 +371,11 @@ static double vgpu_blits(struct blit_vgpu *b)
  */
 static double median_ratio(u64 bytes, int reps)
 {
-	double ratio[16], nat, vgt;
+	double ratio[MEDIATION_REPS], nat, vgt;
 	struct blit_vgpu b;
 	int r;
 
-	igt_assert(reps <= 16);
+	igt_assert(reps <= MEDIATION_REPS);
 	blit_vgpu_start(&b, bytes);
 	for (r = 0; r < reps; r++) {
 		if (r & 1) {
@@ -378,8 +393,6 @@ static double median_ratio(u64 bytes, int reps)
 	vg_destroy(&b.g);
 	return median(ratio, reps);
 }
-
-#define MEDIATION_REPS	11
 
 static void fig_mediation(void *data)
 {
@@ -581,8 +594,27 @@ static void fig_scan_share(void *data)
 	vg_destroy(&g);
 }
 
-#define SLICE_SECS	3.0
-#define SLICE_ROUNDS	3
+#define SLICE_SECS	2.0
+#define SLICE_ROUNDS	7
+
+/* Fills/s of the four loaders @l in SLICE_SECS, their shares; drained. */
+static double four_rate_shares(struct vg_loader *l, double *share)
+{
+	u64 f0 = 0, f1 = 0;
+	double t;
+	int i;
+
+	for (i = 0; i < 4; i++)
+		f0 += loader_fills(&l[i]);
+	t = vg_now();
+	vg_measure_shares(l, 4, SLICE_SECS, share);
+	for (i = 0; i < 4; i++)
+		f1 += loader_fills(&l[i]);
+	t = vg_now() - t;
+	for (i = 0; i < 4; i++)
+		igt_assert_eq(vg_wait(&l[i].g, COPY, 120), 0);
+	return (f1 - f0) / t;
+}
 
 /*
  * 1 ms slices: four saturating vGPUs with weights 1:2:4:8, their shares
@@ -593,9 +625,8 @@ static void fig_scan_share(void *data)
 static void fig_slice_1ms(void *data)
 {
 	static const unsigned int w[4] = { 100, 200, 400, 800 };
-	double share[4], worst = 0, err, ratio[SLICE_ROUNDS], one, four, t;
+	double share[4], worst = 0, err, ratio[SLICE_ROUNDS], one, four = 0;
 	struct vg_loader l[4];
-	u64 f0, f1;
 	int i, r;
 
 	(void)data;
@@ -606,19 +637,12 @@ static void fig_slice_1ms(void *data)
 	}
 	set_slice_us(l[0].g.parent, 1000);
 	for (r = 0; r < SLICE_ROUNDS; r++) {
-		one = loaders_rate(l, 1, VG_LOAD_IN_FLIGHT, SLICE_SECS);
-		igt_assert_eq(vg_wait(&l[0].g, COPY, 120), 0);
-		f0 = 0;
-		f1 = 0;
-		for (i = 0; i < 4; i++)
-			f0 += loader_fills(&l[i]);
-		t = vg_now();
-		vg_measure_shares(l, 4, SLICE_SECS, share);
-		for (i = 0; i < 4; i++)
-			f1 += loader_fills(&l[i]);
-		four = (f1 - f0) / (vg_now() - t);
-		for (i = 0; i < 4; i++)
-			igt_assert_eq(vg_wait(&l[i].g, COPY, 120), 0);
+		/* Which goes first alternates, against the VM's drift. */
+		if (r & 1)
+			four = four_rate_shares(l, share);
+		one = loaders_rate_drained(l, 1, VG_LOAD_IN_FLIGHT, SLICE_SECS);
+		if (!(r & 1))
+			four = four_rate_shares(l, share);
 		ratio[r] = four / one;
 		err = share_error(share, w, 4);
 		if (err > worst)
