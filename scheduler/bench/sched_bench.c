@@ -42,12 +42,20 @@ static double share_error(u32 seed)
 	return err;
 }
 
+/*
+ * Light entities' periods, one per seed: their wake-ups fall early, late
+ * and in between in the saturating entities' slices.
+ */
+static const u64 light_period_us[] = { 15100, 15900, 16700, 17300, 19100 };
+
 /* Longest wait of a light entity among three saturating ones, in slices. */
 static double light_wait_slices(u32 seed)
 {
 	struct sim_load light = {
 		.kind = SIM_PERIODIC, .len_min = 200 * SIM_US,
-		.len_max = 500 * SIM_US, .period = 17300 * SIM_US,
+		.len_max = 500 * SIM_US,
+		.period = light_period_us[seed % ARRAY_SIZE(light_period_us)] *
+			  SIM_US,
 		.start = 500 * SIM_MS,
 	};
 	static const u32 w[] = { 100, 400, 800 };
@@ -92,9 +100,10 @@ static const char * const share_how[] = {
 };
 
 static const char * const wait_how[] = {
-	"# scheduler: a light entity (0.2-0.5 ms every 17.3 ms) among 3 ",
-	"saturating ones (weights 1:4:8), same set-up; longest wait from ",
-	"arrival to running, in slices, worst of 5 seeds",
+	"# scheduler: a light entity (0.2-0.5 ms every 15.1, 15.9, 16.7, ",
+	"17.3 or 19.1 ms, one per seed) among 3 saturating ones (weights ",
+	"1:4:8), same set-up; longest wait from arrival to running, in ",
+	"slices, worst of 5 seeds",
 	NULL,
 };
 
