@@ -7,7 +7,6 @@
  * are taken between runs made in this process, interleaved where the
  * machine's noise could favour one side, and medians rather than bests.
  */
-#include <glob.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -43,48 +42,12 @@ static double median(double *v, int n)
 	return quantile(v, n, 0.5);
 }
 
-/* The largest distance of @share from weights @w, in percentage points. */
-static double share_error(const double *share, const unsigned int *w, int n)
-{
-	double wsum = 0, err, worst = 0;
-	int i;
-
-	for (i = 0; i < n; i++)
-		wsum += w[i];
-	for (i = 0; i < n; i++) {
-		err = share[i] - 100.0 * w[i] / wsum;
-		if (err < 0)
-			err = -err;
-		if (err > worst)
-			worst = err;
-	}
-	return worst;
-}
-
-/*
- * The scheduler's slice of the GPU @parent (a vGPU's parent device): the
- * sched_slice_us attribute of its refgpu.vgpu.N auxiliary device.
- */
-static void slice_path(const char *parent, char *path, size_t len)
-{
-	char pat[256];
-	glob_t gl;
-
-	snprintf(pat, sizeof(pat),
-		 "/sys/class/mdev_bus/%s/refgpu.vgpu.*/sched_slice_us", parent);
-	igt_assert_eq(glob(pat, 0, NULL, &gl), 0);
-	igt_assert_eq(gl.gl_pathc, 1);
-	snprintf(path, len, "%s", gl.gl_pathv[0]);
-	globfree(&gl);
-}
-
 static void set_slice_us(const char *parent, unsigned int us)
 {
-	char path[256], val[16];
+	char path[256];
 
-	slice_path(parent, path, sizeof(path));
-	snprintf(val, sizeof(val), "%u", us);
-	igt_assert_eq(sysfs_write_str(path, val), 0);
+	igt_assert_eq(vg_slice_path(parent, path, sizeof(path)), 0);
+	igt_assert_eq(vg_slice_write(path, us), 0);
 }
 
 /* Completed submissions of @g's engine @e: the status page's count. */
@@ -136,7 +99,7 @@ static void fig_share_error(void *data)
 		vg_set(&l[i].g, "weight", w[i]);
 	}
 	vg_measure_shares(l, 4, 8, share);
-	worst = share_error(share, w, 4);
+	worst = vg_share_error(share, w, 4);
 	printf("# 4 vGPUs saturating copy, weights 1:2:4:8, 8 s, sysfs busy\n");
 	printf("vm.share_error_pp: %.2f\n", worst);
 	for (i = 0; i < 4; i++)
@@ -637,13 +600,13 @@ static double slice_rounds(struct vg_loader *l, const unsigned int *w,
 		if (!(r & 1))
 			four = four_rate_shares(l, share);
 		ratio[r] = four / one;
-		err = share_error(share, w, 4);
+		err = vg_share_error(share, w, 4);
 		if (err > *worst)
 			*worst = err;
 		igt_info("%u us slices, 1 MiB fills/s: one vGPU %.0f, four %.0f; share error %.2f pp\n",
 			 us, one, four, err);
 	}
-	set_slice_us(l[0].g.parent, 5000);
+	set_slice_us(l[0].g.parent, VG_SLICE_DEFAULT_US);
 	return 100.0 * (1 - median(ratio, SLICE_ROUNDS));
 }
 
@@ -725,7 +688,8 @@ static void fig_light_wait(void *data)
 	static struct vg_loader l[LIGHT_LOADERS];
 	struct busy_loaders b = { .l = l, .n = LIGHT_LOADERS };
 	double wait[LIGHT_SAMPLES], alone[32], base, slice_s;
-	char path[256], buf[32];
+	char path[256];
+	long us;
 	pthread_t tid;
 	struct vg g;
 	u64 buf4k;
@@ -737,9 +701,10 @@ static void fig_light_wait(void *data)
 	vg_enable_msi(&g);
 	vg_ring_init(&g, COPY);
 	buf4k = vg_alloc(&g, PAGE);
-	slice_path(g.parent, path, sizeof(path));
-	igt_assert_lt(0, sysfs_read_str(path, buf, sizeof(buf)));
-	slice_s = strtoul(buf, NULL, 10) / 1e6;
+	igt_assert_eq(vg_slice_path(g.parent, path, sizeof(path)), 0);
+	us = vg_slice_read(path);
+	igt_assert_lt(0, us);
+	slice_s = us / 1e6;
 	for (i = 0; i < 32; i++)
 		alone[i] = tiny_fill_latency(&g, buf4k, i);
 	base = median(alone, 32);

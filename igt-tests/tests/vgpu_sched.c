@@ -18,66 +18,6 @@
 
 #define AUX_DEVICES		"/sys/bus/auxiliary/devices"
 #define AUX_VGPU_PREFIX		"refgpu.vgpu."
-/* vgpu.ko's slice when nobody set one (VSCHED_SLICE_DEFAULT_NS). */
-#define SLICE_DEFAULT_US	5000
-
-/*
- * The sched_slice_us file of the GPU that is mdev parent @parent: its
- * refgpu.vgpu.N auxiliary device is a child of the same device, so the
- * directory above it in /sys/devices is named @parent.
- */
-static int gpu_slice_path(const char *parent, char *path, size_t len)
-{
-	char link[PATH_MAX], real[PATH_MAX], *up;
-	struct dirent *de;
-	int ret = -ENOENT;
-	DIR *d;
-
-	d = opendir(AUX_DEVICES);
-	if (!d)
-		return -errno;
-	while (ret && (de = readdir(d))) {
-		if (strncmp(de->d_name, AUX_VGPU_PREFIX, strlen(AUX_VGPU_PREFIX)))
-			continue;
-		snprintf(link, sizeof(link), AUX_DEVICES "/%s", de->d_name);
-		if (!realpath(link, real))
-			continue;
-		up = strrchr(real, '/');
-		if (!up)
-			continue;
-		*up = '\0';
-		up = strrchr(real, '/');
-		if (up && !strcmp(up + 1, parent)) {
-			snprintf(path, len, AUX_DEVICES "/%s/sched_slice_us",
-				 de->d_name);
-			ret = 0;
-		}
-	}
-	closedir(d);
-	return ret;
-}
-
-/* The slice in µs, or -errno: callers restore the default before asserting. */
-static long slice_read(const char *path)
-{
-	char buf[32], *end;
-	unsigned long v;
-	int ret;
-
-	ret = sysfs_read_str(path, buf, sizeof(buf));
-	if (ret <= 0)
-		return ret ? ret : -ENODATA;
-	v = strtoul(buf, &end, 10);
-	return *end || v > LONG_MAX ? -EPROTO : (long)v;
-}
-
-static int slice_write(const char *path, long us)
-{
-	char buf[32];
-
-	snprintf(buf, sizeof(buf), "%ld", us);
-	return sysfs_write_str(path, buf);
-}
 
 /* Fixture teardown: no subtest leaves a GPU with another slice, even failing. */
 static void restore_slices(void *data)
@@ -96,11 +36,11 @@ static void restore_slices(void *data)
 			continue;
 		snprintf(path, sizeof(path), AUX_DEVICES "/%s/sched_slice_us",
 			 de->d_name);
-		if (access(path, F_OK) || slice_read(path) == SLICE_DEFAULT_US)
+		if (access(path, F_OK) || vg_slice_read(path) == VG_SLICE_DEFAULT_US)
 			continue;
 		igt_info("%s: slice back to %d us\n", de->d_name,
-			 SLICE_DEFAULT_US);
-		ret = ret ?: slice_write(path, SLICE_DEFAULT_US);
+			 VG_SLICE_DEFAULT_US);
+		ret = ret ?: vg_slice_write(path, VG_SLICE_DEFAULT_US);
 	}
 	closedir(d);
 	igt_assert_eq(ret, 0);
@@ -109,20 +49,14 @@ static void restore_slices(void *data)
 static double check_shares(const double *share, const unsigned int *w,
 			   double limit)
 {
-	double wsum = 0, err, worst = 0;
+	double wsum = 0, worst = vg_share_error(share, w, NR);
 	int i;
 
 	for (i = 0; i < NR; i++)
 		wsum += w[i];
-	for (i = 0; i < NR; i++) {
-		err = share[i] - 100.0 * w[i] / wsum;
-		if (err < 0)
-			err = -err;
-		if (err > worst)
-			worst = err;
+	for (i = 0; i < NR; i++)
 		igt_info("weight %u: share %.2f %% (ideal %.2f %%)\n", w[i],
 			 share[i], 100.0 * w[i] / wsum);
-	}
 	igt_info("largest share error: %.2f pp\n", worst);
 	igt_assert_f(worst <= limit, "share error %.2f pp > %.1f pp\n", worst,
 		     limit);
@@ -218,13 +152,13 @@ static void fairness_weights_1ms_slices(void *data)
 		vg_set(&l[i].g, "weight", w[i]);
 		igt_assert_eq_str(l[i].g.parent, l[0].g.parent);
 	}
-	igt_assert_eq(gpu_slice_path(l[0].g.parent, path, sizeof(path)), 0);
-	igt_assert_eq(slice_read(path), SLICE_DEFAULT_US);
+	igt_assert_eq(vg_slice_path(l[0].g.parent, path, sizeof(path)), 0);
+	igt_assert_eq(vg_slice_read(path), VG_SLICE_DEFAULT_US);
 	at_5ms = preemption_rate(l, 6, share);
-	set = slice_write(path, 1000);
+	set = vg_slice_write(path, 1000);
 	igt_assert_eq(set, 0);
 	at_1ms = preemption_rate(l, 6, share);
-	restored = slice_write(path, SLICE_DEFAULT_US);
+	restored = vg_slice_write(path, VG_SLICE_DEFAULT_US);
 	for (i = 0; i < NR; i++)
 		vg_destroy(&l[i].g);
 
@@ -451,16 +385,16 @@ static void slice_knob(void *data)
 	(void)data;
 	igt_require(!vg_find_type("small", parent, sizeof(parent), type,
 				  sizeof(type)));
-	igt_assert_eq(gpu_slice_path(parent, path, sizeof(path)), 0);
-	def = slice_read(path);
+	igt_assert_eq(vg_slice_path(parent, path, sizeof(path)), 0);
+	def = vg_slice_read(path);
 	for (i = 0; i < IGT_ARRAY_SIZE(steps); i++) {
 		ret[i] = sysfs_write_str(path, steps[i].write);
-		reads[i] = slice_read(path);
+		reads[i] = vg_slice_read(path);
 	}
-	restored = slice_write(path, SLICE_DEFAULT_US);
-	after = slice_read(path);
+	restored = vg_slice_write(path, VG_SLICE_DEFAULT_US);
+	after = vg_slice_read(path);
 
-	igt_assert_eq(def, SLICE_DEFAULT_US);
+	igt_assert_eq(def, VG_SLICE_DEFAULT_US);
 	for (i = 0; i < IGT_ARRAY_SIZE(steps); i++) {
 		igt_assert_f(ret[i] == steps[i].ret,
 			     "writing \"%s\": %d, want %d\n", steps[i].write,
@@ -470,7 +404,7 @@ static void slice_knob(void *data)
 			     steps[i].write, reads[i], steps[i].reads);
 	}
 	igt_assert_eq(restored, 0);
-	igt_assert_eq(after, SLICE_DEFAULT_US);
+	igt_assert_eq(after, VG_SLICE_DEFAULT_US);
 }
 
 static const struct igt_subtest subtests[] = {

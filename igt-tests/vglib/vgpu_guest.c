@@ -2,8 +2,12 @@
 /*
  * vgpu_guest - the tests' minimal guest driver (vgpu_guest.h): vGPU
  * creation, BAR0 and GGTT access, guest memory, rings, submission and
- * waits, the commands the tests put in rings, and the saturating loaders.
+ * waits, the commands the tests put in rings, the saturating loaders and
+ * the GPU's slice knob.
  */
+#include <glob.h>
+#include <limits.h>
+
 #include "vgpu_guest.h"
 
 double vg_now(void)
@@ -510,4 +514,60 @@ void vg_measure_shares(struct vg_loader *l, int n, double secs, double *share)
 	igt_assert(sum > 0);
 	for (i = 0; i < n; i++)
 		share[i] = 100.0 * d[i] / sum;
+}
+
+double vg_share_error(const double *share, const unsigned int *w, int n)
+{
+	double wsum = 0, err, worst = 0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		wsum += w[i];
+	for (i = 0; i < n; i++) {
+		err = share[i] - 100.0 * w[i] / wsum;
+		if (err < 0)
+			err = -err;
+		if (err > worst)
+			worst = err;
+	}
+	return worst;
+}
+
+int vg_slice_path(const char *parent, char *path, size_t len)
+{
+	char pat[256];
+	glob_t gl;
+	int ret = -ENOENT;
+
+	snprintf(pat, sizeof(pat),
+		 "/sys/class/mdev_bus/%s/refgpu.vgpu.*/sched_slice_us", parent);
+	if (!glob(pat, 0, NULL, &gl)) {
+		if (gl.gl_pathc == 1) {
+			snprintf(path, len, "%s", gl.gl_pathv[0]);
+			ret = 0;
+		}
+		globfree(&gl);
+	}
+	return ret;
+}
+
+long vg_slice_read(const char *path)
+{
+	char buf[32], *end;
+	unsigned long v;
+	int ret;
+
+	ret = sysfs_read_str(path, buf, sizeof(buf));
+	if (ret <= 0)
+		return ret ? ret : -ENODATA;
+	v = strtoul(buf, &end, 10);
+	return *end || v > LONG_MAX ? -EPROTO : (long)v;
+}
+
+int vg_slice_write(const char *path, long us)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%ld", us);
+	return sysfs_write_str(path, buf);
 }

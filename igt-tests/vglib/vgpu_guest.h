@@ -295,4 +295,23 @@ u64 vg_busy_copy(struct vg_loader *l);
 /* Run @n loaders for @secs; @share: each one's share of the copy engine, %. */
 void vg_measure_shares(struct vg_loader *l, int n, double secs, double *share);
 
+/* Largest distance of @share (%) from the shares of weights @w, in pp. */
+double vg_share_error(const double *share, const unsigned int *w, int n);
+
+/* vgpu.ko's slice when nobody set one (VSCHED_SLICE_DEFAULT_NS). */
+#define VG_SLICE_DEFAULT_US	5000
+
+/*
+ * The sched_slice_us file of the GPU that is mdev parent @parent (its
+ * refgpu.vgpu.N auxiliary device is a child of that device).
+ * Return: 0 or -ENOENT.
+ */
+int vg_slice_path(const char *parent, char *path, size_t len);
+
+/* The slice in the file @path, in us, or -errno. */
+long vg_slice_read(const char *path);
+
+/* Write @us to the slice file @path. Return: 0 or -errno. */
+int vg_slice_write(const char *path, long us);
+
 #endif /* VGPU_GUEST_H */
