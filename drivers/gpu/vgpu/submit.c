@@ -12,6 +12,7 @@
  * advances, the status page is written, interrupts are raised.
  */
 #include <linux/err.h>
+#include <linux/sched/clock.h>
 #include <linux/slab.h>
 #include <vgpu/migration_stream.h>
 
@@ -265,7 +266,12 @@ static int vgpu_shadow_segment(struct vgpu_vengine *ve, u32 from, u32 to,
 			       struct vgpu_workload *wl,
 			       struct cmdparser_result *res)
 {
-	u64 start = ktime_get_ns();
+	/*
+	 * local_clock(), not ktime: this runs on every tail write, and the
+	 * cost statistic needs no global time base (under TCG the VM's
+	 * clocksource is an emulated HPET register).
+	 */
+	u64 start = local_clock();
 	u32 off, size;
 	int ret;
 
@@ -295,7 +301,7 @@ static int vgpu_shadow_segment(struct vgpu_vengine *ve, u32 from, u32 to,
 	trace_vgpu_scan(ve, from, to, ret, res);
 	if (ret)
 		return ret;
-	ve->vgpu->stats.scan_ns += ktime_get_ns() - start;
+	ve->vgpu->stats.scan_ns += local_clock() - start;
 	ve->vgpu->stats.scan_bytes += vgpu_ring_dist(from, to, vgpu_ring_size(ve)) +
 				      res->shadow_bytes;
 	wl->head = from;
