@@ -77,6 +77,9 @@ static void create_remove_loop(void *data)
 	igt_assert_eq(mdev_type_available_instances(parent, type), avail);
 }
 
+/* Guest memory of a loop's vGPU: two rings, their status pages, a page. */
+#define LOOP_MEM	(64 * 1024)
+
 static void open_run_close_loop(void *data)
 {
 	int i, warm = 10, cycles = loop_cycles(50);
@@ -89,7 +92,7 @@ static void open_run_close_loop(void *data)
 	for (i = 0; i < warm + cycles; i++) {
 		if (i == warm)
 			before = vg_slab_kib();
-		vg_start(&g, "small");
+		vg_start_mem(&g, "small", LOOP_MEM);
 		buf = vg_alloc(&g, PAGE);
 		vg_ring_init(&g, COPY);
 		vg_ring_init(&g, RENDER);
@@ -176,6 +179,8 @@ static void close_with_work_in_flight(void *data)
 }
 
 #define SCALE	32
+/* Guest memory each: two rings, their status pages and the fill. */
+#define SCALE_32_MEM	(512 * 1024)
 
 static void scale_32_vgpus(void *data)
 {
@@ -187,7 +192,7 @@ static void scale_32_vgpus(void *data)
 	(void)data;
 	igt_set_timeout(600, "32 vGPUs");
 	for (i = 0; i < SCALE; i++) {
-		vg_start(&g[i], "small");
+		vg_start_mem(&g[i], "small", SCALE_32_MEM);
 		buf[i] = vg_alloc(&g[i], 256 * 1024);
 		vg_ring_init(&g[i], COPY);
 		vg_ring_init(&g[i], RENDER);
@@ -215,7 +220,7 @@ static void scale_32_vgpus(void *data)
 /* Every vGPU a GPU schedules (VGPU_MAX_INSTANCES), all of the copy type. */
 #define SCALE_MAX	64
 /* Guest memory each: its ring, status page and fill, not VG_MEM_SIZE. */
-#define SCALE_MEM	(1024 * 1024)
+#define SCALE_MEM	(256 * 1024)
 #define SCALE_FILL	(64 * 1024)
 
 static void scale_64_vgpus(void *data)

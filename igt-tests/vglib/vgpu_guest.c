@@ -238,13 +238,19 @@ void vg_destroy(struct vg *g)
 	igt_assert_eq(mdev_remove(g->uuid), 0);
 }
 
-void vg_start(struct vg *g, const char *suffix)
+void vg_start_mem(struct vg *g, const char *suffix, u64 mem_size)
 {
 	int ret = vg_create(g, suffix);
 
 	igt_require_f(ret != -ENOENT, "no vGPU type %s\n", suffix);
 	igt_assert_eq(ret, 0);
+	g->mem_size = mem_size;
 	vg_open(g);
+}
+
+void vg_start(struct vg *g, const char *suffix)
+{
+	vg_start_mem(g, suffix, 0);
 }
 
 u64 vg_alloc(struct vg *g, u64 size)

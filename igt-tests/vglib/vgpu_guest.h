@@ -170,6 +170,13 @@ void vg_destroy(struct vg *g);
 /* Create and open a vGPU of type @suffix. */
 void vg_start(struct vg *g, const char *suffix);
 
+/*
+ * vg_start() with @mem_size bytes of guest memory (0: VG_MEM_SIZE). Each
+ * mapped page is a trapped GGTT write and a pin: tests that open many
+ * vGPUs and use little of each map less.
+ */
+void vg_start_mem(struct vg *g, const char *suffix, u64 mem_size);
+
 /* Memory in the mapped part of the slice, zeroed. */
 u64 vg_alloc(struct vg *g, u64 size);
 
