@@ -289,23 +289,34 @@ static void mig_results(struct vg *g, const struct mig_work *w, u8 *res)
 
 #define MIG_RESULT_BYTES	(MIG_FILL_PITCH * MIG_WORKLOADS + PAGE + 8)
 
-/* The results of an uninterrupted run, on a vGPU of its own. */
-static void mig_reference(u8 *res)
+/*
+ * The results of an uninterrupted run, on a vGPU of its own; @prep, if
+ * given, submits what the tested vGPU submitted before the workload.
+ */
+static void mig_reference_after(u8 *res, void (*prep)(struct vg *g))
 {
 	struct mig_work w;
 	struct vg r;
-	u32 i;
+	u32 i, base;
 
 	vg_start(&r, MIG_TYPE);
 	mig_work_alloc(&r, &w);
+	if (prep)
+		prep(&r);
+	base = mig_completed(&r);
 	for (i = 0; i < MIG_WORKLOADS; i++)
 		mig_work_emit(&r, &w, i);
 	igt_assert_eq(vg_wait(&r, COPY, MIG_TIMEOUT_S), 0);
 	mig_results(&r, &w, res);
-	igt_assert_eq_u32(mig_completed(&r), MIG_WORKLOADS);
+	igt_assert_eq_u32(mig_completed(&r) - base, MIG_WORKLOADS);
 	for (i = 0; i < MIG_WORKLOADS; i++)
 		igt_assert_eq_u32(((u32 *)vg_ptr(&r, w.seq))[i], i + 1);
 	vg_destroy(&r);
+}
+
+static void mig_reference(u8 *res)
+{
+	mig_reference_after(res, NULL);
 }
 
 /*
@@ -344,8 +355,9 @@ static u32 mig_stop_mid_run(struct vg *g, const struct mig_work *w)
 	return done;
 }
 
-static void mig_check_results(struct vg *g, const struct mig_work *w,
-			      const u8 *ref)
+/* @base: what the vGPU had completed before the workload. */
+static void mig_check_results_after(struct vg *g, const struct mig_work *w,
+				    const u8 *ref, u32 base)
 {
 	u8 *res = malloc(MIG_RESULT_BYTES);
 
@@ -354,8 +366,14 @@ static void mig_check_results(struct vg *g, const struct mig_work *w,
 	mig_results(g, w, res);
 	igt_assert_f(!memcmp(res, ref, MIG_RESULT_BYTES),
 		     "results differ from an uninterrupted run\n");
-	igt_assert_eq_u32(mig_completed(g), MIG_WORKLOADS);
+	igt_assert_eq_u32(mig_completed(g) - base, MIG_WORKLOADS);
 	free(res);
+}
+
+static void mig_check_results(struct vg *g, const struct mig_work *w,
+			      const u8 *ref)
+{
+	mig_check_results_after(g, w, ref, 0);
 }
 
 static void migration_caps(void *data)
@@ -942,6 +960,7 @@ static void precopy_session(void *data)
  * @fb: two framebuffers; @fb[0] shown first, then @fb[1]
  * @scratch: pages whose GGTT entries the guest rewrites
  * @pte: those entries after the rewrite
+ * @base: copy-engine submissions completed before the workload (drawing)
  * @early: bytes read before the guest changed anything
  * @dirty: bytes read after (dirty_bytes as reported before)
  * @stop: bytes read in STOP_COPY
@@ -951,8 +970,31 @@ struct mig_precopy {
 	struct vd_fb fb[2];
 	u64 scratch;
 	u64 pte[MIG_CHANGED_ENTRIES];
+	u32 base;
 	size_t early, dirty, stop;
 };
+
+#define MIG_FB_W	320
+#define MIG_FB_H	240
+
+/* The two framebuffers, drawn: the same submissions on any vGPU. */
+static void mig_precopy_fbs(struct vg *g, struct vd_fb *fb)
+{
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		vd_fb_alloc(g, &fb[i], MIG_FB_W, MIG_FB_H);
+		vd_fb_draw(g, &fb[i], i);
+	}
+}
+
+static void mig_precopy_prep(struct vg *g)
+{
+	struct vd_fb fb[2];
+
+	mig_precopy_fbs(g, fb);
+	igt_assert_eq(vg_wait(g, COPY, MIG_TIMEOUT_S), 0);
+}
 
 /* Rewrite the scratch entries: the first pages reversed, the rest cleared. */
 static void mig_rewrite_ggtt(struct vg *g, struct mig_precopy *p)
@@ -1025,13 +1067,13 @@ static void mig_precopy_run(struct vg *a, struct mig_precopy *p,
 		mig_work_emit(a, &p->w, done);
 	igt_assert_eq(mig_set(a, VFIO_DEVICE_STATE_PRE_COPY), -1);
 	t0 = vg_now();
-	while (!mig_completed(a)) {
+	while (mig_completed(a) == p->base) {
 		igt_assert_f(vg_now() - t0 < MIG_TIMEOUT_S, "no progress\n");
 		usleep(100);
 	}
 	/* (4) Stopped mid-run: the rest of the state. */
 	igt_assert_eq(mig_set(a, VFIO_DEVICE_STATE_STOP_COPY), -1);
-	done = mig_completed(a);
+	done = mig_completed(a) - p->base;
 	igt_assert_f(done < MIG_WORKLOADS,
 		     "the workload ended before STOP: not a mid-run test\n");
 	at = s->len;
@@ -1072,10 +1114,9 @@ static void precopy_resends_changes(void *data)
 		igt_skip("this kernel has no PRE_COPY\n");
 	}
 	mig_work_alloc(&a, &p.w);
-	for (i = 0; i < 2; i++) {
-		vd_fb_alloc(&a, &p.fb[i], 320, 240);
-		vd_fb_draw(&a, &p.fb[i], i);
-	}
+	mig_precopy_fbs(&a, p.fb);
+	igt_assert_eq(vg_wait(&a, COPY, MIG_TIMEOUT_S), 0);
+	p.base = mig_completed(&a);
 	p.scratch = vg_alloc(&a, MIG_CHANGED_ENTRIES * PAGE);
 	vd_pipe_on(&a, 0, &m);
 	vd_show(&a, 0, &p.fb[0]);
@@ -1099,7 +1140,7 @@ static void precopy_resends_changes(void *data)
 	memcpy(ram, a.mem.vaddr, a.mem_size);
 	mig_set(&a, VFIO_DEVICE_STATE_STOP);
 	vg_destroy(&a);
-	mig_reference(ref);
+	mig_reference_after(ref, mig_precopy_prep);
 	vg_start(&b, MIG_TYPE);
 	memcpy(b.mem.vaddr, ram, b.mem_size);
 	fd = mig_set(&b, VFIO_DEVICE_STATE_RESUMING);
@@ -1117,7 +1158,7 @@ static void precopy_resends_changes(void *data)
 	vd_query_ok(&b, VD_PLANE_PRIMARY, VFIO_GFX_PLANE_TYPE_REGION, &pi);
 	vd_assert_primary(&pi, &p.fb[1], 0, 0);
 	vd_check_guest(&b, &p.fb[1]);
-	mig_check_results(&b, &p.w, ref);
+	mig_check_results_after(&b, &p.w, ref, p.base);
 	igt_assert_eq(vg_stat(&b, "migration_refused"), 0);
 	vg_destroy(&b);
 	free(ram);
