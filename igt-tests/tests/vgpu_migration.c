@@ -8,9 +8,13 @@
  * VFIO_DEVICE_RESET. STOP really stops a running workload (no guest
  * memory changes while stopped) and loses nothing of it: resumed on the
  * same vGPU, or saved mid-run and loaded into a second vGPU of the type,
- * the workload completes with the results of an uninterrupted run. A
- * truncated, corrupted, oversized, other-type or other-version stream is
- * refused with an error and counted, and the vGPU works after a reset.
+ * the workload completes with the results of an uninterrupted run. Where
+ * the kernel has PRE_COPY, the GGTT and display go early while the vGPU
+ * runs, what the guest changes after is resent, and STOP_COPY carries
+ * little more than what changes as the guest runs. A truncated,
+ * corrupted, oversized, other-type or other-version stream, and a
+ * pre-copy stream with chunks or GGTT deltas out of place, is refused
+ * with an error and counted, and the vGPU works after a reset.
  */
 #include <sys/ioctl.h>
 #include <linux/pci_regs.h>
@@ -40,14 +44,22 @@ struct vfio_device_feature_mig_data_size {
 };
 #endif
 
-/* The stream format (docs/migration.md): header and section header. */
-#define MIG_HEADER_SIZE		40
+/* The stream format (docs/migration.md): chunk and section headers. */
+#define MIG_HEADER_SIZE		48
 #define MIG_SECTION_HEADER_SIZE	8
 #define MIG_OFF_VERSION		4
 #define MIG_OFF_TYPE		12
-#define MIG_OFF_CHECKSUM	36
+#define MIG_OFF_KIND		28
+#define MIG_OFF_SEQ		32
+#define MIG_OFF_NR		36
+#define MIG_OFF_PAYLOAD		40
+#define MIG_OFF_CHECKSUM	44
+#define MIG_KIND_EARLY		1
 #define MIG_SEC_SCHED		1
-#define MIG_SEC_IRQ		4
+#define MIG_SEC_GGTT		3
+#define MIG_SEC_GGTT_DELTA	4
+#define MIG_SEC_IRQ		5
+#define MIG_SEC_DISPLAY		8
 /* IRQ section: master (u8), GT IMR/IER/IIR, then each pipe's (u32). */
 #define MIG_IRQ_PIPE_IIR(p)	(1 + 3 * 4 + (p) * 3 * 4 + 2 * 4)
 #define MIG_MAX_PIPES		4
@@ -277,23 +289,34 @@ static void mig_results(struct vg *g, const struct mig_work *w, u8 *res)
 
 #define MIG_RESULT_BYTES	(MIG_FILL_PITCH * MIG_WORKLOADS + PAGE + 8)
 
-/* The results of an uninterrupted run, on a vGPU of its own. */
-static void mig_reference(u8 *res)
+/*
+ * The results of an uninterrupted run, on a vGPU of its own; @prep, if
+ * given, submits what the tested vGPU submitted before the workload.
+ */
+static void mig_reference_after(u8 *res, void (*prep)(struct vg *g))
 {
 	struct mig_work w;
 	struct vg r;
-	u32 i;
+	u32 i, base;
 
 	vg_start(&r, MIG_TYPE);
 	mig_work_alloc(&r, &w);
+	if (prep)
+		prep(&r);
+	base = mig_completed(&r);
 	for (i = 0; i < MIG_WORKLOADS; i++)
 		mig_work_emit(&r, &w, i);
 	igt_assert_eq(vg_wait(&r, COPY, MIG_TIMEOUT_S), 0);
 	mig_results(&r, &w, res);
-	igt_assert_eq_u32(mig_completed(&r), MIG_WORKLOADS);
+	igt_assert_eq_u32(mig_completed(&r) - base, MIG_WORKLOADS);
 	for (i = 0; i < MIG_WORKLOADS; i++)
 		igt_assert_eq_u32(((u32 *)vg_ptr(&r, w.seq))[i], i + 1);
 	vg_destroy(&r);
+}
+
+static void mig_reference(u8 *res)
+{
+	mig_reference_after(res, NULL);
 }
 
 /*
@@ -332,8 +355,9 @@ static u32 mig_stop_mid_run(struct vg *g, const struct mig_work *w)
 	return done;
 }
 
-static void mig_check_results(struct vg *g, const struct mig_work *w,
-			      const u8 *ref)
+/* @base: what the vGPU had completed before the workload. */
+static void mig_check_results_after(struct vg *g, const struct mig_work *w,
+				    const u8 *ref, u32 base)
 {
 	u8 *res = malloc(MIG_RESULT_BYTES);
 
@@ -342,8 +366,14 @@ static void mig_check_results(struct vg *g, const struct mig_work *w,
 	mig_results(g, w, res);
 	igt_assert_f(!memcmp(res, ref, MIG_RESULT_BYTES),
 		     "results differ from an uninterrupted run\n");
-	igt_assert_eq_u32(mig_completed(g), MIG_WORKLOADS);
+	igt_assert_eq_u32(mig_completed(g) - base, MIG_WORKLOADS);
 	free(res);
+}
+
+static void mig_check_results(struct vg *g, const struct mig_work *w,
+			      const u8 *ref)
+{
+	mig_check_results_after(g, w, ref, 0);
 }
 
 static void migration_caps(void *data)
@@ -697,35 +727,65 @@ static const char *const mig_damage_names[MIG_DAMAGES] = {
 	"bad section content", "absent pipe's interrupt",
 };
 
-/* The payload of section @id of a saved stream (no preamble). */
-static u8 *mig_section(struct mig_stream *s, __u16 id)
+static u32 mig_u32(const u8 *p)
 {
-	u32 pos = MIG_HEADER_SIZE, size;
+	u32 v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+/* Bytes of the chunk at @c: its header and payload. */
+static u32 mig_chunk_len(const u8 *c)
+{
+	return MIG_HEADER_SIZE + mig_u32(c + MIG_OFF_PAYLOAD);
+}
+
+/* The payload of section @id of the chunk at @c, NULL if it has none. */
+static u8 *mig_chunk_section(u8 *c, __u16 id, u32 *size)
+{
+	u32 pos = MIG_HEADER_SIZE, end = mig_chunk_len(c), n;
 	__u16 sid;
 
-	while (pos + MIG_SECTION_HEADER_SIZE <= s->len) {
-		memcpy(&sid, s->buf + pos, sizeof(sid));
-		memcpy(&size, s->buf + pos + 4, sizeof(size));
-		if (sid == id)
-			return s->buf + pos + MIG_SECTION_HEADER_SIZE;
-		pos += MIG_SECTION_HEADER_SIZE + size;
+	while (pos + MIG_SECTION_HEADER_SIZE <= end) {
+		memcpy(&sid, c + pos, sizeof(sid));
+		n = mig_u32(c + pos + 4);
+		if (sid == id) {
+			if (size)
+				*size = n;
+			return c + pos + MIG_SECTION_HEADER_SIZE;
+		}
+		pos += MIG_SECTION_HEADER_SIZE + n;
 	}
-	igt_assert_f(0, "section %u not in the stream\n", id);
 	return NULL;
 }
 
-/* The checksum made right again after a change of the payload. */
-static void mig_fix_crc(struct mig_stream *s)
+/* The payload of section @id of a saved stream (one final chunk). */
+static u8 *mig_section(struct mig_stream *s, __u16 id)
 {
-	u32 crc = 0xffffffff, i, b;
+	u8 *p = mig_chunk_section(s->buf, id, NULL);
 
-	for (i = MIG_HEADER_SIZE; i < s->len; i++) {
-		crc ^= s->buf[i];
+	igt_assert_f(p, "section %u not in the stream\n", id);
+	return p;
+}
+
+/* The checksum of the chunk at @c made right after a payload change. */
+static void mig_fix_chunk_crc(u8 *c)
+{
+	u32 crc = 0xffffffff, i, b, end = mig_chunk_len(c);
+
+	for (i = MIG_HEADER_SIZE; i < end; i++) {
+		crc ^= c[i];
 		for (b = 0; b < 8; b++)
 			crc = crc & 1 ? (crc >> 1) ^ MIG_CRC_POLY : crc >> 1;
 	}
 	crc = ~crc;
-	memcpy(s->buf + MIG_OFF_CHECKSUM, &crc, sizeof(crc));
+	memcpy(c + MIG_OFF_CHECKSUM, &crc, sizeof(crc));
+}
+
+static void mig_fix_crc(struct mig_stream *s)
+{
+	mig_fix_chunk_crc(s->buf);
 }
 
 /*
@@ -828,10 +888,20 @@ static void refuse_bad_streams(void *data)
 	vg_destroy(&g);
 }
 
-/* PRE_COPY: the preamble first, ENOMSG, then the state on the same file. */
+static void mig_precopy_info(int fd, struct vfio_precopy_info *info)
+{
+	info->argsz = sizeof(*info);
+	igt_assert_eq(ioctl(fd, VFIO_MIG_GET_PRECOPY_INFO, info), 0);
+}
+
+/*
+ * PRE_COPY: the preamble and the early state (GGTT, display, EDID) first,
+ * as initial_bytes say, then ENOMSG; the rest of the state on the same
+ * file in STOP_COPY.
+ */
 static void precopy_session(void *data)
 {
-	struct vfio_precopy_info info = { .argsz = sizeof(info) };
+	struct vfio_precopy_info info;
 	struct mig_stream s = { 0 };
 	struct mig_work w;
 	struct vg a;
@@ -846,13 +916,18 @@ static void precopy_session(void *data)
 	}
 	fd = mig_set(&a, VFIO_DEVICE_STATE_PRE_COPY);
 	igt_assert_lte(0, fd);
-	igt_assert_eq(ioctl(fd, VFIO_MIG_GET_PRECOPY_INFO, &info), 0);
-	igt_assert_eq_u64(info.initial_bytes, MIG_HEADER_SIZE);
+	mig_precopy_info(fd, &info);
+	/* The GGTT of the 8 MiB vg_start() mapped is in it. */
+	igt_assert_lt(2 * MIG_HEADER_SIZE + 2048 * MIG_GGTT_ENTRY,
+		      info.initial_bytes);
 	igt_assert_eq_u64(info.dirty_bytes, 0);
 	igt_assert_eq(mig_read(fd, &s, true), -ENOMSG);
-	igt_assert_eq(s.len, MIG_HEADER_SIZE);
-	igt_assert_eq(ioctl(fd, VFIO_MIG_GET_PRECOPY_INFO, &info), 0);
+	igt_assert_eq_u64(s.len, info.initial_bytes);
+	igt_assert(mig_chunk_section(s.buf + MIG_HEADER_SIZE, MIG_SEC_GGTT,
+				     NULL));
+	mig_precopy_info(fd, &info);
 	igt_assert_eq_u64(info.initial_bytes, 0);
+	igt_assert_eq_u64(info.dirty_bytes, 0);
 	/* Still running: work goes on during pre-copy. */
 	mig_work_alloc(&a, &w);
 	mig_work_emit(&a, &w, 0);
@@ -872,6 +947,389 @@ static void precopy_session(void *data)
 	igt_assert_eq(vg_stat(&a, "migration_refused"), 0);
 	free(s.buf);
 	vg_destroy(&a);
+}
+
+/* GGTT entries the guest rewrites during pre-copy: reversed, and cleared. */
+#define MIG_REMAP_PAGES		16
+#define MIG_CLEAR_PAGES		4
+#define MIG_CHANGED_ENTRIES	(MIG_REMAP_PAGES + MIG_CLEAR_PAGES)
+
+/**
+ * struct mig_precopy - a pre-copy session of a running, displaying vGPU
+ * @w: the workload
+ * @fb: two framebuffers; @fb[0] shown first, then @fb[1]
+ * @scratch: pages whose GGTT entries the guest rewrites
+ * @pte: those entries after the rewrite
+ * @base: copy-engine submissions completed before the workload (drawing)
+ * @early: bytes read before the guest changed anything
+ * @dirty: bytes read after (dirty_bytes as reported before)
+ * @stop: bytes read in STOP_COPY
+ */
+struct mig_precopy {
+	struct mig_work w;
+	struct vd_fb fb[2];
+	u64 scratch;
+	u64 pte[MIG_CHANGED_ENTRIES];
+	u32 base;
+	size_t early, dirty, stop;
+};
+
+#define MIG_FB_W	320
+#define MIG_FB_H	240
+
+/* The two framebuffers, drawn: the same submissions on any vGPU. */
+static void mig_precopy_fbs(struct vg *g, struct vd_fb *fb)
+{
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		vd_fb_alloc(g, &fb[i], MIG_FB_W, MIG_FB_H);
+		vd_fb_draw(g, &fb[i], i);
+	}
+}
+
+static void mig_precopy_prep(struct vg *g)
+{
+	struct vd_fb fb[2];
+
+	mig_precopy_fbs(g, fb);
+	igt_assert_eq(vg_wait(g, COPY, MIG_TIMEOUT_S), 0);
+}
+
+/* Rewrite the scratch entries: the first pages reversed, the rest cleared. */
+static void mig_rewrite_ggtt(struct vg *g, struct mig_precopy *p)
+{
+	u64 orig[MIG_REMAP_PAGES];
+	unsigned int i;
+
+	for (i = 0; i < MIG_REMAP_PAGES; i++)
+		orig[i] = vg_pte_read(g, p->scratch + (u64)i * PAGE);
+	for (i = 0; i < MIG_CHANGED_ENTRIES; i++) {
+		vg_pte(g, p->scratch + (u64)i * PAGE,
+		       i < MIG_REMAP_PAGES ? orig[MIG_REMAP_PAGES - 1 - i] : 0);
+		p->pte[i] = vg_pte_read(g, p->scratch + (u64)i * PAGE);
+		igt_assert_eq_u64(p->pte[i], i < MIG_REMAP_PAGES ?
+				  orig[MIG_REMAP_PAGES - 1 - i] : 0);
+	}
+}
+
+/*
+ * Pre-copy of vGPU @a showing @p->fb[0], its workload queued: the early
+ * state read while it runs, then the guest rewrites GGTT entries and
+ * flips to @p->fb[1], the changes read, then the workload runs and is
+ * stopped in the middle (STOP_COPY). The whole stream in @s.
+ */
+static void mig_precopy_run(struct vg *a, struct mig_precopy *p,
+			    struct mig_stream *s)
+{
+	struct vfio_precopy_info info;
+	u32 size, done;
+	size_t at;
+	double t0;
+	u8 *c;
+	int fd;
+
+	fd = mig_set(a, VFIO_DEVICE_STATE_PRE_COPY);
+	igt_assert_lte(0, fd);
+	/* (1) The early state, the vGPU running. */
+	igt_assert_eq(mig_read(fd, s, true), -ENOMSG);
+	p->early = s->len;
+	mig_precopy_info(fd, &info);
+	igt_assert_eq_u64(info.initial_bytes, 0);
+	igt_assert_eq_u64(info.dirty_bytes, 0);
+	/* (2) The guest changes GGTT entries and a plane. */
+	mig_rewrite_ggtt(a, p);
+	vd_show(a, 0, &p->fb[1]);
+	/* (3) Reported as dirty, and read as one chunk of the changes. */
+	mig_precopy_info(fd, &info);
+	igt_assert_eq_u64(info.initial_bytes, 0);
+	igt_assert_lt(0, info.dirty_bytes);
+	at = s->len;
+	igt_assert_eq(mig_read(fd, s, true), -ENOMSG);
+	p->dirty = s->len - at;
+	igt_assert_eq_u64(p->dirty, info.dirty_bytes);
+	c = s->buf + at;
+	igt_assert_eq_u32(mig_u32(c + MIG_OFF_KIND), MIG_KIND_EARLY);
+	igt_assert_eq_u32(mig_chunk_len(c), p->dirty);
+	igt_assert(mig_chunk_section(c, MIG_SEC_GGTT_DELTA, &size));
+	igt_assert_eq_u32(mig_u32(mig_chunk_section(c, MIG_SEC_GGTT_DELTA,
+						    NULL)),
+			  MIG_CHANGED_ENTRIES);
+	igt_assert_eq_u32(size, 4 + MIG_CHANGED_ENTRIES * MIG_GGTT_ENTRY);
+	igt_assert(mig_chunk_section(c, MIG_SEC_DISPLAY, NULL));
+	igt_assert(!mig_chunk_section(c, MIG_SEC_GGTT, NULL));
+	mig_precopy_info(fd, &info);
+	igt_assert_eq_u64(info.dirty_bytes, 0);
+	igt_assert_eq(mig_read(fd, s, true), -ENOMSG);
+	/* Queue the workload quiesced, as mig_work_queue() does. */
+	igt_assert_eq(mig_set(a, VFIO_DEVICE_STATE_PRE_COPY_P2P), -1);
+	for (done = 0; done < MIG_WORKLOADS; done++)
+		mig_work_emit(a, &p->w, done);
+	igt_assert_eq(mig_set(a, VFIO_DEVICE_STATE_PRE_COPY), -1);
+	t0 = vg_now();
+	while (mig_completed(a) == p->base) {
+		igt_assert_f(vg_now() - t0 < MIG_TIMEOUT_S, "no progress\n");
+		usleep(100);
+	}
+	/* (4) Stopped mid-run: the rest of the state. */
+	igt_assert_eq(mig_set(a, VFIO_DEVICE_STATE_STOP_COPY), -1);
+	done = mig_completed(a) - p->base;
+	igt_assert_f(done < MIG_WORKLOADS,
+		     "the workload ended before STOP: not a mid-run test\n");
+	at = s->len;
+	mig_read(fd, s, false);
+	p->stop = s->len - at;
+	close(fd);
+	igt_info("pre-copy %zu bytes early, %zu changed; stop-copy %zu bytes; %u of %u workloads done\n",
+		 p->early, p->dirty, p->stop, done, MIG_WORKLOADS);
+	igt_assert_eq(vg_stat(a, "migration_precopy_bytes"),
+		      p->early + p->dirty);
+	igt_assert_eq(vg_stat(a, "migration_stopcopy_bytes"), p->stop);
+}
+
+/*
+ * (1)-(5) of pre-copy: the GGTT and display go early with the vGPU
+ * running; the guest's GGTT rewrites and plane flip are reported as dirty
+ * and resent; STOP_COPY carries a fraction of a full stream; loaded into
+ * a second vGPU the GGTT, the display and the workload's results are the
+ * source's.
+ */
+static void precopy_resends_changes(void *data)
+{
+	struct vd_mode m = vd_mode_simple(640, 480, 800, 525, 60);
+	u8 *ref = malloc(MIG_RESULT_BYTES), *ram;
+	struct vfio_device_gfx_plane_info pi;
+	struct mig_stream full, s = { 0 };
+	struct mig_precopy p;
+	struct vg a, b;
+	unsigned int i;
+	int fd;
+
+	(void)data;
+	igt_assert(ref);
+	vg_start(&a, MIG_TYPE);
+	if (!mig_has_precopy(&a)) {
+		vg_destroy(&a);
+		free(ref);
+		igt_skip("this kernel has no PRE_COPY\n");
+	}
+	mig_work_alloc(&a, &p.w);
+	mig_precopy_fbs(&a, p.fb);
+	igt_assert_eq(vg_wait(&a, COPY, MIG_TIMEOUT_S), 0);
+	p.base = mig_completed(&a);
+	p.scratch = vg_alloc(&a, MIG_CHANGED_ENTRIES * PAGE);
+	vd_pipe_on(&a, 0, &m);
+	vd_show(&a, 0, &p.fb[0]);
+	/* A full stream of the same vGPU, for scale; then on it runs. */
+	mig_set(&a, VFIO_DEVICE_STATE_STOP);
+	mig_save(&a, &full);
+	mig_set(&a, VFIO_DEVICE_STATE_RUNNING);
+
+	mig_precopy_run(&a, &p, &s);
+	/* Little changed: STOP_COPY is a small part of a full stream. */
+	igt_info("full stream %zu bytes; stop-copy is %.1f %% of it\n",
+		 full.len, 100.0 * p.stop / full.len);
+	igt_assert_f(p.stop * 8 < full.len,
+		     "stop-copy %zu bytes, a full stream %zu\n", p.stop,
+		     full.len);
+	igt_assert_lt(p.dirty, p.early);
+
+	/* (5) Into a second vGPU whose guest memory is a copy. */
+	ram = malloc(a.mem_size);
+	igt_assert(ram);
+	memcpy(ram, a.mem.vaddr, a.mem_size);
+	mig_set(&a, VFIO_DEVICE_STATE_STOP);
+	vg_destroy(&a);
+	mig_reference_after(ref, mig_precopy_prep);
+	vg_start(&b, MIG_TYPE);
+	memcpy(b.mem.vaddr, ram, b.mem_size);
+	fd = mig_set(&b, VFIO_DEVICE_STATE_RESUMING);
+	igt_assert_eq(mig_write(fd, s.buf, s.len), 0);
+	mig_set(&b, VFIO_DEVICE_STATE_RUNNING);
+	close(fd);
+	igt_assert_eq_u64(mig_slice_base(&b), a.slice_base);
+	b.slice_base = a.slice_base;
+	b.mapped = a.mapped;
+	b.next = a.next;
+	memcpy(b.ring, a.ring, sizeof(b.ring));
+	for (i = 0; i < MIG_CHANGED_ENTRIES; i++)
+		igt_assert_eq_u64(vg_pte_read(&b, p.scratch + (u64)i * PAGE),
+				  p.pte[i]);
+	vd_query_ok(&b, VD_PLANE_PRIMARY, VFIO_GFX_PLANE_TYPE_REGION, &pi);
+	vd_assert_primary(&pi, &p.fb[1], 0, 0);
+	vd_check_guest(&b, &p.fb[1]);
+	mig_check_results_after(&b, &p.w, ref, p.base);
+	igt_assert_eq(vg_stat(&b, "migration_refused"), 0);
+	vg_destroy(&b);
+	free(ram);
+	free(s.buf);
+	free(full.buf);
+	free(ref);
+}
+
+enum mig_precopy_damage {
+	MIG_PD_DELTA_FIRST,	/* the base's chunk gone: a delta before it */
+	MIG_PD_DELTA_OUTSIDE,	/* a delta entry past the slice's end */
+	MIG_PD_DELTA_REPEATED,	/* a delta entry twice */
+	MIG_PD_CHUNK_REPEATED,	/* the chunk of changes sent twice */
+	MIG_PD_NO_FINAL,	/* pre-copy only: the stop never came */
+	MIG_PD_CHUNK_OVERSIZED,	/* an early chunk longer than any */
+	MIG_PD_OLD_VERSION,	/* a preamble of version 1 */
+	MIG_PD_DAMAGES,
+};
+
+static const char *const mig_pd_names[MIG_PD_DAMAGES] = {
+	"delta before its base", "delta outside the slice",
+	"delta entry repeated", "chunk repeated", "no final chunk",
+	"oversized early chunk", "version 1",
+};
+
+/*
+ * A pre-copy stream: preamble and early chunk, a chunk of changes (two
+ * GGTT entries cleared), the final chunk. @ends: where each chunk ends.
+ */
+static void mig_precopy_stream(struct vg *g, struct mig_stream *s,
+			       size_t ends[4])
+{
+	u64 gfx = g->slice_base + g->mapped - 4 * PAGE;
+	unsigned int i;
+	int fd;
+
+	s->buf = NULL;
+	s->len = 0;
+	fd = mig_set(g, VFIO_DEVICE_STATE_PRE_COPY);
+	igt_assert_eq(mig_read(fd, s, true), -ENOMSG);
+	vg_pte(g, gfx, 0);
+	vg_pte(g, gfx + 2 * PAGE, 0);
+	igt_assert_eq(mig_read(fd, s, true), -ENOMSG);
+	mig_set(g, VFIO_DEVICE_STATE_STOP_COPY);
+	mig_read(fd, s, false);
+	close(fd);
+	mig_set(g, VFIO_DEVICE_STATE_STOP);
+	ends[0] = mig_chunk_len(s->buf);
+	for (i = 1; i < 4; i++)
+		ends[i] = ends[i - 1] + mig_chunk_len(s->buf + ends[i - 1]);
+	igt_assert_eq(ends[3], s->len);
+}
+
+/* Damage @d of a pre-copy stream @good into @s. */
+static void mig_precopy_damage(const struct mig_stream *good,
+			       const size_t ends[4],
+			       enum mig_precopy_damage d,
+			       struct mig_stream *s)
+{
+	size_t n1 = ends[1] - ends[0], n2 = ends[2] - ends[1];
+	u32 v, i;
+	u8 *c, *t;
+
+	s->buf = malloc(good->len + n2);
+	igt_assert(s->buf);
+	memcpy(s->buf, good->buf, good->len);
+	s->len = good->len;
+	c = s->buf + ends[1];	/* the chunk of changes */
+	t = mig_chunk_section(c, MIG_SEC_GGTT_DELTA, NULL);
+	igt_assert(t);
+	igt_assert_eq_u32(mig_u32(t), 2);
+	switch (d) {
+	case MIG_PD_DELTA_FIRST:
+		memmove(s->buf + ends[0], s->buf + ends[1],
+			good->len - ends[1]);
+		s->len -= n1;
+		/* Numbered as if the base's chunk never was. */
+		for (c = s->buf + ends[0]; c < s->buf + s->len;
+		     c += mig_chunk_len(c)) {
+			v = mig_u32(c + MIG_OFF_SEQ) - 1;
+			memcpy(c + MIG_OFF_SEQ, &v, sizeof(v));
+		}
+		break;
+	case MIG_PD_DELTA_OUTSIDE:
+		v = MIG_SMALL_ENTRIES;
+		memcpy(t + 4 + MIG_GGTT_ENTRY, &v, sizeof(v));
+		mig_fix_chunk_crc(c);
+		break;
+	case MIG_PD_DELTA_REPEATED:
+		memcpy(t + 4 + MIG_GGTT_ENTRY, t + 4, 4);
+		mig_fix_chunk_crc(c);
+		break;
+	case MIG_PD_CHUNK_REPEATED:
+		memmove(s->buf + ends[2], s->buf + ends[1],
+			good->len - ends[1]);
+		s->len += n2;
+		break;
+	case MIG_PD_NO_FINAL:
+		s->len = ends[2];
+		break;
+	case MIG_PD_CHUNK_OVERSIZED:
+		v = 64 << 20;
+		memcpy(c + MIG_OFF_PAYLOAD, &v, sizeof(v));
+		break;
+	case MIG_PD_OLD_VERSION:
+		i = 1;
+		memcpy(s->buf + MIG_OFF_VERSION, &i, sizeof(i));
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * Pre-copy streams with their chunks or GGTT deltas out of place: each
+ * refused, with an errno, counted; the vGPU works after a reset.
+ */
+static void refuse_bad_precopy_streams(void *data)
+{
+	struct mig_stream good, s;
+	unsigned long long refused;
+	enum mig_precopy_damage d;
+	size_t ends[4];
+	int fd, ret, err;
+	struct vg g;
+
+	(void)data;
+	vg_start(&g, MIG_TYPE);
+	if (!mig_has_precopy(&g)) {
+		vg_destroy(&g);
+		igt_skip("this kernel has no PRE_COPY\n");
+	}
+	mig_precopy_stream(&g, &good, ends);
+	igt_assert_eq(vfio_dev_reset(&g.dev), 0);
+	/* Undamaged, it loads. */
+	fd = mig_set(&g, VFIO_DEVICE_STATE_RESUMING);
+	igt_assert_eq(mig_write(fd, good.buf, good.len), 0);
+	mig_set(&g, VFIO_DEVICE_STATE_RUNNING);
+	close(fd);
+	igt_assert_eq(vg_stat(&g, "migration_refused"), 0);
+	igt_assert_eq(vfio_dev_reset(&g.dev), 0);
+
+	for (d = 0; d < MIG_PD_DAMAGES; d++) {
+		mig_precopy_damage(&good, ends, d, &s);
+		refused = vg_stat(&g, "migration_refused");
+		fd = mig_set(&g, VFIO_DEVICE_STATE_RESUMING);
+		igt_assert_lte(0, fd);
+		err = mig_write(fd, s.buf, s.len);
+		ret = mig_try(&g, VFIO_DEVICE_STATE_RUNNING, &fd);
+		igt_info("%s: write %d, RESUMING -> RUNNING %d\n",
+			 mig_pd_names[d], err, ret);
+		/* Early chunks are checked as they arrive, the end at STOP. */
+		if (d == MIG_PD_NO_FINAL)
+			igt_assert_eq(err, 0);
+		else if (d == MIG_PD_CHUNK_OVERSIZED)
+			igt_assert_eq(err, -EFBIG);
+		else if (d == MIG_PD_OLD_VERSION)
+			igt_assert_eq(err, -EPROTONOSUPPORT);
+		else
+			igt_assert_eq(err, -EINVAL);
+		igt_assert(ret == -EINVAL || ret == -EPROTONOSUPPORT ||
+			   ret == -EFBIG);
+		igt_assert_eq_u32(mig_get(&g), VFIO_DEVICE_STATE_ERROR);
+		igt_assert_eq(vg_stat(&g, "migration_refused"), refused + 1);
+		close(fd);
+		igt_assert_eq(vfio_dev_reset(&g.dev), 0);
+		mig_check_usable(&g);
+		free(s.buf);
+	}
+	free(good.buf);
+	vg_destroy(&g);
 }
 
 /* VFIO_DEVICE_FEATURE_MIG_DATA_SIZE: the estimate, or -errno. */
@@ -945,7 +1403,11 @@ static const struct igt_subtest subtests[] = {
 	{ "refuse-bad-streams", refuse_bad_streams,
 	  "damaged streams refused and counted; the vGPU works after a reset" },
 	{ "precopy-session", precopy_session,
-	  "PRE_COPY: preamble, ENOMSG, then the state on the same file" },
+	  "PRE_COPY: preamble and early state, ENOMSG, then the rest on the same file" },
+	{ "precopy-resends-changes", precopy_resends_changes,
+	  "GGTT and display early; changes dirty and resent; small STOP_COPY; same on a 2nd vGPU" },
+	{ "refuse-bad-precopy-streams", refuse_bad_precopy_streams,
+	  "deltas before their base or outside the slice, chunks repeated or missing: refused" },
 	{ "data-size-estimate", data_size_estimate,
 	  "the STOP_COPY estimate follows the GGTT entries set, never below the stream" },
 };

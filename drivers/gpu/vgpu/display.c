@@ -103,10 +103,21 @@ void vgpu_plane_next(struct vgpu_plane_cursor *cursor)
 	*cursor->head_var = vgpu_head_next(*cursor->head_var);
 }
 
+/*
+ * The DISPLAY section's state (registers, pipes, planes, errors) changed:
+ * pre-copy sends it again. Called wherever that state changes.
+ */
+static void vgpu_display_mig_touch(struct vgpu *vgpu)
+{
+	lockdep_assert_held(&vgpu->lock);
+	vgpu->display.mig_dirty = true;
+}
+
 /* Record a refused programming: guest-visible error, count, interrupt. */
 static void vgpu_display_refuse(struct vgpu *vgpu, struct vgpu_head *head,
 				enum vgpu_display_plane plane, u32 reason)
 {
+	vgpu_display_mig_touch(vgpu);
 	head->error = plane << VGPU_DISPLAY_ERROR_PLANE_SHIFT | reason;
 	head->error_count++;
 	vgpu->stats.display_errors++;
@@ -195,6 +206,7 @@ static void vgpu_plane_off(struct vgpu *vgpu, struct vgpu_head *head,
 {
 	struct vgpu_plane *plane = &head->plane[p];
 
+	vgpu_display_mig_touch(vgpu);
 	vgpu_fb_put(plane->pending);
 	plane->pending = NULL;
 	plane->update = false;
@@ -306,6 +318,7 @@ static void vgpu_plane_commit(struct vgpu *vgpu, struct vgpu_head *head,
 	struct vgpu_fb *fb, *cur;
 	u32 err;
 
+	vgpu_display_mig_touch(vgpu);
 	plane->stale = false;
 	if (!vgpu_plane_enabled(vgpu, head->index, p)) {
 		vgpu_plane_off(vgpu, head, p);
@@ -370,6 +383,7 @@ static u32 vgpu_pipe_start(struct vgpu *vgpu, struct vgpu_head *head)
 		period = NSEC_PER_SEC / VGPU_DEFAULT_HZ;
 	head->period_ns = clamp_t(u64, period, NSEC_PER_SEC / VGPU_MAX_HZ,
 				  NSEC_PER_SEC / VGPU_MIN_HZ);
+	vgpu_display_mig_touch(vgpu);
 	head->start = ktime_get();
 	head->running = true;
 	atomic_set(&head->vblanks, 0);
@@ -380,6 +394,7 @@ static void vgpu_pipe_stop(struct vgpu *vgpu, struct vgpu_head *head)
 {
 	unsigned int p;
 
+	vgpu_display_mig_touch(vgpu);
 	head->frames = vgpu_head_frames(head);
 	head->running = false;
 	vgpu_crc_off(vgpu, head);
@@ -471,6 +486,7 @@ void vgpu_display_reg_write(struct vgpu *vgpu, const struct vgpu_reg *r, u32 h,
 	struct vgpu_head *head = &vgpu->display.head[h];
 	u32 err;
 
+	vgpu_display_mig_touch(vgpu);
 	switch (reg) {
 	case VGPU_DISP_PIPECONF:
 		vgpu_pipeconf_write(vgpu, head, val);
@@ -524,6 +540,7 @@ static bool vgpu_plane_latch(struct vgpu *vgpu, struct vgpu_head *head,
 
 	if (!plane->update)
 		return false;
+	vgpu_display_mig_touch(vgpu);
 	plane->pending = NULL;
 	plane->update = false;
 	if (p == VGPU_PLANE_PRIMARY)
@@ -720,6 +737,7 @@ void vgpu_display_reset(struct vgpu *vgpu)
 	struct vgpu_head *head;
 
 	lockdep_assert_held(&vgpu->lock);
+	vgpu_display_mig_touch(vgpu);
 	vgpu_display_stop(vgpu);
 	list_for_each_entry_safe(fb, tmp, &vgpu->display.fbs, node)
 		vgpu_fb_revoke(vgpu, fb);
@@ -843,10 +861,14 @@ void vgpu_display_freeze(struct vgpu *vgpu, bool frozen)
 		vgpu_head_update_timer(vgpu, head);
 }
 
-/* Per head in the DISPLAY section, after its registers. */
+/*
+ * Per head in the DISPLAY section, after its registers. The frame counter
+ * goes on with the clock, so it is not here but in the VBLANK section,
+ * which only a stopped device sends: pre-copy sends DISPLAY early and
+ * again only when the guest changed it.
+ */
 enum vgpu_display_mig_field {
 	VGPU_DISPLAY_MIG_RUNNING,
-	VGPU_DISPLAY_MIG_FRAMES,
 	VGPU_DISPLAY_MIG_ERROR,
 	VGPU_DISPLAY_MIG_ERROR_COUNT,
 	VGPU_DISPLAY_MIG_PENDING,	/* VGPU_PLANES of them */
@@ -883,8 +905,9 @@ u32 vgpu_display_mig_size(const struct vgpu *vgpu)
  * @w: the stream
  *
  * The head count, then per head its stored registers, whether the pipe
- * runs, its frame counter, its error registers and, per plane, whether an
- * update waits for the next vblank. EDIDs are edid.c's section.
+ * runs, its error registers and, per plane, whether an update waits for
+ * the next vblank. Frame counters are the VBLANK section's, EDIDs are
+ * edid.c's. What is saved is clean until the display changes again.
  */
 void vgpu_display_mig_save(struct vgpu *vgpu, struct vgpu_mig_writer *w)
 {
@@ -897,12 +920,19 @@ void vgpu_display_mig_save(struct vgpu *vgpu, struct vgpu_mig_writer *w)
 		for (i = 0; i < VGPU_DISP_NR_REGS; i++)
 			vgpu_mig_put_u32(w, *vgpu_reg(vgpu, head->index, i));
 		vgpu_mig_put_u32(w, head->running);
-		vgpu_mig_put_u32(w, vgpu_head_frames(head));
 		vgpu_mig_put_u32(w, head->error);
 		vgpu_mig_put_u32(w, head->error_count);
 		for (i = 0; i < VGPU_PLANES; i++)
 			vgpu_mig_put_u32(w, head->plane[i].update);
 	}
+	vgpu->display.mig_dirty = false;
+}
+
+/* Did the DISPLAY section's state change since it was saved? */
+bool vgpu_display_mig_changed(const struct vgpu *vgpu)
+{
+	lockdep_assert_held(&vgpu->lock);
+	return vgpu->display.mig_dirty;
 }
 
 /* Replay one saved register through the guest's write path. */
@@ -944,7 +974,6 @@ static int vgpu_display_mig_load_head(struct vgpu *vgpu,
 		if (!f[VGPU_DISPLAY_MIG_PENDING + p])
 			vgpu_plane_latch(vgpu, head, p);
 	}
-	head->frames = f[VGPU_DISPLAY_MIG_FRAMES];
 	head->error = f[VGPU_DISPLAY_MIG_ERROR];
 	head->error_count = f[VGPU_DISPLAY_MIG_ERROR_COUNT];
 	return 0;
@@ -981,5 +1010,43 @@ int vgpu_display_mig_load(struct vgpu *vgpu, struct vgpu_mig_reader *r)
 		if (ret)
 			return ret;
 	}
+	return vgpu_mig_reader_done(r) ? 0 : -EINVAL;
+}
+
+u32 vgpu_vblank_mig_size(const struct vgpu *vgpu)
+{
+	return vgpu_heads(vgpu) * sizeof(u32);
+}
+
+/**
+ * vgpu_vblank_mig_save() - the VBLANK section: per head its frame counter
+ * @vgpu: the vGPU, stopped (the counters of running pipes go on with the
+ *	clock, so only the final chunk carries them)
+ * @w: the stream
+ */
+void vgpu_vblank_mig_save(struct vgpu *vgpu, struct vgpu_mig_writer *w)
+{
+	struct vgpu_head *head;
+
+	lockdep_assert_held(&vgpu->lock);
+	vgpu_for_each_head(vgpu, head)
+		vgpu_mig_put_u32(w, vgpu_head_frames(head));
+}
+
+/**
+ * vgpu_vblank_mig_load() - take the VBLANK section
+ * @vgpu: the vGPU, its DISPLAY section loaded (a running pipe counts on
+ *	from here)
+ * @r: the section, untrusted (any count is one a pipe can reach)
+ *
+ * Return: 0 or -EINVAL.
+ */
+int vgpu_vblank_mig_load(struct vgpu *vgpu, struct vgpu_mig_reader *r)
+{
+	struct vgpu_head *head;
+
+	lockdep_assert_held(&vgpu->lock);
+	vgpu_for_each_head(vgpu, head)
+		head->frames = vgpu_mig_get_u32(r);
 	return vgpu_mig_reader_done(r) ? 0 : -EINVAL;
 }

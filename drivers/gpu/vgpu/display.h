@@ -253,6 +253,9 @@ struct vgpu_display_map {
  * @reap_work: unpins framebuffers nobody uses after a dma-buf release
  * @frozen: a migration stopped the device: no vblank timer runs and
  *	queued vblanks are dropped (vgpu->lock)
+ * @mig_dirty: the DISPLAY section's state changed since a migration
+ *	stream last carried it (vgpu->lock; display.c)
+ * @edid_mig_dirty: the same for the EDID section (vgpu->lock; edid.c)
  */
 struct vgpu_display {
 	u32 regs[VGPU_MAX_PIPES][VGPU_DISP_NR_REGS];
@@ -266,6 +269,8 @@ struct vgpu_display {
 	struct work_struct vblank_work;
 	struct work_struct reap_work;
 	bool frozen;
+	bool mig_dirty;
+	bool edid_mig_dirty;
 };
 
 /* Whose EDID a head shows (sysfs display_edid_mode). */

@@ -246,6 +246,7 @@ static int vgpu_edid_set_link(struct vgpu *vgpu, struct vgpu_head *head,
 			return 0;
 		if (!vgpu_edid_valid(head->blob, head->reg_edid_size))
 			return -EINVAL;
+		vgpu->display.edid_mig_dirty = true;
 		memset(head->edid, 0, sizeof(head->edid));
 		memcpy(head->edid, head->blob, head->reg_edid_size);
 		head->edid_size = head->reg_edid_size;
@@ -255,6 +256,7 @@ static int vgpu_edid_set_link(struct vgpu *vgpu, struct vgpu_head *head,
 	case VFIO_DEVICE_GFX_LINK_STATE_DOWN:
 		if (!head->link_up)
 			return 0;
+		vgpu->display.edid_mig_dirty = true;
 		head->link_up = false;
 		head->connected = false;
 		head->edid_size = 0;
@@ -448,7 +450,8 @@ u32 vgpu_edid_mig_size(const struct vgpu *vgpu)
  *
  * Per head: connected, the EDID's bytes (0 when disconnected) and the
  * EDID. The EDID region's link and blob are the VMM's, not the guest's:
- * the destination keeps its own.
+ * the destination keeps its own. What is saved is clean until a link
+ * changes (the VMM's EDID region, sysfs).
  */
 void vgpu_edid_mig_save(struct vgpu *vgpu, struct vgpu_mig_writer *w)
 {
@@ -460,6 +463,14 @@ void vgpu_edid_mig_save(struct vgpu *vgpu, struct vgpu_mig_writer *w)
 		vgpu_mig_put_u32(w, head->edid_size);
 		vgpu_mig_put_bytes(w, head->edid, VGPU_PV_EDID_MAX);
 	}
+	vgpu->display.edid_mig_dirty = false;
+}
+
+/* Did a head's EDID or link change since the EDID section was saved? */
+bool vgpu_edid_mig_changed(const struct vgpu *vgpu)
+{
+	lockdep_assert_held(&vgpu->lock);
+	return vgpu->display.edid_mig_dirty;
 }
 
 /**

@@ -8,7 +8,10 @@
  * one flush, done at the latest VGPU_GTT_FLUSH_DELAY_MS after the first by
  * a work item). dma_unmap, reset and close clear every entry concerned
  * first, flush once, then unpin. Everything here runs under vgpu->lock.
+ * Every change of an entry's value is recorded in a dirty bitmap, so that
+ * migration pre-copy resends only the entries changed since it sent them.
  */
+#include <linux/bitmap.h>
 #include <linux/highmem.h>
 #include <linux/iommu.h>
 #include <linux/slab.h>
@@ -40,11 +43,13 @@ int vgpu_gtt_init(struct vgpu *vgpu)
 				GFP_KERNEL);
 	gtt->deferred = kcalloc(VGPU_GTT_DEFERRED_MAX, sizeof(*gtt->deferred),
 				GFP_KERNEL);
-	if (!gtt->entries || !gtt->deferred) {
+	gtt->mig_dirty = bitmap_zalloc(gtt->nr_entries, GFP_KERNEL);
+	if (!gtt->entries || !gtt->deferred || !gtt->mig_dirty) {
 		vgpu_gtt_fini(vgpu);
 		return -ENOMEM;
 	}
 	gtt->nr_deferred = 0;
+	gtt->nr_mig_dirty = 0;
 	return 0;
 }
 
@@ -55,13 +60,27 @@ void vgpu_gtt_fini(struct vgpu *vgpu)
 	cancel_delayed_work_sync(&vgpu->gtt.flush_work);
 	kvfree(vgpu->gtt.entries);
 	kfree(vgpu->gtt.deferred);
+	bitmap_free(vgpu->gtt.mig_dirty);
 	vgpu->gtt.entries = NULL;
 	vgpu->gtt.deferred = NULL;
+	vgpu->gtt.mig_dirty = NULL;
 }
 
 static u32 vgpu_gtt_first(const struct vgpu *vgpu)
 {
 	return vgpu_slice_start(vgpu) >> VGPU_GTT_PAGE_SHIFT;
+}
+
+/* Every change of an entry's value goes through here: pre-copy tracks it. */
+static void vgpu_gtt_set(struct vgpu *vgpu, struct vgpu_gtt_entry *e, u64 pte)
+{
+	struct vgpu_gtt *gtt = &vgpu->gtt;
+
+	lockdep_assert_held(&vgpu->lock);
+	if (e->pte != pte &&
+	    !__test_and_set_bit(e - gtt->entries, gtt->mig_dirty))
+		gtt->nr_mig_dirty++;
+	e->pte = pte;
 }
 
 static dma_addr_t vgpu_pte_iova(u64 pte)
@@ -129,7 +148,7 @@ static void vgpu_gtt_refuse(struct vgpu *vgpu, struct vgpu_gtt_entry *e,
 	if (e->page)
 		refgpu_pte_clear(vgpu->gtt.range, gfx, VGPU_GTT_PAGE);
 	vgpu_gtt_defer_unpin(vgpu, e);
-	e->pte = 0;
+	vgpu_gtt_set(vgpu, e, 0);
 }
 
 /*
@@ -157,12 +176,12 @@ static void vgpu_gtt_write_pte(struct vgpu *vgpu, u32 index, u64 pte)
 		if (e->page)
 			refgpu_pte_clear(vgpu->gtt.range, gfx, VGPU_GTT_PAGE);
 		vgpu_gtt_defer_unpin(vgpu, e);
-		e->pte = pte;
+		vgpu_gtt_set(vgpu, e, pte);
 		return;
 	}
 	/* Same page again: only the ignored bits may change. */
 	if (e->page && vgpu_pte_iova(e->pte) == vgpu_pte_iova(pte)) {
-		e->pte = pte;
+		vgpu_gtt_set(vgpu, e, pte);
 		return;
 	}
 
@@ -183,7 +202,7 @@ static void vgpu_gtt_write_pte(struct vgpu *vgpu, u32 index, u64 pte)
 	}
 	/* The physical entry maps the new page now; retire the old one. */
 	vgpu_gtt_defer_unpin(vgpu, e);
-	e->pte = pte;
+	vgpu_gtt_set(vgpu, e, pte);
 	e->page = page;
 }
 
@@ -295,7 +314,7 @@ static void vgpu_gtt_clear_matching(struct vgpu *vgpu, u64 iova, u64 length,
 			vgpu_gtt_unpin(vgpu, a);
 		}
 		e->page = NULL;
-		e->pte = 0;
+		vgpu_gtt_set(vgpu, e, 0);
 	}
 }
 
@@ -380,13 +399,10 @@ int vgpu_gtt_read_cb(void *priv, u64 gfx_addr, void *dst, u32 len)
 	return vgpu_gtt_copy(priv, gfx_addr, dst, len, false);
 }
 
-/* A GGTT entry in the stream: its index in the slice, the guest's value. */
-#define VGPU_GTT_MIG_ENTRY	(sizeof(u32) + sizeof(u64))
-
 u32 vgpu_gtt_mig_size(const struct vgpu *vgpu)
 {
-	return 2 * sizeof(u64) + sizeof(u32) +
-	       vgpu->gtt.nr_entries * VGPU_GTT_MIG_ENTRY;
+	return VGPU_MIG_GGTT_BASE_HEAD +
+	       vgpu->gtt.nr_entries * VGPU_MIG_GGTT_ENTRY;
 }
 
 /* The entries a save writes: those that are not zero. */
@@ -409,8 +425,17 @@ static u32 vgpu_gtt_nr_set(const struct vgpu_gtt *gtt)
 u32 vgpu_gtt_mig_estimate(const struct vgpu *vgpu)
 {
 	lockdep_assert_held(&vgpu->lock);
-	return 2 * sizeof(u64) + sizeof(u32) +
-	       vgpu_gtt_nr_set(&vgpu->gtt) * VGPU_GTT_MIG_ENTRY;
+	return VGPU_MIG_GGTT_BASE_HEAD +
+	       vgpu_gtt_nr_set(&vgpu->gtt) * VGPU_MIG_GGTT_ENTRY;
+}
+
+/* What a stream carries now is what the guest wrote: nothing is dirty. */
+static void vgpu_gtt_mig_clean(struct vgpu *vgpu)
+{
+	struct vgpu_gtt *gtt = &vgpu->gtt;
+
+	bitmap_zero(gtt->mig_dirty, gtt->nr_entries);
+	gtt->nr_mig_dirty = 0;
 }
 
 /**
@@ -418,9 +443,11 @@ u32 vgpu_gtt_mig_estimate(const struct vgpu *vgpu)
  * @vgpu: the vGPU
  * @w: the stream
  *
- * The slice (start, size), then every entry that is not zero as the guest
- * wrote it: an index into the slice and the entry, whose address is a
- * guest IOVA. Host pages are not in it: the destination pins its own.
+ * The slice (start, size), then the entry table (migration_stream.h):
+ * every entry that is not zero as the guest wrote it, an index into the
+ * slice and the entry, whose address is a guest IOVA. Host pages are not
+ * in it: the destination pins its own. Pre-copy saves it while the guest
+ * runs; from then on only changed entries are sent (GGTT_DELTA).
  */
 void vgpu_gtt_mig_save(struct vgpu *vgpu, struct vgpu_mig_writer *w)
 {
@@ -438,51 +465,87 @@ void vgpu_gtt_mig_save(struct vgpu *vgpu, struct vgpu_mig_writer *w)
 		vgpu_mig_put_u32(w, i);
 		vgpu_mig_put_u64(w, gtt->entries[i].pte);
 	}
+	vgpu_gtt_mig_clean(vgpu);
+}
+
+u32 vgpu_gtt_delta_mig_size(const struct vgpu *vgpu)
+{
+	return VGPU_MIG_GGTT_DELTA_HEAD +
+	       vgpu->gtt.nr_entries * VGPU_MIG_GGTT_ENTRY;
+}
+
+/* The GGTT_DELTA section's payload if saved now. */
+u32 vgpu_gtt_delta_mig_estimate(const struct vgpu *vgpu)
+{
+	lockdep_assert_held(&vgpu->lock);
+	return VGPU_MIG_GGTT_DELTA_HEAD +
+	       vgpu->gtt.nr_mig_dirty * VGPU_MIG_GGTT_ENTRY;
+}
+
+/* Did an entry change since a stream carried it? */
+bool vgpu_gtt_mig_changed(const struct vgpu *vgpu)
+{
+	lockdep_assert_held(&vgpu->lock);
+	return vgpu->gtt.nr_mig_dirty;
 }
 
 /**
- * vgpu_gtt_mig_load() - take the GGTT section
- * @vgpu: the vGPU, just reset (no entry set, nothing pinned)
- * @r: the section, untrusted
+ * vgpu_gtt_delta_mig_save() - the GGTT_DELTA section
+ * @vgpu: the vGPU
+ * @w: the stream
  *
- * The slice must have the type's size; where it starts elsewhere on this
- * GPU the vGPU moves to the same graphics addresses (the guest's commands
- * hold them) or the stream is refused. Each entry is written as the guest
- * writes one, pinning its page; one the guest could not have written
- * (outside the slice, out of order, bad bits, an IOVA not mapped here)
- * refuses the stream.
+ * The entry table of the entries whose value changed since a stream
+ * carried them, each with its value now (zero: cleared).
+ */
+void vgpu_gtt_delta_mig_save(struct vgpu *vgpu, struct vgpu_mig_writer *w)
+{
+	const struct vgpu_gtt *gtt = &vgpu->gtt;
+	unsigned int i;
+
+	lockdep_assert_held(&vgpu->lock);
+	vgpu_mig_put_u32(w, gtt->nr_mig_dirty);
+	for_each_set_bit(i, gtt->mig_dirty, gtt->nr_entries) {
+		vgpu_mig_put_u32(w, i);
+		vgpu_mig_put_u64(w, gtt->entries[i].pte);
+	}
+	vgpu_gtt_mig_clean(vgpu);
+}
+
+/**
+ * vgpu_gtt_mig_load() - take the GGTT the stream's GGTT sections make
+ * @vgpu: the vGPU, just reset (no entry set, nothing pinned)
+ * @g: the GGTT base with its deltas applied (migration_stream.c checked
+ *	the slice's size and that every index is inside it); untrusted
+ *
+ * Where the source's slice starts elsewhere on this GPU the vGPU moves to
+ * the same graphics addresses (the guest's commands hold them) or the
+ * stream is refused. Each entry is written as the guest writes one,
+ * pinning its page; one the guest could not have written (bad bits, an
+ * IOVA not mapped here) refuses the stream.
  *
  * Return: 0, -EINVAL, or the error of moving the slice (-EBUSY: the
  * addresses are in use here).
  */
-int vgpu_gtt_mig_load(struct vgpu *vgpu, struct vgpu_mig_reader *r)
+int vgpu_gtt_mig_load(struct vgpu *vgpu, const struct vgpu_mig_ggtt *g)
 {
 	struct vgpu_gtt *gtt = &vgpu->gtt;
-	u64 start, size, pte;
-	u32 n, i, index, next = 0;
+	u32 i;
 	int ret;
 
 	lockdep_assert_held(&vgpu->lock);
-	start = vgpu_mig_get_u64(r);
-	size = vgpu_mig_get_u64(r);
-	n = vgpu_mig_get_u32(r);
-	if (r->bad || size != vgpu_slice_size(vgpu) || n > gtt->nr_entries ||
-	    (u64)n * VGPU_GTT_MIG_ENTRY != r->left)
+	if (g->size != vgpu_slice_size(vgpu) || g->nr != gtt->nr_entries)
 		return -EINVAL;
-	if (start != vgpu_slice_start(vgpu)) {
-		ret = vgpu_slice_move(vgpu, start);
+	if (g->start != vgpu_slice_start(vgpu)) {
+		ret = vgpu_slice_move(vgpu, g->start);
 		if (ret)
 			return ret;
 	}
-	for (i = 0; i < n; i++) {
-		index = vgpu_mig_get_u32(r);
-		pte = vgpu_mig_get_u64(r);
-		if (index < next || index >= gtt->nr_entries || !pte)
-			return -EINVAL;
-		next = index + 1;
-		vgpu_gtt_write_pte(vgpu, vgpu_gtt_first(vgpu) + index, pte);
-		if (gtt->entries[index].pte != pte)
+	for (i = 0; i < g->nr; i++) {
+		if (!g->pte[i])
+			continue;
+		vgpu_gtt_write_pte(vgpu, vgpu_gtt_first(vgpu) + i, g->pte[i]);
+		if (gtt->entries[i].pte != g->pte[i])
 			return -EINVAL;
 	}
-	return vgpu_mig_reader_done(r) ? 0 : -EINVAL;
+	return 0;
 }

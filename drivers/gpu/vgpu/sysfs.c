@@ -154,6 +154,8 @@ VGPU_STAT_ATTR(unpins, unpins);
 VGPU_STAT_ATTR(unhandled_accesses, unhandled);
 VGPU_STAT_ATTR(gtt_refused, gtt_refused);
 VGPU_STAT_ATTR(migration_refused, mig_refused);
+VGPU_STAT_ATTR(migration_precopy_bytes, mig_precopy_bytes);
+VGPU_STAT_ATTR(migration_stopcopy_bytes, mig_stopcopy_bytes);
 VGPU_STAT_ATTR(hws_misses, hws_misses);
 VGPU_STAT_ATTR(display_pinned_pages, disp_pinned);
 VGPU_STAT_ATTR(display_errors, display_errors);
@@ -343,6 +345,8 @@ static struct attribute *vgpu_attrs[] = {
 	&dev_attr_unhandled_accesses.attr,
 	&dev_attr_gtt_refused.attr,
 	&dev_attr_migration_refused.attr,
+	&dev_attr_migration_precopy_bytes.attr,
+	&dev_attr_migration_stopcopy_bytes.attr,
 	&dev_attr_hws_misses.attr,
 	&dev_attr_gfx_range.attr,
 	&dev_attr_display_protocol.attr,

@@ -314,11 +314,16 @@ struct vgpu_gtt_entry {
  * @deferred: IOVAs whose pins wait for a GGTT flush before the unpin
  * @nr_deferred: entries used in @deferred
  * @flush_work: does the deferred unpins soon after the first deferral
+ * @mig_dirty: one bit per entry whose value changed since a migration
+ *	stream last carried it (pre-copy resends only those)
+ * @nr_mig_dirty: bits set in @mig_dirty
  */
 struct vgpu_gtt {
 	struct refgpu_range *range;
 	struct vgpu_gtt_entry *entries;
 	u32 nr_entries;
+	unsigned long *mig_dirty;
+	u32 nr_mig_dirty;
 	dma_addr_t *deferred;
 	u32 nr_deferred;
 	struct delayed_work flush_work;
@@ -382,6 +387,9 @@ struct vgpu_irq_state {
  * @display_crc_ns: time spent computing them
  * @mig_refused: migration streams refused (corrupt, truncated, oversized,
  *	another type or version, content out of range)
+ * @mig_precopy_bytes: bytes the last saving session wrote before the
+ *	device stopped (the preamble and pre-copy's early chunks)
+ * @mig_stopcopy_bytes: bytes of its final chunk (written once stopped)
  * @scan_ns: time spent copying and auditing submitted ring segments
  * @scan_bytes: ring and batch bytes those audits read
  */
@@ -399,11 +407,14 @@ struct vgpu_stats {
 	u64 display_crcs;
 	u64 display_crc_ns;
 	u64 mig_refused;
+	u64 mig_precopy_bytes;
+	u64 mig_stopcopy_bytes;
 	u64 scan_ns;
 	u64 scan_bytes;
 };
 
 struct vgpu_mig_file;
+struct vgpu_mig_ggtt;
 struct vgpu_mig_reader;
 struct vgpu_mig_writer;
 
@@ -604,8 +615,9 @@ void vgpu_mig_device_reset(struct vgpu *vgpu);
 /*
  * The sections of the migration stream (docs/migration.md), each saved and
  * loaded by the file that owns the state: the size is the most its
- * section's payload can be; save and load run with vgpu->lock held and the
- * device stopped; a load checks its section as untrusted input.
+ * section's payload can be; save and load run with vgpu->lock held (save
+ * may run while the guest runs, for the sections pre-copy sends early); a
+ * load checks its section as untrusted input.
  */
 #define VGPU_MIG_SECTION_FNS(owner)					\
 u32 vgpu_##owner##_mig_size(const struct vgpu *vgpu);			\
@@ -614,14 +626,31 @@ int vgpu_##owner##_mig_load(struct vgpu *vgpu, struct vgpu_mig_reader *r)
 
 VGPU_MIG_SECTION_FNS(sched);		/* schedule.c */
 VGPU_MIG_SECTION_FNS(cfg);		/* cfg_space.c */
-VGPU_MIG_SECTION_FNS(gtt);		/* gtt.c */
 VGPU_MIG_SECTION_FNS(irq);		/* interrupt.c */
 VGPU_MIG_SECTION_FNS(ring);		/* ring.c */
 VGPU_MIG_SECTION_FNS(workload);		/* submit.c */
 VGPU_MIG_SECTION_FNS(display);		/* display.c */
+VGPU_MIG_SECTION_FNS(vblank);		/* display.c */
 VGPU_MIG_SECTION_FNS(edid);		/* edid.c */
-/* The GGTT section's payload if saved now (vgpu->lock held). */
+/*
+ * The sections pre-copy sends early: saving one marks its state clean;
+ * changed() says whether it changed since (vgpu->lock held).
+ */
+bool vgpu_display_mig_changed(const struct vgpu *vgpu);
+bool vgpu_edid_mig_changed(const struct vgpu *vgpu);
+/*
+ * gtt.c: the GGTT section (the slice and every entry set) and the
+ * GGTT_DELTA section (the entries changed since a stream carried them).
+ * The destination's receiver assembles both into one GGTT, loaded whole.
+ */
+u32 vgpu_gtt_mig_size(const struct vgpu *vgpu);
 u32 vgpu_gtt_mig_estimate(const struct vgpu *vgpu);
+void vgpu_gtt_mig_save(struct vgpu *vgpu, struct vgpu_mig_writer *w);
+int vgpu_gtt_mig_load(struct vgpu *vgpu, const struct vgpu_mig_ggtt *g);
+u32 vgpu_gtt_delta_mig_size(const struct vgpu *vgpu);
+u32 vgpu_gtt_delta_mig_estimate(const struct vgpu *vgpu);
+void vgpu_gtt_delta_mig_save(struct vgpu *vgpu, struct vgpu_mig_writer *w);
+bool vgpu_gtt_mig_changed(const struct vgpu *vgpu);
 
 /* sysfs.c */
 extern const struct attribute_group *vgpu_dev_groups[];

@@ -262,6 +262,12 @@ def main():
                   120, [procs['dst']])
     fact('PINNED_DST_AFTER_MIGRATE', sysfs(DST_SYSFS, 'pinned_pages'))
     fact('PINNED_SRC_BEFORE_QUIT', sysfs(SRC_SYSFS, 'pinned_pages'))
+    # The vGPU's own split of what it sent: pre-copy (the preamble, the
+    # GGTT and display early, then their changes) and STOP_COPY.
+    precopy = sysfs(SRC_SYSFS, 'migration_precopy_bytes')
+    stopcopy = sysfs(SRC_SYSFS, 'migration_stopcopy_bytes')
+    fact('MIG_PRECOPY_BYTES_SRC', precopy)
+    fact('MIG_STOPCOPY_BYTES_SRC', stopcopy)
     src.cmd('quit')
     try:
         fact('QEMU_SRC_EXIT', procs['src'].wait(60))
@@ -317,10 +323,17 @@ def main():
         f.write('mig.downtime_limit_ms: %s\n' % DOWNTIME_LIMITS_MS[LIMIT])
         f.write('# the same migration: query-migrate "total-time"\n')
         f.write('mig.total_ms: %s\n' % info.get('total-time'))
+        f.write('# the same migration: the source vGPU\'s sysfs '
+                'migration_precopy_bytes, what it sent while the guest ran '
+                '(preamble, GGTT and display, then their changes)\n')
+        f.write('mig.precopy_bytes: %s\n' % precopy)
+        f.write('# the same migration: the source vGPU\'s sysfs '
+                'migration_stopcopy_bytes, its STOP_COPY chunk (in the '
+                'downtime)\n')
+        f.write('mig.stopcopy_bytes: %s\n' % stopcopy)
         f.write('# the same migration: query-migrate "vfio" "transferred", '
-                'the vGPU\'s data QEMU sent: its STOP_COPY state and the '
-                '40-byte preamble of pre-copy\n')
-        f.write('mig.stopcopy_bytes: %s\n' % vfio.get('transferred'))
+                'all the vGPU data QEMU sent (both of the above)\n')
+        f.write('mig.vfio_transferred_bytes: %s\n' % vfio.get('transferred'))
         f.write('# the same migration: query-migrate "ram" "transferred" '
                 'bytes (the guest RAM copy), for scale\n')
         f.write('mig.ram_transferred_bytes: %s\n' % ram.get('transferred'))

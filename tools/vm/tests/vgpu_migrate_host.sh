@@ -34,7 +34,8 @@ subtest_qemu_migration_completed() {
 	igt_assert_eq "$(fact host.log WAIT_DST_RUNNING)" ok
 	igt_assert_eq "$(fact host.log MIGRATION_REFUSED_DST)" 0
 	# QEMU's figures are there (make bench prints them).
-	for k in mig.downtime_ms mig.total_ms mig.stopcopy_bytes; do
+	for k in mig.downtime_ms mig.total_ms mig.precopy_bytes \
+		mig.stopcopy_bytes mig.vfio_transferred_bytes; do
 		v=$(sed -n "s/^$k: //p" "$OUT/bench.txt")
 		igt_assert test "${v:-0}" -gt 0
 	done
