@@ -40,7 +40,7 @@
 #define PCI_CFG_HEADER_END	0x40
 #define PCI_CFG_SPACE_SIZE	256
 
-static int vfio_ioctl(int fd, unsigned long request, void *arg)
+int vfio_ioctl(int fd, unsigned long request, void *arg)
 {
 	int ret;
 

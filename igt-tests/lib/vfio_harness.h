@@ -214,6 +214,17 @@ int vfio_dev_close(struct vfio_dev *dev);
 int vfio_dev_reset(struct vfio_dev *dev);
 
 /**
+ * vfio_ioctl() - an ioctl on any fd of the harness (device, container,
+ *	group, iommufd) in its return convention
+ * @fd: the fd; negative (not open) gives -EBADF without a system call
+ * @request: the ioctl number
+ * @arg: its argument
+ *
+ * Return: the ioctl's non-negative return value, or -errno.
+ */
+int vfio_ioctl(int fd, unsigned long request, void *arg);
+
+/**
  * vfio_dev_ioctl() - any ioctl on the device fd
  * @dev: the device
  * @request: the ioctl number

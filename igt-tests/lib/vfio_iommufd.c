@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/ioctl.h>
 
 #include "vfio_iommufd.h"
 
@@ -26,16 +25,6 @@
 /* <sysfs_dir>/vfio-dev/ holds one entry, the cdev's name (vfioN). */
 #define VFIO_CDEV_SYSFS		"vfio-dev"
 #define VFIO_CDEV_PREFIX	"vfio"
-
-static int iommufd_ioctl(int fd, unsigned long request, void *arg)
-{
-	int ret;
-
-	if (fd < 0)
-		return -EBADF;
-	ret = ioctl(fd, request, arg);
-	return ret < 0 ? -errno : ret;
-}
 
 /* The cdev's name from <sysfs_dir>/vfio-dev/vfioN into @name. */
 static int vfio_cdev_name(const char *sysfs_dir, char *name, size_t size)
@@ -91,19 +80,18 @@ int vfio_iommufd_open(struct vfio_dev *dev, const char *sysfs_dir)
 		return -errno;
 
 	bind.iommufd = dev->iommufd;
-	ret = iommufd_ioctl(dev->device_fd, VFIO_DEVICE_BIND_IOMMUFD, &bind);
+	ret = vfio_ioctl(dev->device_fd, VFIO_DEVICE_BIND_IOMMUFD, &bind);
 	if (ret < 0)
 		return ret;
 	dev->devid = bind.out_devid;
 
-	ret = iommufd_ioctl(dev->iommufd, IOMMU_IOAS_ALLOC, &alloc);
+	ret = vfio_ioctl(dev->iommufd, IOMMU_IOAS_ALLOC, &alloc);
 	if (ret < 0)
 		return ret;
 	dev->ioas_id = alloc.out_ioas_id;
 
 	attach.pt_id = dev->ioas_id;
-	ret = iommufd_ioctl(dev->device_fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT,
-			    &attach);
+	ret = vfio_ioctl(dev->device_fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach);
 	return ret < 0 ? ret : 0;
 }
 
@@ -136,7 +124,7 @@ int vfio_iommufd_map(struct vfio_dev *dev, void *vaddr, __u64 iova,
 		map.flags |= IOMMU_IOAS_MAP_READABLE;
 	if (flags & VFIO_DMA_MAP_FLAG_WRITE)
 		map.flags |= IOMMU_IOAS_MAP_WRITEABLE;
-	return iommufd_ioctl(dev->iommufd, IOMMU_IOAS_MAP, &map);
+	return vfio_ioctl(dev->iommufd, IOMMU_IOAS_MAP, &map);
 }
 
 __s64 vfio_iommufd_unmap(struct vfio_dev *dev, __u64 iova, __u64 size)
@@ -149,7 +137,7 @@ __s64 vfio_iommufd_unmap(struct vfio_dev *dev, __u64 iova, __u64 size)
 	};
 	int ret;
 
-	ret = iommufd_ioctl(dev->iommufd, IOMMU_IOAS_UNMAP, &unmap);
+	ret = vfio_ioctl(dev->iommufd, IOMMU_IOAS_UNMAP, &unmap);
 	if (ret < 0)
 		return ret;
 	if (unmap.length > INT64_MAX)
