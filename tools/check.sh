@@ -101,6 +101,44 @@ run_suite() {
 	return 0
 }
 
+# run_suites_one_boot PREFIX "SUITE..." WHAT [RUN-VM ARGS...]: the suites in
+# one VM boot (tools/vm/suites/multi.sh), logs in build/vm/logs-PREFIX/multi.
+# Results as run_suite's, per suite; a suite that failed or never ran is
+# the failed test vm-PREFIX@SUITE@run or @boot; a failed run whose suites
+# all passed (kernel log, kmemleak, timeout) is vm-PREFIX@multi@run.
+run_suites_one_boot() {
+	pfx=$1 list=$2 what=$3
+	shift 3
+	logdir="$ROOT/build/vm/logs-$pfx/multi"
+	name="vm-$pfx"
+	ran=$logdir/results/suites
+	run_ok=1 suites_ok=1
+	"$ROOT/tools/vm/run-vm" --suite multi --logdir "$logdir" \
+		--env "VM_SUITES=$(echo "$list" | tr -s ' ' ,)" "$@" || run_ok=0
+	for s in $list; do
+		r=$logdir/results/$s
+		st=$(awk -v s="$s" '$1 == s { print $2 }' "$ran" 2>/dev/null)
+		if [ -z "$st" ]; then
+			suites_ok=0
+			record_failure "$name-$s" "$name@$s@boot" \
+				"$s did not run $what; logs in $logdir"
+		elif [ "$st" != 0 ]; then
+			suites_ok=0
+			record_failure "$name-$s" "$name@$s@run" \
+				"$s exited with status $st $what; logs in $logdir"
+		fi
+		[ -f "$r/results.json" ] &&
+			cp "$r/results.json" "$RESULTS/$pfx-$s.results.json"
+		for f in "$r"/*.results.json; do
+			[ -f "$f" ] && cp "$f" "$RESULTS/$pfx-$s.$(basename "$f")"
+		done
+	done
+	[ $run_ok = 1 ] || [ $suites_ok = 0 ] ||
+		record_failure "$name-multi" "$name@multi@run" \
+			"run-vm $what failed; logs in $logdir"
+	return 0
+}
+
 rm -rf "$RESULTS"
 mkdir -p "$RESULTS"
 
@@ -138,11 +176,12 @@ if [ $run_vm -eq 1 ]; then
 		record_failure guest-build "build@guest-modules" \
 			"make guest-modules failed; see $RESULTS/guest-build.log"
 	fi
-	# vgpu-migrate needs QEMU 10 (VFIO migration v2): 612 stage only.
+	# vgpu-migrate needs QEMU 10 (VFIO migration v2): 612 stage only;
+	# multi runs other suites.
 	if [ -z "$suites" ]; then
 		suites=$(ls "$ROOT"/tools/vm/suites/ | sed -n 's/^\([a-z0-9][a-z0-9-]*\)\.sh$/\1/p' |
 			grep -v -e '^selftest-' -e '^demo$' -e '-bench$' -e '^manual-' \
-				-e '^vgpu-migrate$')
+				-e '^vgpu-migrate$' -e '^multi$')
 	fi
 	# Mesa, kmscube and weston for the vgpu-guest suite's guest (cached;
 	# packed again only when a package or the packing script changed).
@@ -189,14 +228,15 @@ if [ -n "$hk_pid" ]; then
 	if wait "$hk_pid" && kroot=$(cat "$RESULTS/host-kernel.root") &&
 	   kotree=$("$ROOT/tools/modules-612.sh" --iommufd 2>>"$log") &&
 	   qemu10=$("$ROOT/tools/qemu-10.sh" 2>>"$log"); then
-		for s in $suites_iommufd; do
-			echo "== VM suite on the debug host kernel, QEMU 10, iommufd: $s"
-			run_suite iommufd "$s" "on the debug host kernel" \
-				--kroot "$kroot" --koroot "$kotree" \
-				--qemu "$qemu10" --l2-qemu "$qemu10" \
-				--env VFIO_HARNESS_BACKEND=iommufd \
-				--env VGPU_SOAK_SECONDS=0
-		done
+		# One boot for all of them: a boot of this kernel and its
+		# kmemleak scans cost about a minute.
+		echo "== VM suites on the debug host kernel, QEMU 10, iommufd, one boot: $suites_iommufd"
+		run_suites_one_boot iommufd "$suites_iommufd" \
+			"on the debug host kernel" \
+			--kroot "$kroot" --koroot "$kotree" \
+			--qemu "$qemu10" --l2-qemu "$qemu10" \
+			--env VFIO_HARNESS_BACKEND=iommufd \
+			--env VGPU_SOAK_SECONDS=0
 	else
 		tail -n 30 "$log"
 		record_failure host-kernel "build@host-kernel" \
