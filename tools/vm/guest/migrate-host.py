@@ -29,6 +29,9 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import qmp  # noqa: E402  (tools/vm/guest/qmp.py)
+
 WORK, OUT, SRC_SYSFS, DST_SYSFS = sys.argv[1:5]
 # The QEMUs started, killed on the way out if still there.
 PROCS = {}
@@ -74,44 +77,6 @@ def text(name):
 def rounds(name):
     return [int(m.group(1)) for m in
             re.finditer(r'^WORK_ITER ([0-9]+) ', text(name), re.M)]
-
-
-class Qmp:
-    def __init__(self, path, timeout=120):
-        deadline = time.monotonic() + timeout
-        while True:
-            self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            try:
-                self.sock.connect(path)
-                break
-            except OSError:
-                self.sock.close()
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.5)
-        self.sock.settimeout(300)
-        self.f = self.sock.makefile('rw', encoding='utf-8')
-        json.loads(self.f.readline())
-        self.events = []
-        self.cmd('qmp_capabilities')
-
-    def cmd(self, name, **args):
-        msg = {'execute': name}
-        if args:
-            msg['arguments'] = args
-        self.f.write(json.dumps(msg) + '\n')
-        self.f.flush()
-        while True:
-            line = self.f.readline()
-            if not line:
-                raise EOFError('QMP connection closed')
-            reply = json.loads(line)
-            if 'event' in reply:
-                self.events.append(reply)
-                continue
-            if 'error' in reply:
-                raise RuntimeError('%s: %s' % (name, reply['error']))
-            return reply.get('return')
 
 
 def start(which):
@@ -241,12 +206,12 @@ def main():
                          ROUNDS_BEFORE, 600, [procs['src']])
     if not ok:
         return 1
-    src = Qmp(os.path.join(WORK, 'qmp-src'))
+    src = qmp.Session(os.path.join(WORK, 'qmp-src'), 120, 300)
     fact('SRC_STATUS_BEFORE', src.cmd('query-status')['status'])
     img_src = picture('src', src)
 
     procs['dst'] = start('dst')
-    dst = Qmp(os.path.join(WORK, 'qmp-dst'))
+    dst = qmp.Session(os.path.join(WORK, 'qmp-dst'), 120, 300)
     fact('DST_STATUS_BEFORE', dst.cmd('query-status')['status'])
     fact('PINNED_DST_BEFORE', sysfs(DST_SYSFS, 'pinned_pages'))
     src_rounds = len(rounds('output-src.log'))
@@ -343,7 +308,7 @@ def main():
 if __name__ == '__main__':
     try:
         rc = main()
-    except (OSError, EOFError, ValueError, RuntimeError) as e:
+    except (OSError, EOFError, ValueError) as e:
         fact('HELPER_ERROR', repr(e))
         rc = 1
     for p in PROCS.values():

@@ -23,45 +23,76 @@ import time
 import zlib
 
 
-def qmp(path, name, timeout=30, **args):
-    """Run one QMP command; returns its 'return' value."""
-    deadline = time.monotonic() + timeout
-    while True:
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        try:
-            sock.connect(path)
-            break
-        except OSError:
-            sock.close()
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.5)
-    sock.settimeout(120)
-    f = sock.makefile('rw', encoding='utf-8')
+class QmpError(ValueError):
+    """A command QEMU answered with an error."""
 
-    def cmd(name, **args):
+
+class Session:
+    """One QMP connection in command mode.
+
+    Connects to the unix socket at path, retrying until timeout seconds
+    have passed (QEMU may not listen yet), keeps the greeting, negotiates
+    capabilities. cmd() sends a command and returns its 'return' value or
+    raises QmpError; the events that arrive meanwhile are kept in events.
+    A reply waits at most reply_timeout seconds (socket.timeout, an
+    OSError, after that).
+    """
+
+    def __init__(self, path, timeout=30, reply_timeout=120):
+        deadline = time.monotonic() + timeout
+        while True:
+            self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                self.sock.connect(path)
+                break
+            except OSError:
+                self.sock.close()
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
+        self.sock.settimeout(reply_timeout)
+        self.file = self.sock.makefile('rw', encoding='utf-8')
+        self.events = []
+        try:
+            self.greeting = json.loads(self._line())
+            self.cmd('qmp_capabilities')
+        except BaseException:
+            self.close()
+            raise
+
+    def _line(self):
+        line = self.file.readline()
+        if not line:
+            raise EOFError('QMP connection closed')
+        return line
+
+    def cmd(self, name, **args):
         msg = {'execute': name}
         if args:
             msg['arguments'] = args
-        f.write(json.dumps(msg) + '\n')
-        f.flush()
+        self.file.write(json.dumps(msg) + '\n')
+        self.file.flush()
         while True:
-            line = f.readline()
-            if not line:
-                raise EOFError('QMP connection closed')
-            reply = json.loads(line)
-            if 'event' not in reply:
-                return reply
+            reply = json.loads(self._line())
+            if 'event' in reply:
+                self.events.append(reply)
+            elif 'error' in reply:
+                raise QmpError('%s: %s' % (name, json.dumps(reply['error'])))
+            else:
+                return reply.get('return')
 
+    def close(self):
+        self.sock.close()
+
+
+def qmp(path, name, timeout=30, **args):
+    """Run one QMP command on a connection of its own; returns its
+    'return' value."""
+    session = Session(path, timeout)
     try:
-        json.loads(f.readline())            # the greeting
-        cmd('qmp_capabilities')
-        reply = cmd(name, **args)
-        if 'return' not in reply:
-            raise ValueError(json.dumps(reply.get('error')))
-        return reply['return']
+        return session.cmd(name, **args)
     finally:
-        sock.close()
+        session.close()
 
 
 def read_ppm(ppm):

@@ -106,7 +106,10 @@ chmod +x "$L2"
 # The helper: wait for FB_READY=1 in L2's output, screendump over QMP,
 # then send the go. KEY=value lines to host.log.
 cat > "$SOCKS/helper.py" <<'HELPER'
-import json, os, re, socket, struct, sys, time
+import os, re, socket, struct, sys, time
+
+sys.path.insert(0, os.path.join(os.environ['VGPU_ROOT'], 'tools/vm/guest'))
+import qmp as qmplib  # tools/vm/guest/qmp.py
 
 out_log, qmp_path, go_path, png, host_log, sysfs, want = sys.argv[1:8]
 want_w, want_h = (int(v) for v in want.split('x'))
@@ -144,37 +147,6 @@ def png_size(path):
     if len(head) < 24 or head[:8] != b'\x89PNG\r\n\x1a\n':
         return None
     return struct.unpack('>II', head[16:24])
-
-
-class Qmp:
-    def __init__(self, path, deadline):
-        while True:
-            try:
-                self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-                self.sock.connect(path)
-                break
-            except OSError:
-                self.sock.close()
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.5)
-        self.sock.settimeout(120)
-        self.file = self.sock.makefile('rw', encoding='utf-8')
-        self.greeting = json.loads(self.file.readline())
-
-    def cmd(self, name, **args):
-        msg = {'execute': name}
-        if args:
-            msg['arguments'] = args
-        self.file.write(json.dumps(msg) + '\n')
-        self.file.flush()
-        while True:
-            line = self.file.readline()
-            if not line:
-                raise EOFError('QMP connection closed')
-            reply = json.loads(line)
-            if 'event' not in reply:
-                return reply
 
 
 # 1. L2 is showing the picture (the L2 boot takes minutes under TCG).
@@ -241,15 +213,16 @@ fact('QEMU_IOMMUFD', 1 if '/dev/iommu' in files else 0)
 status = 1
 t = time.monotonic()
 try:
-    qmp = Qmp(qmp_path, t + 60)
+    qmp = qmplib.Session(qmp_path, 60)
     fact('QMP_GREETING', 'ok' if 'QMP' in qmp.greeting else 'bad')
-    r = qmp.cmd('qmp_capabilities')
-    fact('QMP_CAPABILITIES', 'ok' if 'return' in r else json.dumps(r))
+    # The session left negotiation mode (qmp_capabilities) or raised.
+    fact('QMP_CAPABILITIES', 'ok')
     for attempt in range(1, 11):
         tmp = png + '.try'
-        r = qmp.cmd('screendump', filename=tmp, format='png')
-        if 'return' not in r:
-            fact('SCREENDUMP', 'error:' + json.dumps(r.get('error')))
+        try:
+            qmp.cmd('screendump', filename=tmp, format='png')
+        except qmplib.QmpError as e:
+            fact('SCREENDUMP', 'error:%s' % e)
             break
         size = png_size(tmp)
         fact('SCREENDUMP_TRY_%d' % attempt,
@@ -264,8 +237,7 @@ try:
     else:
         os.replace(tmp, png)
         fact('SCREENDUMP', 'wrong-size')
-    r = qmp.cmd('query-vnc')
-    fact('VNC_ENABLED', r.get('return', {}).get('enabled'))
+    fact('VNC_ENABLED', qmp.cmd('query-vnc').get('enabled'))
 except (OSError, EOFError, ValueError) as e:
     fact('SCREENDUMP', 'error:%s' % e)
 fact('DISPLAY_ERRORS_SHOWN', sysfs_read('display_errors'))
