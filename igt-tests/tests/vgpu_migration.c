@@ -696,6 +696,65 @@ static void state_sections(void *data)
 	free(s.buf);
 }
 
+/*
+ * A flip the device refused (its surface has no GGTT entry: the plane is
+ * off, the head reports the error) is state like any other: the vGPU
+ * loads its own stream back, and a second vGPU takes it. The fuzzer
+ * found a stream its own device refused: the load took the refusal
+ * again for a plane the source had shown.
+ */
+static void refused_plane_migrates(void *data)
+{
+	const u32 err = VGPU_DISPLAY_PRIMARY << VGPU_DISPLAY_ERROR_PLANE_SHIFT |
+			VGPU_DISPLAY_ERR_UNMAPPED;
+	struct vd_mode m = vd_mode_simple(640, 480, 800, 525, 60);
+	struct mig_stream s;
+	struct vd_fb fb;
+	struct vg a, b;
+	u64 hole;
+	int fd;
+
+	(void)data;
+	vg_start(&a, MIG_TYPE);
+	igt_require(a.slice_size > a.mapped);
+	hole = a.slice_base + a.mapped;
+	vd_fb_alloc(&a, &fb, m.w, m.h);
+	vd_fb_draw(&a, &fb, 0);
+	vd_pipe_on(&a, 0, &m);
+	vd_show(&a, 0, &fb);
+	vg_wr(&a, VGPU_REG_PLANE_SURF(0), (u32)hole);
+	igt_assert_eq_u32(vg_rd(&a, VGPU_PV_HEAD_DISPLAY_ERROR(0)), err);
+	mig_save(&a, &s);
+
+	/* Into itself: RESUMING resets it, the stream brings it all back. */
+	mig_set(&a, VFIO_DEVICE_STATE_STOP);
+	fd = mig_set(&a, VFIO_DEVICE_STATE_RESUMING);
+	igt_assert_eq(mig_write(fd, s.buf, s.len), 0);
+	mig_set(&a, VFIO_DEVICE_STATE_RUNNING);
+	close(fd);
+	igt_assert_eq_u32(vg_rd(&a, VGPU_PV_HEAD_DISPLAY_ERROR(0)), err);
+	igt_assert(vg_rd(&a, VGPU_REG_PIPECONF(0)) & VGPU_PIPECONF_STATE);
+	vd_flip(&a, 0, fb.gfx);
+	igt_assert_eq_u32(vg_rd(&a, VGPU_PV_HEAD_DISPLAY_ERROR(0)), 0);
+	vd_check_guest(&a, &fb);
+	vg_destroy(&a);
+
+	/* Into a second vGPU, which takes the slice over. */
+	vg_start(&b, MIG_TYPE);
+	fd = mig_set(&b, VFIO_DEVICE_STATE_RESUMING);
+	igt_assert_eq(mig_write(fd, s.buf, s.len), 0);
+	mig_set(&b, VFIO_DEVICE_STATE_RUNNING);
+	close(fd);
+	b.slice_base = a.slice_base;
+	igt_assert_eq_u32(vg_rd(&b, VGPU_PV_HEAD_DISPLAY_ERROR(0)), err);
+	vd_fb_draw(&b, &fb, 0);
+	vd_flip(&b, 0, fb.gfx);
+	igt_assert_eq_u32(vg_rd(&b, VGPU_PV_HEAD_DISPLAY_ERROR(0)), 0);
+	vd_check_guest(&b, &fb);
+	vg_destroy(&b);
+	free(s.buf);
+}
+
 /* Back to work after a reset: GGTT, ring, a fill, exact pixels. */
 static void mig_check_usable(struct vg *g)
 {
@@ -1400,6 +1459,8 @@ static const struct igt_subtest subtests[] = {
 	  "saved mid-workload, loaded into a second vGPU: an uninterrupted run's results" },
 	{ "state-sections", state_sections,
 	  "knobs, MSI, interrupts, a shown plane, EDID: the same on the destination" },
+	{ "refused-plane-migrates", refused_plane_migrates,
+	  "a refused flip (plane off, error reported) loads back into itself and a 2nd vGPU" },
 	{ "refuse-bad-streams", refuse_bad_streams,
 	  "damaged streams refused and counted; the vGPU works after a reset" },
 	{ "precopy-session", precopy_session,

@@ -872,7 +872,9 @@ enum vgpu_display_mig_field {
 	VGPU_DISPLAY_MIG_ERROR,
 	VGPU_DISPLAY_MIG_ERROR_COUNT,
 	VGPU_DISPLAY_MIG_PENDING,	/* VGPU_PLANES of them */
-	VGPU_DISPLAY_MIG_FIELDS = VGPU_DISPLAY_MIG_PENDING + VGPU_PLANES,
+	/* Per plane: on (shown or pending), not off or refused. */
+	VGPU_DISPLAY_MIG_ON = VGPU_DISPLAY_MIG_PENDING + VGPU_PLANES,
+	VGPU_DISPLAY_MIG_FIELDS = VGPU_DISPLAY_MIG_ON + VGPU_PLANES,
 };
 
 /* Registers the load writes last, in this order: they act on the rest. */
@@ -906,11 +908,14 @@ u32 vgpu_display_mig_size(const struct vgpu *vgpu)
  *
  * The head count, then per head its stored registers, whether the pipe
  * runs, its error registers and, per plane, whether an update waits for
- * the next vblank. Frame counters are the VBLANK section's, EDIDs are
+ * the next vblank and whether the plane is on (an enabled plane whose
+ * programming was refused is off). Frame counters are the VBLANK
+ * section's, EDIDs are
  * edid.c's. What is saved is clean until the display changes again.
  */
 void vgpu_display_mig_save(struct vgpu *vgpu, struct vgpu_mig_writer *w)
 {
+	const struct vgpu_plane *plane;
 	struct vgpu_head *head;
 	unsigned int i;
 
@@ -924,6 +929,10 @@ void vgpu_display_mig_save(struct vgpu *vgpu, struct vgpu_mig_writer *w)
 		vgpu_mig_put_u32(w, head->error_count);
 		for (i = 0; i < VGPU_PLANES; i++)
 			vgpu_mig_put_u32(w, head->plane[i].update);
+		for (i = 0; i < VGPU_PLANES; i++) {
+			plane = &head->plane[i];
+			vgpu_mig_put_u32(w, plane->shown || plane->pending);
+		}
 	}
 	vgpu->display.mig_dirty = false;
 }
@@ -967,9 +976,23 @@ static int vgpu_display_mig_load_head(struct vgpu *vgpu,
 	for (p = 0; p < VGPU_PLANES; p++) {
 		if (!vgpu_plane_enabled(vgpu, h, p) || !head->running)
 			continue;
-		/* Refused here although the source showed it. */
-		if (!head->plane[p].pending)
-			return -EINVAL;
+		/*
+		 * Enabled and refused here: refused on the source too (the
+		 * same registers on the same GGTT), or the stream is wrong.
+		 */
+		if (!head->plane[p].pending) {
+			if (f[VGPU_DISPLAY_MIG_ON + p])
+				return -EINVAL;
+			continue;
+		}
+		/*
+		 * Refused on the source, where it could not pin what this
+		 * side could: off, as there (the error follows below).
+		 */
+		if (!f[VGPU_DISPLAY_MIG_ON + p]) {
+			vgpu_plane_off(vgpu, head, p);
+			continue;
+		}
 		/* Shown on the source: show it now; a flip waits its vblank. */
 		if (!f[VGPU_DISPLAY_MIG_PENDING + p])
 			vgpu_plane_latch(vgpu, head, p);
@@ -1004,7 +1027,8 @@ int vgpu_display_mig_load(struct vgpu *vgpu, struct vgpu_mig_reader *r)
 		if (r->bad || f[VGPU_DISPLAY_MIG_RUNNING] > 1)
 			return -EINVAL;
 		for (i = 0; i < VGPU_PLANES; i++)
-			if (f[VGPU_DISPLAY_MIG_PENDING + i] > 1)
+			if (f[VGPU_DISPLAY_MIG_PENDING + i] > 1 ||
+			    f[VGPU_DISPLAY_MIG_ON + i] > 1)
 				return -EINVAL;
 		ret = vgpu_display_mig_load_head(vgpu, head, regs, f);
 		if (ret)
