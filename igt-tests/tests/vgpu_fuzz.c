@@ -1,11 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vgpu_fuzz: a coverage-guided fuzzer that drives vGPUs through their VFIO
- * fds the way a hostile VMM would. A program is a short sequence of
- * operations (MMIO, PCI config, GGTT entries, ring and batch contents,
- * tail games, engine resets, DMA unmap and map, display programming,
- * EDID, plane queries, dma-buf exports, short-lived vGPUs), some of them
- * on helper threads that run beside the main one on the same device.
+ * fds and sysfs files the way a hostile VMM and a careless operator would.
+ * A program is a short sequence of operations (MMIO, PCI config, GGTT
+ * entries, ring and batch contents, tail games, engine resets, DMA unmap
+ * and map, display programming, EDID, plane queries, dma-buf exports,
+ * short-lived vGPUs, the sysfs knobs, VFIO migration), some of them on
+ * helper threads that run beside the main one on the same device.
+ *
+ * The knobs: the fuzzed vGPU's weight, cap, priority and display_edid_mode
+ * and its GPU's sched_slice_us, written in range, at the edges, out of
+ * range and as garbage; a value in range must be taken and read back, one
+ * just outside refused with -EINVAL. Migration (VFIO migration v2, the
+ * uAPI only, nothing of the stream's layout): states set (illegal ones
+ * too, refused without a change), the data file read in STOP_COPY and
+ * PRE_COPY, VFIO_MIG_GET_PRECOPY_INFO, saved streams written back whole,
+ * cut, with bytes changed or spliced into RESUMING of the same vGPU or of
+ * a short-lived second one (on the other GPU when there is one), ERROR
+ * left by a reset, data files kept past their vGPU's removal. Its own
+ * stream, saved with nothing queued and written back unchanged, must
+ * load. Every program ends with the fuzzed vGPU RUNNING (or reset) and
+ * its knobs and the GPU's slice as they were.
  *
  * Coverage comes from KCOV where the kernel has it (the debug host kernel
  * instruments vgpu.ko only): every thread traces the PCs its system calls
@@ -27,6 +42,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -36,6 +52,28 @@
 
 #include "vgpu_display.h"
 #include "vgpu_guest.h"
+
+/* Linux 6.2's PRE_COPY uAPI, for userspace headers from before it. */
+#ifndef VFIO_MIGRATION_PRE_COPY
+#define VFIO_MIGRATION_PRE_COPY		0x4
+#define VFIO_DEVICE_STATE_PRE_COPY	6
+#define VFIO_DEVICE_STATE_PRE_COPY_P2P	7
+struct vfio_precopy_info {
+	__u32 argsz;
+	__u32 flags;
+	__aligned_u64 initial_bytes;
+	__aligned_u64 dirty_bytes;
+};
+
+#define VFIO_MIG_GET_PRECOPY_INFO	_IO(VFIO_TYPE, VFIO_BASE + 21)
+#endif
+/* And its STOP_COPY estimate. */
+#ifndef VFIO_DEVICE_FEATURE_MIG_DATA_SIZE
+#define VFIO_DEVICE_FEATURE_MIG_DATA_SIZE 9
+struct vfio_device_feature_mig_data_size {
+	__aligned_u64 stop_copy_length;
+};
+#endif
 
 #ifndef VGPU_FUZZ_CORPUS
 #define VGPU_FUZZ_CORPUS	"igt-tests/fuzz/corpus"
@@ -58,6 +96,10 @@
 #define FZ_WAIT_MAX_MS		20
 #define FZ_MDEV_EVERY		25
 #define FZ_HELD_MAX		8	/* dma-bufs outliving a device */
+#define FZ_MIG_HELD_MAX		4	/* migration data files outliving one */
+#define FZ_MIG_BUF		(256 * 1024)	/* > a small vGPU's longest stream */
+#define FZ_MIG_OUT		(1024 * 1024)	/* a mutated stream, oversized too */
+#define FZ_KNOB_TEXT_MAX	4400	/* a knob write: past a page too */
 
 /*
  * The fuzzed vGPU's guest memory, by offset from its slice base: the two
@@ -97,6 +139,8 @@ enum fz_kind {
 	FZ_IRQ,		/* sel: msi on, off, registers; b */
 	FZ_RESET,	/* VFIO_DEVICE_RESET */
 	FZ_MDEV,	/* a short-lived vGPU; a: MMIO writes on it */
+	FZ_KNOB,	/* sel: enum fz_knob_file, reads; a: enum fz_knob_form; b, c */
+	FZ_MIG,		/* sel: enum fz_mig_action; a, b, c */
 	FZ_KINDS
 };
 
@@ -108,7 +152,7 @@ static const char *const fz_kind_names[FZ_KINDS] = {
 	[FZ_WAIT] = "wait", [FZ_DMA] = "dma", [FZ_PIPE] = "pipe",
 	[FZ_PLANE] = "plane", [FZ_EDID] = "edid", [FZ_QUERY] = "query",
 	[FZ_DMABUF] = "dmabuf", [FZ_IRQ] = "irq", [FZ_RESET] = "reset",
-	[FZ_MDEV] = "mdev",
+	[FZ_MDEV] = "mdev", [FZ_KNOB] = "knob", [FZ_MIG] = "mig",
 };
 
 /* How often a fresh operation is of each kind (per 1000ish). */
@@ -118,7 +162,7 @@ static const unsigned int fz_kind_weight[FZ_KINDS] = {
 	[FZ_GARBAGE] = 30, [FZ_TAIL] = 50, [FZ_RING] = 30, [FZ_GDRST] = 15,
 	[FZ_WAIT] = 40, [FZ_DMA] = 6, [FZ_PIPE] = 30, [FZ_PLANE] = 50,
 	[FZ_EDID] = 30, [FZ_QUERY] = 40, [FZ_DMABUF] = 30, [FZ_IRQ] = 15,
-	[FZ_RESET] = 4, [FZ_MDEV] = 1,
+	[FZ_RESET] = 4, [FZ_MDEV] = 1, [FZ_KNOB] = 12, [FZ_MIG] = 16,
 };
 
 /**
@@ -206,6 +250,11 @@ static u32 fz_below(u64 *s, u32 n)
 	return n ? (u32)(fz_next(s) % n) : 0;
 }
 
+static u32 fz_min(u32 a, u32 b)
+{
+	return a < b ? a : b;
+}
+
 static u32 fz_value(u64 *s)
 {
 	switch (fz_below(s, 4)) {
@@ -267,6 +316,155 @@ static void fz_kcov_disable(struct fz_kcov *k)
 		igt_assert_eq(ioctl(k->fd, KCOV_DISABLE, 0), 0);
 }
 
+/* ---- the knobs and migration: what the operations drive ---------------- */
+
+/* FZ_KNOB's file: sel % FZ_KNOB_FILES; a quarter of sel / 5 only read. */
+enum fz_knob_file {
+	FZ_KNOB_WEIGHT,
+	FZ_KNOB_CAP,
+	FZ_KNOB_PRIORITY,
+	FZ_KNOB_SLICE,		/* the GPU's, not the vGPU's */
+	FZ_KNOB_EDID_MODE,
+	FZ_KNOB_FILES
+};
+
+/**
+ * struct fz_knob - a sysfs knob
+ * @name: vgpu/<name> of the fuzzed vGPU, or the GPU's sched_slice_us
+ * @min: @max: the values it takes (docs/vgpu.md, "sysfs"); the head count
+ *	and largest mode of display_edid_mode come from the type
+ */
+struct fz_knob {
+	const char *name;
+	u32 min, max;
+};
+
+static const struct fz_knob fz_knobs[FZ_KNOB_FILES] = {
+	[FZ_KNOB_WEIGHT] = { "weight", 1, 10000 },
+	[FZ_KNOB_CAP] = { "cap", 0, 10000 },
+	[FZ_KNOB_PRIORITY] = { "priority", 0, 3 },
+	[FZ_KNOB_SLICE] = { "sched_slice_us", 100, 100000 },
+	[FZ_KNOB_EDID_MODE] = { "display_edid_mode", 0, 0 },
+};
+
+/* The smallest mode display_edid_mode takes. */
+#define FZ_EDID_MIN_W		640
+#define FZ_EDID_MIN_H		480
+
+/* How FZ_KNOB writes its value: a % FZ_KF_FORMS. */
+enum fz_knob_form {
+	FZ_KF_IN_RANGE,		/* from b (and c): taken */
+	FZ_KF_MIN,		/* taken */
+	FZ_KF_MAX,		/* taken */
+	FZ_KF_BELOW,		/* the minimum less one: -EINVAL */
+	FZ_KF_ABOVE,		/* the maximum plus one: -EINVAL */
+	FZ_KF_RAW,		/* b (and c) as numbers */
+	FZ_KF_WIDE,		/* b | c << 32: past 32 bits */
+	FZ_KF_SPELLED,		/* in range in hex, octal, with blanks or a sign */
+	FZ_KF_GARBAGE,		/* fz_knob_garbage[c] */
+	FZ_KF_BYTES,		/* c % 64 bytes (a page and more with c & 0x1000) */
+	FZ_KF_FORMS
+};
+
+/* What a knob write must return. */
+enum fz_knob_expect {
+	FZ_KE_ANY,
+	FZ_KE_TAKEN,		/* 0, and it reads back */
+	FZ_KE_TAKEN_OR_BUSY,	/* display_edid_mode: -EBUSY with the link down */
+	FZ_KE_EINVAL,
+};
+
+static const char *const fz_knob_garbage[] = {
+	"", "\n", " ", "abc", "-1", "-0", "+1", "0x", "0x1g", "1e3", "1.5",
+	"4294967296", "18446744073709551616", "99999999999999999999999",
+	" 7", "7 ", "7\n\n", "7 7", "\t7", "0 ", "1024x768", "0 1024x",
+	"0 x768", "0 1024x768x1", "0  1024x768", "0 1024 x768",
+	"-0 1024x768", "+0 1024x768", "0x0 1024x768", " 0 1024x768\n",
+	"0 01024x0768", "0 0x400x300", "0 1024X768", "0\n1024x768",
+	"000000000000000000000000000001 1x1",
+};
+
+/* FZ_MIG's action: sel % FZ_MIG_ACTIONS. */
+enum fz_mig_action {
+	FZ_MIG_SET,	/* a: fz_mig_states[a % 7], or with a & 0x80 an illegal one */
+	FZ_MIG_READ,	/* b: bytes, b & 0x10: to the end; c: pieces */
+	FZ_MIG_INFO,	/* VFIO_MIG_GET_PRECOPY_INFO; b & 1: the older file; c: argsz */
+	FZ_MIG_WRITE,	/* a saved stream, mutated by b and c, to the data file */
+	FZ_MIG_ROUND,	/* save, RESUMING, the stream mutated, a & 1: STOP else RUNNING */
+	FZ_MIG_DEST,	/* the same into a short-lived second vGPU */
+	FZ_MIG_FEATURE,	/* a: which query (the only action of helper threads) */
+	FZ_MIG_CLOSE,	/* the data files closed; c & 1: kept past the vGPU */
+	FZ_MIG_ACTIONS
+};
+
+static const char *const fz_mig_action_names[FZ_MIG_ACTIONS] = {
+	"set", "read", "precopy info", "write", "round", "destination",
+	"feature", "close",
+};
+
+/* Where FZ_MIG_SET goes: in a fixed order, whatever the kernel offers. */
+static const u32 fz_mig_states[] = {
+	VFIO_DEVICE_STATE_RUNNING, VFIO_DEVICE_STATE_RUNNING_P2P,
+	VFIO_DEVICE_STATE_STOP, VFIO_DEVICE_STATE_STOP_COPY,
+	VFIO_DEVICE_STATE_RESUMING, VFIO_DEVICE_STATE_PRE_COPY,
+	VFIO_DEVICE_STATE_PRE_COPY_P2P,
+};
+
+static const char *const fz_mig_state_names[] = {
+	[VFIO_DEVICE_STATE_ERROR] = "ERROR",
+	[VFIO_DEVICE_STATE_STOP] = "STOP",
+	[VFIO_DEVICE_STATE_RUNNING] = "RUNNING",
+	[VFIO_DEVICE_STATE_STOP_COPY] = "STOP_COPY",
+	[VFIO_DEVICE_STATE_RESUMING] = "RESUMING",
+	[VFIO_DEVICE_STATE_RUNNING_P2P] = "RUNNING_P2P",
+	[VFIO_DEVICE_STATE_PRE_COPY] = "PRE_COPY",
+	[VFIO_DEVICE_STATE_PRE_COPY_P2P] = "PRE_COPY_P2P",
+};
+
+/**
+ * struct fz_mig - the fuzzed vGPU's migration, as the main thread drives it
+ * @flags: VFIO_DEVICE_FEATURE_MIGRATION's flags, 0 without migration
+ * @fd: the data file the last state change opened, or -1
+ * @old_fd: the one before it, or -1
+ * @cur: what was read of @fd so far (the first FZ_MIG_BUF bytes)
+ * @ncur: bytes in @cur
+ * @saved: the last stream read to its end
+ * @nsaved: bytes in @saved
+ * @prev: the stream saved before @saved, for splices
+ * @nprev: bytes in @prev
+ * @out: a mutated stream being written
+ * @held: data files kept open past their vGPU's close and removal
+ * @nheld: entries in @held
+ * @touched: the program used migration: the state is put back after it
+ * @arcs: state changes taken
+ * @refused: state changes refused
+ * @streams: streams read to their end
+ * @loads: streams written into RESUMING and loaded
+ * @load_refusals: streams written into RESUMING and refused
+ * @dests: second vGPUs resumed
+ */
+struct fz_mig {
+	u64 flags;
+	int fd;
+	int old_fd;
+	u8 *cur;
+	u32 ncur;
+	u8 *saved;
+	u32 nsaved;
+	u8 *prev;
+	u32 nprev;
+	u8 *out;
+	int held[FZ_MIG_HELD_MAX];
+	u32 nheld;
+	bool touched;
+	u64 arcs;
+	u64 refused;
+	u64 streams;
+	u64 loads;
+	u64 load_refusals;
+	u64 dests;
+};
+
 /* ---- the fuzzer's state ------------------------------------------------ */
 
 /**
@@ -294,6 +492,17 @@ static void fz_kcov_disable(struct fz_kcov *k)
  * @mdevs: short-lived vGPUs created
  * @held: dma-bufs kept open until the fuzzed vGPU is closed
  * @nheld: entries in @held
+ * @solo: the program runs on the main thread only
+ * @other_parent: another GPU with the fuzzed vGPU's type, or ""
+ * @heads: heads of the type
+ * @max_w: @max_h: the type's largest mode
+ * @knob_path: the knobs' files
+ * @knob_orig: the values of weight, cap, priority and the slice before
+ * @knob_dirty: a knob (or a loaded stream) may have changed them
+ * @knob_writes: knob writes
+ * @knob_refused: knob writes refused
+ * @mig: migration
+ * @mig_log: the last two debug lines of migration.c (dynamic debug on)
  */
 struct fz {
 	struct vg g;
@@ -319,6 +528,17 @@ struct fz {
 	u64 mdevs;
 	int held[FZ_HELD_MAX];
 	u32 nheld;
+	bool solo;
+	char other_parent[64];
+	u32 heads;
+	u32 max_w, max_h;
+	char knob_path[FZ_KNOB_FILES][PATH_MAX];
+	u32 knob_orig[FZ_KNOB_SLICE + 1];
+	bool knob_dirty;
+	u64 knob_writes;
+	u64 knob_refused;
+	struct fz_mig mig;
+	char mig_log[2][160];
 };
 
 /* A helper thread's share of a program. */
@@ -349,27 +569,251 @@ static u32 fz_rd(struct fz *f, u64 off)
 	return v;
 }
 
-/* ---- printing and parsing programs ----------------------------------- */
+/* ---- knob values --------------------------------------------------- */
 
-static void fz_prog_print(FILE *out, const struct fz_prog *p)
+static u32 fz_knob_file(const struct fz_op *op)
 {
+	return op->sel % FZ_KNOB_FILES;
+}
+
+/* A quarter of the selectors only read the file back. */
+static bool fz_knob_read_only(const struct fz_op *op)
+{
+	return (op->sel / FZ_KNOB_FILES) % 4 == 3;
+}
+
+/* Bytes from seed @seed, NULs and all. */
+static void fz_bytes(u8 *buf, u32 n, u64 seed)
+{
+	u64 s = seed | 1;
 	u32 i;
 
-	for (i = 0; i < p->n; i++)
-		fprintf(out, "%s %u %u %#x %#x %#x\n",
-			fz_kind_names[p->op[i].kind], p->op[i].thread,
-			p->op[i].sel, p->op[i].a, p->op[i].b, p->op[i].c);
+	for (i = 0; i < n; i++)
+		buf[i] = (u8)fz_next(&s);
 }
 
-static void fz_prog_dump(const struct fz_prog *p, const char *why)
+/* @v spelled another way (FZ_KF_SPELLED): hex, octal, blanks, a sign. */
+static size_t fz_spell(char *buf, size_t size, u32 v, u32 how)
 {
-	if (!p)
+	switch (how % 6) {
+	case 0:
+		return snprintf(buf, size, "%#x", v);
+	case 1:
+		return snprintf(buf, size, "0%o", v);
+	case 2:
+		return snprintf(buf, size, " %u", v);
+	case 3:
+		return snprintf(buf, size, "%u ", v);
+	case 4:
+		return snprintf(buf, size, "%u\n\n", v);
+	default:
+		return snprintf(buf, size, "+%u", v);
+	}
+}
+
+/* "H WxH" for display_edid_mode: what @op writes and what it must return. */
+static size_t fz_edid_mode_text(const struct fz *f, const struct fz_op *op,
+				char *buf, size_t size,
+				enum fz_knob_expect *expect)
+{
+	u32 w = FZ_EDID_MIN_W + (op->b & 0xffff) % (f->max_w - FZ_EDID_MIN_W + 1);
+	u32 h = FZ_EDID_MIN_H + (op->c & 0xffff) % (f->max_h - FZ_EDID_MIN_H + 1);
+	u32 head = (op->b >> 16) % f->heads;
+	size_t n;
+
+	*expect = FZ_KE_TAKEN_OR_BUSY;
+	switch (op->a % FZ_KF_FORMS) {
+	case FZ_KF_IN_RANGE:
+		break;
+	case FZ_KF_MIN:
+		w = FZ_EDID_MIN_W;
+		h = FZ_EDID_MIN_H;
+		break;
+	case FZ_KF_MAX:
+		head = f->heads - 1;
+		w = f->max_w;
+		h = f->max_h;
+		break;
+	case FZ_KF_BELOW:
+		*expect = FZ_KE_EINVAL;
+		if (op->c & 1)
+			w = FZ_EDID_MIN_W - 1;
+		else
+			h = FZ_EDID_MIN_H - 1;
+		break;
+	case FZ_KF_ABOVE:
+		*expect = FZ_KE_EINVAL;
+		if (op->c % 3 == 0)
+			head = f->heads;
+		else if (op->c % 3 == 1)
+			w = f->max_w + 1;
+		else
+			h = f->max_h + 1;
+		break;
+	case FZ_KF_RAW:
+		*expect = FZ_KE_ANY;
+		head = op->b >> 28;
+		w = op->b & 0x3fff;
+		h = op->c & 0x3fff;
+		break;
+	case FZ_KF_WIDE:
+		*expect = FZ_KE_ANY;
+		return snprintf(buf, size, "%u %llux%u", head,
+				op->b | (u64)op->c << 32, h);
+	case FZ_KF_SPELLED:	/* the head spelled oddly */
+		*expect = FZ_KE_ANY;
+		n = fz_spell(buf, size, head, op->c);
+		return n + snprintf(buf + n, size - n, " %ux%u", w, h);
+	default:
+		return 0;	/* the garbage forms are the caller's */
+	}
+	return snprintf(buf, size, "%u %ux%u%s", head, w, h,
+			op->c & 0x80000000 ? "\n" : "");
+}
+
+/*
+ * The bytes FZ_KNOB writes to its file, into @buf (FZ_KNOB_TEXT_MAX), and
+ * in *@expect what the write must return. A function of @op and the type
+ * only, so that a printed program writes the same again.
+ */
+static size_t fz_knob_text(const struct fz *f, const struct fz_op *op,
+			   char *buf, enum fz_knob_expect *expect)
+{
+	const struct fz_knob *k = &fz_knobs[fz_knob_file(op)];
+	const char *nl = op->c & 0x80000000 ? "\n" : "";
+	u32 v = k->min + op->b % (k->max - k->min + 1), n;
+	const size_t size = FZ_KNOB_TEXT_MAX;
+
+	*expect = FZ_KE_ANY;
+	switch (op->a % FZ_KF_FORMS) {
+	case FZ_KF_GARBAGE:
+		return snprintf(buf, size, "%s",
+				fz_knob_garbage[op->c % IGT_ARRAY_SIZE(fz_knob_garbage)]);
+	case FZ_KF_BYTES:
+		n = op->c & 0x1000 ? 4096 + (op->c & 0xff) : op->c % 64;
+		fz_bytes((u8 *)buf, n, op->b);
+		return n;
+	default:
+		break;
+	}
+	if (fz_knob_file(op) == FZ_KNOB_EDID_MODE)
+		return fz_edid_mode_text(f, op, buf, size, expect);
+	switch (op->a % FZ_KF_FORMS) {
+	case FZ_KF_IN_RANGE:
+		*expect = FZ_KE_TAKEN;
+		break;
+	case FZ_KF_MIN:
+		*expect = FZ_KE_TAKEN;
+		v = k->min;
+		break;
+	case FZ_KF_MAX:
+		*expect = FZ_KE_TAKEN;
+		v = k->max;
+		break;
+	case FZ_KF_BELOW:
+		*expect = FZ_KE_EINVAL;
+		if (!k->min)
+			return snprintf(buf, size, "-1");
+		v = k->min - 1;
+		break;
+	case FZ_KF_ABOVE:
+		*expect = FZ_KE_EINVAL;
+		v = k->max + 1;
+		break;
+	case FZ_KF_RAW:
+		v = op->b;
+		break;
+	case FZ_KF_WIDE:
+		return snprintf(buf, size, "%llu", op->b | (u64)op->c << 32);
+	default:	/* FZ_KF_SPELLED */
+		return fz_spell(buf, size, v, op->c);
+	}
+	return snprintf(buf, size, "%u%s", v, nl);
+}
+
+/* ---- printing and parsing programs ----------------------------------- */
+
+/* What a knob write or a migration state change is, for a reader. */
+static void fz_op_note(FILE *out, const struct fz *f, const struct fz_op *op)
+{
+	enum fz_knob_expect expect;
+	char text[FZ_KNOB_TEXT_MAX];
+	size_t n, i;
+	u32 st;
+
+	if (op->kind == FZ_KNOB) {
+		fprintf(out, "\t# %s ", fz_knobs[fz_knob_file(op)].name);
+		if (fz_knob_read_only(op)) {
+			fprintf(out, "read\n");
+			return;
+		}
+		n = fz_knob_text(f, op, text, &expect);
+		fputc('"', out);
+		for (i = 0; i < n && i < 48; i++) {
+			if (text[i] == '\n')
+				fprintf(out, "\\n");
+			else if (text[i] < ' ' || (u8)text[i] > '~' ||
+				 text[i] == '"' || text[i] == '\\')
+				fprintf(out, "\\x%02x", (u8)text[i]);
+			else
+				fputc(text[i], out);
+		}
+		fprintf(out, "%s\"\n", i < n ? "..." : "");
+		return;
+	}
+	fprintf(out, "\t# %s", fz_mig_action_names[op->sel % FZ_MIG_ACTIONS]);
+	if (op->sel % FZ_MIG_ACTIONS == FZ_MIG_SET && !(op->a & 0x80)) {
+		st = fz_mig_states[op->a % IGT_ARRAY_SIZE(fz_mig_states)];
+		fprintf(out, " %s", fz_mig_state_names[st]);
+	}
+	fputc('\n', out);
+}
+
+static void fz_prog_print(FILE *out, const struct fz *f,
+			  const struct fz_prog *p)
+{
+	const struct fz_op *op;
+	u32 i;
+
+	for (i = 0; i < p->n; i++) {
+		op = &p->op[i];
+		fprintf(out, "%s %u %u %#x %#x %#x", fz_kind_names[op->kind],
+			op->thread, op->sel, op->a, op->b, op->c);
+		if (op->kind == FZ_KNOB || op->kind == FZ_MIG)
+			fz_op_note(out, f, op);
+		else
+			fputc('\n', out);
+	}
+}
+
+static void fz_prog_dump(const struct fz *f, const char *why)
+{
+	if (!f->cur)
 		return;
 	fprintf(stderr, "fuzz: %s; the program:\n", why);
-	fz_prog_print(stderr, p);
+	fz_prog_print(stderr, f, f->cur);
 }
 
-/* One program per file: "kind thread sel a b c" lines, '#' comments. */
+/* An oracle of the fuzzer: when @ok is false, the program and why, failed. */
+static void __igt_printf(3, 4) fz_expect(const struct fz *f, bool ok,
+					 const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	if (ok)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fz_prog_dump(f, msg);
+	igt_assert_f(false, "%s", msg);
+}
+
+/*
+ * One program per file: "kind thread sel a b c" lines, '#' comments; what
+ * follows the sixth field (the printer's notes) is not read.
+ */
 static bool fz_prog_parse(FILE *in, struct fz_prog *p, const char *name)
 {
 	char line[256], kind[32];
@@ -469,7 +913,7 @@ static void fz_save(struct fz *f, const struct fz_prog *p)
 	}
 	fprintf(out, "# vgpu_fuzz: new edges at exec %llu\n",
 		(unsigned long long)f->execs);
-	fz_prog_print(out, p);
+	fz_prog_print(out, f, p);
 	fclose(out);
 }
 
@@ -1175,7 +1619,7 @@ static void fz_close_check(struct fz *f, struct vg *g)
 {
 	vg_close(g);
 	if (vg_stat(g, "pinned_pages") || vg_stat(g, "display_pinned_pages"))
-		fz_prog_dump(f->cur, "pins left after close");
+		fz_prog_dump(f, "pins left after close");
 	igt_assert_eq_u64(vg_stat(g, "pinned_pages"), 0);
 	igt_assert_eq_u64(vg_stat(g, "display_pinned_pages"), 0);
 	igt_assert_eq(mdev_remove(g->uuid), 0);
@@ -1201,6 +1645,769 @@ static void fz_op_mdev(struct fz *f, const struct fz_op *op, u32 t)
 				fz_value(&s));
 	fz_close_check(f, &g);
 	f->mdevs++;
+}
+
+static void fz_kmsg_check(struct fz *f);
+
+/* ---- the knobs ------------------------------------------------------- */
+
+/* A knob's value as the file reads it; -errno if it does not read. */
+static long fz_knob_read(const char *path)
+{
+	char buf[256], *end;
+	unsigned long v;
+	int ret = sysfs_read_str(path, buf, sizeof(buf));
+
+	if (ret <= 0)
+		return ret ? ret : -ENODATA;
+	v = strtoul(buf, &end, 10);
+	return *end || v > 0xffffffffUL ? -EPROTO : (long)v;
+}
+
+/*
+ * A sysfs knob written (or read): a value in range must be taken (and
+ * read back, when no other thread writes knobs), one just outside it
+ * refused with -EINVAL; display_edid_mode may say -EBUSY while the EDID
+ * link is down. The victim's knobs are never written.
+ */
+static void fz_op_knob(struct fz *f, const struct fz_op *op, u32 t)
+{
+	u32 k = fz_knob_file(op);
+	const char *path = f->knob_path[k];
+	enum fz_knob_expect expect;
+	char text[FZ_KNOB_TEXT_MAX], back[512];
+	size_t n;
+	long v;
+	int ret;
+
+	if (fz_knob_read_only(op)) {
+		ret = sysfs_read_str(path, back, sizeof(back));
+		fz_expect(f, ret >= 0, "%s: read: %d", fz_knobs[k].name, ret);
+		return;
+	}
+	n = fz_knob_text(f, op, text, &expect);
+	__atomic_store_n(&f->knob_dirty, true, __ATOMIC_RELAXED);
+	ret = sysfs_write_raw(path, text, n);
+	__atomic_add_fetch(&f->knob_writes, 1, __ATOMIC_RELAXED);
+	if (ret)
+		__atomic_add_fetch(&f->knob_refused, 1, __ATOMIC_RELAXED);
+	switch (expect) {
+	case FZ_KE_TAKEN:
+		fz_expect(f, !ret, "%s: a value in range refused: %d",
+			  fz_knobs[k].name, ret);
+		if (t || !f->solo)
+			break;
+		v = fz_knob_read(path);
+		fz_expect(f, v == strtol(text, NULL, 10),
+			  "%s: wrote %.*s, reads %ld", fz_knobs[k].name,
+			  (int)n, text, v);
+		break;
+	case FZ_KE_TAKEN_OR_BUSY:
+		fz_expect(f, !ret || ret == -EBUSY,
+			  "%s: a mode in range refused: %d", fz_knobs[k].name,
+			  ret);
+		break;
+	case FZ_KE_EINVAL:
+		fz_expect(f, ret == -EINVAL,
+			  "%s: a value out of range: %d, not -EINVAL",
+			  fz_knobs[k].name, ret);
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * Weight, cap, priority and the GPU's slice as they were before the
+ * program: the fuzzed vGPU gets back its share, the victim its slices.
+ */
+static void fz_knob_restore(struct fz *f)
+{
+	char v[16];
+	u32 k;
+
+	if (!f->knob_dirty)
+		return;
+	for (k = 0; k <= FZ_KNOB_SLICE; k++) {
+		snprintf(v, sizeof(v), "%u", f->knob_orig[k]);
+		fz_expect(f, !sysfs_write_str(f->knob_path[k], v),
+			  "%s: the value before the program refused",
+			  fz_knobs[k].name);
+	}
+	f->knob_dirty = false;
+}
+
+/* ---- migration ------------------------------------------------------- */
+
+/* VFIO_DEVICE_FEATURE_MIGRATION's flags, 0 when the device has none. */
+static u64 fz_mig_flags(struct vg *g)
+{
+	struct vfio_device_feature_migration m = { 0 };
+
+	if (vfio_dev_feature(&g->dev, VFIO_DEVICE_FEATURE_GET |
+			     VFIO_DEVICE_FEATURE_MIGRATION, &m, sizeof(m)) < 0)
+		return 0;
+	return m.flags;
+}
+
+/* The device state, or -errno. */
+static long fz_mig_get(struct vg *g)
+{
+	struct vfio_device_feature_mig_state s = { 0 };
+	int ret;
+
+	ret = vfio_dev_feature(&g->dev, VFIO_DEVICE_FEATURE_GET |
+			       VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE, &s,
+			       sizeof(s));
+	return ret < 0 ? ret : (long)s.device_state;
+}
+
+/* SET the state: 0 or -errno; *@fd the new data file or -1. */
+static int fz_mig_set(struct vg *g, u32 state, int *fd)
+{
+	union {
+		struct vfio_device_feature f;
+		__u8 raw[sizeof(struct vfio_device_feature) +
+			 sizeof(struct vfio_device_feature_mig_state)];
+	} u = { 0 };
+	struct vfio_device_feature_mig_state *s = (void *)u.f.data;
+	int ret;
+
+	u.f.argsz = sizeof(u.raw);
+	u.f.flags = VFIO_DEVICE_FEATURE_SET |
+		    VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE;
+	s->device_state = state;
+	s->data_fd = -1;
+	ret = vfio_dev_ioctl(&g->dev, VFIO_DEVICE_FEATURE, &u.f);
+	*fd = ret < 0 ? -1 : s->data_fd;
+	return ret < 0 ? ret : 0;
+}
+
+static bool fz_mig_precopy(const struct fz *f)
+{
+	return f->mig.flags & VFIO_MIGRATION_PRE_COPY;
+}
+
+/* Does the kernel offer @state? */
+static bool fz_mig_offered(const struct fz *f, u32 state)
+{
+	u64 fl = f->mig.flags;
+
+	switch (state) {
+	case VFIO_DEVICE_STATE_RUNNING:
+	case VFIO_DEVICE_STATE_STOP:
+	case VFIO_DEVICE_STATE_STOP_COPY:
+	case VFIO_DEVICE_STATE_RESUMING:
+		return fl & VFIO_MIGRATION_STOP_COPY;
+	case VFIO_DEVICE_STATE_RUNNING_P2P:
+		return fl & VFIO_MIGRATION_P2P;
+	case VFIO_DEVICE_STATE_PRE_COPY:
+		return fl & VFIO_MIGRATION_PRE_COPY;
+	case VFIO_DEVICE_STATE_PRE_COPY_P2P:
+		return (fl & VFIO_MIGRATION_PRE_COPY) &&
+		       (fl & VFIO_MIGRATION_P2P);
+	default:
+		return false;
+	}
+}
+
+static bool fz_mig_is_precopy(long state)
+{
+	return state == VFIO_DEVICE_STATE_PRE_COPY ||
+	       state == VFIO_DEVICE_STATE_PRE_COPY_P2P;
+}
+
+/*
+ * Refused with -EINVAL and nothing changed, says the uAPI: ERROR and
+ * unknown states as targets, states not offered, any arc out of ERROR,
+ * STOP_COPY -> PRE_COPY(_P2P).
+ */
+static bool fz_mig_illegal(const struct fz *f, long from, u32 to)
+{
+	return to == VFIO_DEVICE_STATE_ERROR || !fz_mig_offered(f, to) ||
+	       from == VFIO_DEVICE_STATE_ERROR ||
+	       (from == VFIO_DEVICE_STATE_STOP_COPY && fz_mig_is_precopy(to));
+}
+
+/* A new data file: the one before is kept as the older, its older closed. */
+static void fz_mig_adopt(struct fz *f, int fd)
+{
+	struct fz_mig *m = &f->mig;
+
+	if (fd < 0)
+		return;
+	if (m->old_fd >= 0)
+		close(m->old_fd);
+	m->old_fd = m->fd;
+	m->fd = fd;
+	m->ncur = 0;
+}
+
+/*
+ * A state change of the fuzzed vGPU, checked against the uAPI: reached
+ * when it returns 0; refused with -EINVAL and no change when illegal;
+ * a RESUMING that cannot load what it was given ends in ERROR.
+ */
+static int fz_mig_change(struct fz *f, u32 to)
+{
+	long from = fz_mig_get(&f->g), now;
+	int fd, ret;
+
+	ret = fz_mig_set(&f->g, to, &fd);
+	now = fz_mig_get(&f->g);
+	if (!ret) {
+		fz_expect(f, now == to, "migration: %ld -> %u: reached %ld",
+			  from, to, now);
+		fz_mig_adopt(f, fd);
+		f->mig.arcs++;
+		return 0;
+	}
+	f->mig.refused++;
+	if (fz_mig_illegal(f, from, to))
+		fz_expect(f, ret == -EINVAL && now == from,
+			  "migration: illegal %ld -> %u: %d, now %ld", from,
+			  to, ret, now);
+	else if (from == VFIO_DEVICE_STATE_RESUMING)
+		fz_expect(f, now == VFIO_DEVICE_STATE_ERROR,
+			  "migration: a refused RESUMING -> %u left %ld", to,
+			  now);
+	return ret;
+}
+
+/* Targets FZ_MIG_SET tries that no device may take. */
+static u32 fz_mig_illegal_target(const struct fz_op *op)
+{
+	static const u32 bad[] = {
+		VFIO_DEVICE_STATE_ERROR, VFIO_DEVICE_STATE_PRE_COPY_P2P + 1,
+		100, 0xffffffff,
+	};
+	u32 i = (op->a >> 8) % (IGT_ARRAY_SIZE(bad) + 1);
+
+	return i < IGT_ARRAY_SIZE(bad) ? bad[i] : op->b;
+}
+
+static void fz_mig_op_set(struct fz *f, const struct fz_op *op)
+{
+	u32 to;
+
+	if (op->a & 0x80) {
+		to = fz_mig_illegal_target(op);
+	} else {
+		to = fz_mig_states[op->a % IGT_ARRAY_SIZE(fz_mig_states)];
+		if (!fz_mig_offered(f, to))	/* 6.1: no PRE_COPY */
+			return;
+	}
+	(void)fz_mig_change(f, to);
+}
+
+/* A stream read to its end: kept, the one before it too. */
+static void fz_mig_keep(struct fz_mig *m)
+{
+	u8 *tmp = m->prev;
+
+	m->prev = m->saved;
+	m->nprev = m->nsaved;
+	m->saved = tmp;
+	memcpy(m->saved, m->cur, m->ncur);
+	m->nsaved = m->ncur;
+	m->streams++;
+}
+
+/*
+ * Reads @fd in pieces of @piece bytes, at most @max, or to its end:
+ * 0 at the end (the stream then kept), the bytes read, or -errno
+ * (-ENOMSG: pre-copy has nothing more for now).
+ */
+static long fz_mig_read(struct fz *f, int fd, u32 max, u32 piece,
+			bool to_end)
+{
+	struct fz_mig *m = &f->mig;
+	u8 sink[4096];
+	bool keep = fd == m->fd;
+	long total = 0;
+	ssize_t n;
+	u32 want;
+
+	piece = 1 + piece % sizeof(sink);
+	while (to_end || (u32)total < max) {
+		want = to_end ? piece : fz_min(piece, max - total);
+		keep = keep && m->ncur + want <= FZ_MIG_BUF;
+		n = read(fd, keep ? m->cur + m->ncur : sink, want);
+		if (n < 0)
+			return total ? total : -errno;
+		if (!n) {
+			if (keep && m->ncur)
+				fz_mig_keep(m);
+			return 0;
+		}
+		if (keep)
+			m->ncur += n;
+		total += n;
+	}
+	return total;
+}
+
+static void fz_mig_op_read(struct fz *f, const struct fz_op *op)
+{
+	int fd = op->b & 0x100 ? f->mig.old_fd : f->mig.fd;
+
+	if (fd < 0)
+		return;
+	(void)fz_mig_read(f, fd, 1 + (op->b % 16) * 1024, op->c,
+			  op->b & 0x10);
+}
+
+/*
+ * VFIO_MIG_GET_PRECOPY_INFO: answered in PRE_COPY and PRE_COPY_P2P on
+ * their own file, refused with -EINVAL in every other state.
+ */
+static void fz_mig_op_info(struct fz *f, const struct fz_op *op)
+{
+	struct {
+		struct vfio_precopy_info info;
+		u8 more[64];
+	} u = { 0 };
+	int fd = op->b & 1 ? f->mig.old_fd : f->mig.fd, ret;
+	long state;
+
+	if (!fz_mig_precopy(f) || fd < 0)
+		return;
+	switch (op->c % 3) {
+	case 0:
+		u.info.argsz = sizeof(u.info);
+		break;
+	case 1:	/* too short */
+		u.info.argsz = sizeof(u.info) - 1 - op->c % 8;
+		break;
+	default:
+		u.info.argsz = sizeof(u);
+		break;
+	}
+	u.info.flags = op->a & 0x10 ? op->b : 0;
+	ret = ioctl(fd, VFIO_MIG_GET_PRECOPY_INFO, &u) ? -errno : 0;
+	if (op->b & 1 || op->c % 3 == 1 || u.info.flags)
+		return;
+	state = fz_mig_get(&f->g);
+	if (fz_mig_is_precopy(state))
+		fz_expect(f, !ret, "precopy info in %ld: %d", state, ret);
+	else
+		fz_expect(f, ret == -EINVAL, "precopy info in %ld: %d, not -EINVAL",
+			  state, ret);
+}
+
+/*
+ * A stream to write, in f->mig.out: the last one saved (or what was read
+ * so far), by @b % 8 as it is, cut, a bit flipped, a byte set, bytes
+ * zeroed, extended (past the longest stream too), spliced with the one
+ * saved before it, or garbage. Bytes only: nothing of the layout.
+ */
+static u32 fz_mig_mutate(struct fz *f, u32 b, u32 c)
+{
+	struct fz_mig *m = &f->mig;
+	const u8 *src = m->nsaved ? m->saved : m->cur;
+	u32 len = m->nsaved ? m->nsaved : m->ncur, i, n;
+	u8 *out = m->out;
+
+	memcpy(out, src, len);
+	i = len ? c % len : 0;
+	switch (b % 8) {
+	case 0:
+		break;
+	case 1:
+		len = c % (len + 1);
+		break;
+	case 2:
+		if (len)
+			out[i] ^= 1U << ((c >> 24) & 7);
+		break;
+	case 3:
+		if (len)
+			out[i] = b >> 8;
+		break;
+	case 4:
+		n = fz_min(1 + (b >> 8) % 256, len - i);
+		memset(out + i, 0, n);
+		break;
+	case 5:
+		n = 1 + (b >> 8) % (FZ_MIG_OUT - len);
+		fz_bytes(out + len, n, c);
+		len += n;
+		break;
+	case 6:
+		memcpy(out, m->prev, fz_min(i, m->nprev));
+		break;
+	default:
+		len = c % 8192;
+		fz_bytes(out, len, b);
+		break;
+	}
+	return len;
+}
+
+/* @len bytes in pieces of @piece (0: at once): 0 or the first -errno. */
+static int fz_mig_write(int fd, const u8 *buf, u32 len, u32 piece)
+{
+	u32 off = 0, n;
+	ssize_t ret;
+
+	while (off < len) {
+		n = piece ? fz_min(piece, len - off) : len - off;
+		ret = write(fd, buf + off, n);
+		if (ret < 0)
+			return -errno;
+		if (!ret)
+			return -EIO;
+		off += ret;
+	}
+	return 0;
+}
+
+/* How FZ_MIG_WRITE, ROUND and DEST cut what they write: from b's top bits. */
+static u32 fz_mig_piece(u32 b)
+{
+	return b >> 28 ? 1U << (b >> 28) : 0;
+}
+
+static void fz_mig_op_write(struct fz *f, const struct fz_op *op)
+{
+	int fd = op->a & 1 ? f->mig.old_fd : f->mig.fd;
+	u32 len;
+
+	if (fd < 0)
+		return;
+	len = fz_mig_mutate(f, op->b, op->c);
+	(void)fz_mig_write(fd, f->mig.out, len, fz_mig_piece(op->b));
+}
+
+/* Both engines idle: nothing queued that a load would audit again. */
+static bool fz_engines_idle(struct fz *f)
+{
+	double end = vg_now() + FZ_WAIT_MAX_MS / 1e3;
+	u32 head, tail;
+	int e;
+
+	for (e = 0; e < VGPU_ENGINE_COUNT; e++) {
+		do {
+			head = fz_rd(f, VGPU_RING_HEAD(vg_base(e))) &
+			       VGPU_RING_HEAD_ADDR_MASK;
+			tail = fz_rd(f, VGPU_RING_TAIL(vg_base(e))) &
+			       VGPU_RING_TAIL_ADDR_MASK;
+			if (head == tail)
+				break;
+			usleep(200);
+		} while (vg_now() < end);
+		if (head != tail)
+			return false;
+	}
+	return true;
+}
+
+/* STOP_COPY and its stream read to the end: true when kept. */
+static bool fz_mig_save(struct fz *f)
+{
+	if (fz_mig_change(f, VFIO_DEVICE_STATE_STOP_COPY) || f->mig.fd < 0)
+		return false;
+	f->mig.ncur = 0;
+	return !fz_mig_read(f, f->mig.fd, 0, 4096, true);
+}
+
+/*
+ * Saved and written back into RESUMING of the same vGPU, mutated by b
+ * and c, then STOP or RUNNING. Its own stream unchanged, saved with no
+ * other thread running and nothing queued, must load: the device must
+ * take every state it reached itself (docs/migration.md).
+ */
+static void fz_mig_op_round(struct fz *f, const struct fz_op *op)
+{
+	struct fz_mig *m = &f->mig;
+	bool own = f->solo && !(op->b % 8) && fz_engines_idle(f);
+	u64 refused = vg_stat(&f->g, "migration_refused");
+	u32 len, to = op->a & 1 ? VFIO_DEVICE_STATE_STOP :
+			      VFIO_DEVICE_STATE_RUNNING;
+	int err, ret;
+
+	if (!fz_mig_save(f))
+		return;
+	if (fz_mig_change(f, VFIO_DEVICE_STATE_RESUMING) || m->fd < 0)
+		return;
+	len = fz_mig_mutate(f, op->b, op->c);
+	err = fz_mig_write(m->fd, m->out, len, fz_mig_piece(op->b));
+	ret = fz_mig_change(f, to);
+	if (err || ret)
+		m->load_refusals++;
+	else
+		m->loads++;
+	if (!own || (!err && !ret &&
+		     vg_stat(&f->g, "migration_refused") == refused))
+		return;
+	fz_kmsg_check(f);	/* the reason, with dynamic debug on */
+	fz_expect(f, false,
+		  "its own %u-byte stream refused: write %d, RESUMING -> %u %d; kernel: \"%s\" \"%s\"",
+		  len, err, to, ret, f->mig_log[0], f->mig_log[1]);
+}
+
+/* Another GPU with the type if there is one and @other, else the same. */
+static int fz_dest_create(struct fz *f, struct vg *d, bool other)
+{
+	memset(d, 0, sizeof(*d));
+	vfio_dev_init(&d->dev);
+	d->irq_fd = -1;
+	snprintf(d->parent, sizeof(d->parent), "%s",
+		 other && f->other_parent[0] ? f->other_parent : f->g.parent);
+	snprintf(d->type, sizeof(d->type), "%s", f->g.type);
+	igt_assert_eq(mdev_uuid_generate(d->uuid), 0);
+	return mdev_create(d->parent, d->type, d->uuid);
+}
+
+static void fz_mig_hold(struct fz *f, int fd)
+{
+	struct fz_mig *m = &f->mig;
+
+	if (fd < 0)
+		return;
+	if (m->nheld < FZ_MIG_HELD_MAX)
+		m->held[m->nheld++] = fd;
+	else
+		close(fd);
+}
+
+/*
+ * A short-lived second vGPU (on the other GPU with a & 1) resumed from
+ * the fuzzed vGPU's stream, mutated by b and c, with a copy of its guest
+ * memory (a & 2), then a & 4: STOP, else RUNNING. On the same GPU the
+ * source's slice is in use and the load is refused (-EBUSY); on another
+ * one it moves there. Refused, it is in ERROR and a reset makes it
+ * RUNNING; closed, it holds no pin.
+ */
+static void fz_mig_op_dest(struct fz *f, const struct fz_op *op)
+{
+	struct fz_mig *m = &f->mig;
+	u32 len, to = op->a & 4 ? VFIO_DEVICE_STATE_STOP :
+			      VFIO_DEVICE_STATE_RUNNING;
+	int fd, fd2, ret;
+	struct vg d;
+	long st;
+
+	if (m->dests * FZ_MDEV_EVERY > f->execs)
+		return;
+	if (!m->nsaved && !fz_mig_save(f))
+		return;
+	if (fz_dest_create(f, &d, op->a & 1))	/* none left is fine */
+		return;
+	m->dests++;
+	d.mem_size = FZ_MEM_SIZE;
+	vg_open(&d);
+	if (op->a & 2)
+		memcpy(d.mem.vaddr, f->g.mem.vaddr, FZ_MEM_SIZE);
+	ret = fz_mig_set(&d, VFIO_DEVICE_STATE_RESUMING, &fd);
+	fz_expect(f, !ret && fd >= 0, "a new vGPU: RUNNING -> RESUMING %d",
+		  ret);
+	len = fz_mig_mutate(f, op->b, op->c);
+	(void)fz_mig_write(fd, m->out, len, fz_mig_piece(op->b));
+	ret = fz_mig_set(&d, to, &fd2);
+	st = fz_mig_get(&d);
+	if (ret) {
+		m->load_refusals++;
+		fz_expect(f, st == VFIO_DEVICE_STATE_ERROR,
+			  "second vGPU: a refused RESUMING -> %u left %ld", to,
+			  st);
+		fz_expect(f, !vfio_dev_reset(&d.dev) &&
+			  fz_mig_get(&d) == VFIO_DEVICE_STATE_RUNNING,
+			  "second vGPU: not RUNNING after a reset from ERROR");
+	} else {
+		m->loads++;
+		fz_expect(f, st == to, "second vGPU: RESUMING -> %u reached %ld",
+			  to, st);
+		if (to != VFIO_DEVICE_STATE_RUNNING)
+			fz_expect(f, !fz_mig_set(&d, VFIO_DEVICE_STATE_RUNNING,
+						 &fd2),
+				  "second vGPU: STOP -> RUNNING refused");
+		/* What it loaded runs for a moment; then it is closed. */
+		usleep(1000 * (op->c % (FZ_WAIT_MAX_MS + 1)));
+	}
+	if (op->c & 0x100)
+		fz_mig_hold(f, fd);
+	else
+		close(fd);
+	fz_close_check(f, &d);
+}
+
+/* Feature queries: the one action helper threads take too. */
+static void fz_mig_op_feature(struct fz *f, const struct fz_op *op)
+{
+	struct vfio_device_feature_mig_data_size ds = { 0 };
+	u8 buf[sizeof(struct vfio_device_feature) + 16] = { 0 };
+	struct vfio_device_feature *hdr = (void *)buf;
+	static const u32 features[] = {
+		VFIO_DEVICE_FEATURE_MIGRATION,
+		VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE,
+		VFIO_DEVICE_FEATURE_MIG_DATA_SIZE,
+	};
+	int ret;
+
+	switch (op->a % 5) {
+	case 0:
+		fz_expect(f, fz_mig_flags(&f->g) == f->mig.flags,
+			  "the migration flags changed");
+		break;
+	case 1:
+		fz_expect(f, fz_mig_get(&f->g) >= 0, "GET of the state failed");
+		break;
+	case 2:
+		if (fz_mig_precopy(f))
+			(void)vfio_dev_feature(&f->g.dev, VFIO_DEVICE_FEATURE_GET |
+					       VFIO_DEVICE_FEATURE_MIG_DATA_SIZE,
+					       &ds, sizeof(ds));
+		break;
+	case 3:	/* PROBE with GET and SET as b says */
+		(void)vfio_dev_feature(&f->g.dev, VFIO_DEVICE_FEATURE_PROBE |
+				       (op->b & (VFIO_DEVICE_FEATURE_GET |
+						 VFIO_DEVICE_FEATURE_SET)) |
+				       features[op->c % IGT_ARRAY_SIZE(features)],
+				       NULL, 0);
+		break;
+	default:	/* a SET of the state too short to hold one */
+		hdr->argsz = sizeof(*hdr) + op->b %
+			     sizeof(struct vfio_device_feature_mig_state);
+		hdr->flags = VFIO_DEVICE_FEATURE_SET |
+			     VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE;
+		ret = vfio_dev_ioctl(&f->g.dev, VFIO_DEVICE_FEATURE, hdr);
+		fz_expect(f, ret == -EINVAL, "a short SET of the state: %d",
+			  ret);
+		break;
+	}
+}
+
+/* The data files closed, or (c & 1) the newer one kept past the vGPU. */
+static void fz_mig_op_close(struct fz *f, const struct fz_op *op)
+{
+	struct fz_mig *m = &f->mig;
+
+	if (op->c & 1)
+		fz_mig_hold(f, m->fd);
+	else if (m->fd >= 0)
+		close(m->fd);
+	if (m->old_fd >= 0)
+		close(m->old_fd);
+	m->fd = -1;
+	m->old_fd = -1;
+}
+
+static void fz_op_mig(struct fz *f, const struct fz_op *op, u32 t)
+{
+	u32 action = op->sel % FZ_MIG_ACTIONS;
+
+	if (!f->mig.flags)	/* no migration on this device */
+		return;
+	if (action == FZ_MIG_FEATURE) {
+		fz_mig_op_feature(f, op);
+		return;
+	}
+	if (t)	/* the state and the data files are the main thread's */
+		return;
+	f->mig.touched = true;
+	switch (action) {
+	case FZ_MIG_SET:
+		fz_mig_op_set(f, op);
+		break;
+	case FZ_MIG_READ:
+		fz_mig_op_read(f, op);
+		break;
+	case FZ_MIG_INFO:
+		fz_mig_op_info(f, op);
+		break;
+	case FZ_MIG_WRITE:
+		fz_mig_op_write(f, op);
+		break;
+	case FZ_MIG_ROUND:
+		fz_mig_op_round(f, op);
+		break;
+	case FZ_MIG_DEST:
+		fz_mig_op_dest(f, op);
+		break;
+	default:
+		fz_mig_op_close(f, op);
+		break;
+	}
+}
+
+/*
+ * After a program that used migration: its data files closed, the
+ * fuzzed vGPU RUNNING again (or reset, from ERROR or when RUNNING is
+ * refused), on its own slice, with what a loaded stream set redone.
+ */
+static void fz_mig_restore(struct fz *f)
+{
+	struct fz_mig *m = &f->mig;
+	long st;
+	u64 base;
+	int fd;
+
+	if (!m->touched)
+		return;
+	m->touched = false;
+	fz_mig_op_close(f, &(struct fz_op){ .c = 0 });
+	st = fz_mig_get(&f->g);
+	if (st != VFIO_DEVICE_STATE_RUNNING && st != VFIO_DEVICE_STATE_ERROR) {
+		if (!fz_mig_set(&f->g, VFIO_DEVICE_STATE_RUNNING, &fd) &&
+		    fd >= 0)
+			close(fd);
+		st = fz_mig_get(&f->g);
+	}
+	if (st != VFIO_DEVICE_STATE_RUNNING) {
+		fz_expect(f, !vfio_dev_reset(&f->g.dev),
+			  "VFIO_DEVICE_RESET failed in state %ld", st);
+		st = fz_mig_get(&f->g);
+	}
+	fz_expect(f, st == VFIO_DEVICE_STATE_RUNNING,
+		  "the fuzzed vGPU is not RUNNING after a reset: %ld", st);
+	base = fz_rd(f, VGPU_PV_GM_BASE_LO(0)) |
+	       (u64)fz_rd(f, VGPU_PV_GM_BASE_HI(0)) << 32;
+	fz_expect(f, base == f->g.slice_base,
+		  "its own stream moved the slice: %#llx, was %#llx",
+		  (unsigned long long)base,
+		  (unsigned long long)f->g.slice_base);
+	f->remap_all = true;
+	f->cfg_dirty = true;
+	f->knob_dirty = true;	/* a loaded stream sets them */
+}
+
+/*
+ * Data files kept past their vGPU's close and removal: their sessions
+ * ended, they refuse reads and writes with -ENODEV (and pre-copy info
+ * with -EINVAL) without touching what is gone.
+ */
+static void fz_mig_poke_held(struct fz *f)
+{
+	struct vfio_precopy_info info = { .argsz = sizeof(info) };
+	struct fz_mig *m = &f->mig;
+	int fd, mode;
+	u8 buf[64] = { 0 };
+	ssize_t n;
+	u32 i;
+
+	for (i = 0; i < m->nheld; i++) {
+		fd = m->held[i];
+		mode = fcntl(fd, F_GETFL) & O_ACCMODE;
+		if (mode == O_RDONLY || mode == O_RDWR) {
+			n = read(fd, buf, sizeof(buf));
+			fz_expect(f, n < 0 && errno == ENODEV,
+				  "a data file past its vGPU: read %zd (%d)",
+				  n, n < 0 ? errno : 0);
+		}
+		if (mode == O_WRONLY || mode == O_RDWR) {
+			n = write(fd, buf, sizeof(buf));
+			fz_expect(f, n < 0 && errno == ENODEV,
+				  "a data file past its vGPU: write %zd (%d)",
+				  n, n < 0 ? errno : 0);
+		}
+		if (fz_mig_precopy(f))
+			fz_expect(f, ioctl(fd, VFIO_MIG_GET_PRECOPY_INFO,
+					   &info) && errno == EINVAL,
+				  "a data file past its vGPU: precopy info");
+		close(fd);
+	}
+	m->nheld = 0;
 }
 
 static void fz_op(struct fz *f, const struct fz_op *op, u32 t, u64 *rng)
@@ -1271,8 +2478,14 @@ static void fz_op(struct fz *f, const struct fz_op *op, u32 t, u64 *rng)
 			f->remap_all = true;
 		}
 		break;
-	default:
+	case FZ_MDEV:
 		fz_op_mdev(f, op, t);
+		break;
+	case FZ_KNOB:
+		fz_op_knob(f, op, t);
+		break;
+	default:
+		fz_op_mig(f, op, t);
 		break;
 	}
 }
@@ -1326,6 +2539,7 @@ static void fz_restore(struct fz *f)
 	u32 i;
 	int e;
 
+	fz_mig_restore(f);
 	if (f->unmapped) {
 		igt_assert_eq(vfio_dma_map(&g->dev, g->mem.vaddr, VG_MEM_IOVA,
 					   FZ_MEM_SIZE,
@@ -1359,6 +2573,7 @@ static void fz_restore(struct fz *f)
 	fz_wr(f, VGPU_REG_GDRST, VGPU_GDRST_RENDER | VGPU_GDRST_COPY);
 	for (e = 0; e < VGPU_ENGINE_COUNT; e++)
 		fz_ring_setup(f, e);
+	fz_knob_restore(f);
 }
 
 /*
@@ -1380,6 +2595,16 @@ static bool fz_kmsg_ours(const char *rec)
 	return false;
 }
 
+/* A debug line of migration.c, without its prefix, for failure reports. */
+static void fz_kmsg_keep(struct fz *f, const char *rec)
+{
+	const char *text = strchr(rec, ';');
+
+	memcpy(f->mig_log[0], f->mig_log[1], sizeof(f->mig_log[0]));
+	snprintf(f->mig_log[1], sizeof(f->mig_log[1]), "%.*s",
+		 (int)strcspn(text ? text + 1 : rec, "\n"), text ? text + 1 : rec);
+}
+
 /*
  * Reads the kernel log from the marker on: any error record, or a warning
  * fz_kmsg_ours() takes for the guest's, fails the run with the program
@@ -1399,9 +2624,11 @@ static void fz_kmsg_check(struct fz *f)
 			return;
 		rec[n] = '\0';
 		level = atoi(rec) & 7;
+		if (level == 7 && strstr(rec, "migration"))
+			fz_kmsg_keep(f, rec);
 		if (level > 4 || (level == 4 && !fz_kmsg_ours(rec)))
 			continue;
-		fz_prog_dump(f->cur, "kernel log warning");
+		fz_prog_dump(f, "kernel log warning");
 		igt_assert_f(false, "kernel log: %s", rec);
 	}
 }
@@ -1417,6 +2644,9 @@ static u64 fz_exec(struct fz *f, const struct fz_prog *p)
 	f->cur = p;
 	for (i = 0; i < p->n; i++)
 		used[p->op[i].thread] = true;
+	f->solo = true;
+	for (t = 1; t < FZ_THREADS; t++)
+		f->solo = f->solo && !used[t];
 	for (t = 1; t < FZ_THREADS; t++) {
 		if (!used[t])
 			continue;
@@ -1445,6 +2675,32 @@ static u64 fz_exec(struct fz *f, const struct fz_prog *p)
 
 /* ---- the fuzzed vGPU and the victim ---------------------------------- */
 
+/*
+ * The fuzzed vGPU's knob files and their values now (the type's), which
+ * every program that changed them gets back; the GPU's slice the caller
+ * set up once.
+ */
+static void fz_knob_setup(struct fz *f)
+{
+	char dir[512];
+	long v;
+	u32 k;
+
+	igt_assert_eq(mdev_device_path(f->g.uuid, dir, sizeof(dir)), 0);
+	for (k = 0; k < FZ_KNOB_FILES; k++) {
+		if (k == FZ_KNOB_SLICE)
+			continue;
+		snprintf(f->knob_path[k], sizeof(f->knob_path[k]), "%s/vgpu/%s",
+			 dir, fz_knobs[k].name);
+		if (k == FZ_KNOB_EDID_MODE)
+			continue;
+		v = fz_knob_read(f->knob_path[k]);
+		igt_assert_f(v >= 0, "%s: %ld\n", f->knob_path[k], v);
+		f->knob_orig[k] = v;
+	}
+	f->knob_dirty = false;
+}
+
 static void fz_device_open(struct fz *f)
 {
 	struct vg *g = &f->g;
@@ -1458,6 +2714,8 @@ static void fz_device_open(struct fz *f)
 	g->mem_size = FZ_MEM_SIZE;
 	vg_open(g);
 	igt_assert_eq_u64(g->mapped, FZ_MEM_SIZE);
+	fz_knob_setup(f);
+	f->mig.flags = fz_mig_flags(g);
 	f->open = true;
 	f->opens++;
 	fz_restore(f);
@@ -1474,6 +2732,11 @@ static void fz_device_close(struct fz *f)
 		close(f->held[i]);
 	}
 	f->nheld = 0;
+	fz_mig_poke_held(f);
+	/* The next vGPU may sit elsewhere: its streams are its own. */
+	f->mig.ncur = 0;
+	f->mig.nsaved = 0;
+	f->mig.nprev = 0;
 	f->open = false;
 	fz_kmsg_check(f);
 }
@@ -1572,7 +2835,7 @@ static void fz_victim_check(struct fz *f, pid_t pid)
 
 	if (waitpid(pid, &status, WNOHANG) != pid)
 		return;
-	fz_prog_dump(f->cur, "the victim failed");
+	fz_prog_dump(f, "the victim failed");
 	igt_assert_f(false, "victim ended early: status %#x\n", status);
 }
 
@@ -1617,6 +2880,84 @@ static void fz_kcov_setup(struct fz *f)
 	fz_kcov_enable(&f->kcov[0]);
 }
 
+/* The type's heads and largest mode, from its description. */
+static void fz_type_limits(struct fz *f, const char *parent, const char *type)
+{
+	char desc[512], *p;
+
+	igt_assert_lt(0, mdev_type_attr_read(parent, type, "description", desc,
+					     sizeof(desc)));
+	p = strstr(desc, "heads:");
+	igt_assert_f(p && sscanf(p, "heads: %u", &f->heads) == 1,
+		     "no heads in the description of %s\n", type);
+	p = strstr(desc, "max resolution:");
+	igt_assert_f(p && sscanf(p, "max resolution: %ux%u", &f->max_w,
+				 &f->max_h) == 2,
+		     "no max resolution in the description of %s\n", type);
+	igt_require_f(f->heads && f->max_w >= FZ_EDID_MIN_W &&
+		      f->max_h >= FZ_EDID_MIN_H, "type %s has no display\n",
+		      type);
+}
+
+/* Another GPU with @type, where a second vGPU's slice is elsewhere. */
+static void fz_other_gpu(struct fz *f, const char *parent, const char *type)
+{
+	char **parents = NULL, **types = NULL;
+	int np, nt, i, j;
+
+	f->other_parent[0] = '\0';
+	np = mdev_list_parents(&parents);
+	for (i = 0; i < np && !f->other_parent[0]; i++) {
+		if (!strcmp(parents[i], parent))
+			continue;
+		nt = mdev_list_types(parents[i], &types);
+		for (j = 0; j < nt; j++)
+			if (!strcmp(types[j], type))
+				snprintf(f->other_parent,
+					 sizeof(f->other_parent), "%s",
+					 parents[i]);
+		mdev_list_free(types, nt > 0 ? nt : 0);
+	}
+	mdev_list_free(parents, np > 0 ? np : 0);
+}
+
+/*
+ * What the knob and migration operations need: the type's display, the
+ * GPU's slice file and its value, another GPU, the stream buffers.
+ */
+static void fz_targets_setup(struct fz *f, const char *parent,
+			     const char *type)
+{
+	struct fz_mig *m = &f->mig;
+	char *slice = f->knob_path[FZ_KNOB_SLICE];
+	long v;
+
+	fz_type_limits(f, parent, type);
+	fz_other_gpu(f, parent, type);
+	igt_assert_eq(vg_slice_path(parent, slice, PATH_MAX), 0);
+	v = vg_slice_read(slice);
+	igt_assert_lt(0, v);
+	f->knob_orig[FZ_KNOB_SLICE] = v;
+	m->fd = -1;
+	m->old_fd = -1;
+	m->cur = malloc(FZ_MIG_BUF);
+	m->saved = malloc(FZ_MIG_BUF);
+	m->prev = malloc(FZ_MIG_BUF);
+	m->out = malloc(FZ_MIG_OUT);
+	igt_assert(m->cur && m->saved && m->prev && m->out);
+	igt_info("knobs: %u head(s) up to %ux%u, slice %ld us; second GPU: %s\n",
+		 f->heads, f->max_w, f->max_h, v,
+		 f->other_parent[0] ? f->other_parent : "none");
+}
+
+static void fz_targets_free(struct fz *f)
+{
+	free(f->mig.cur);
+	free(f->mig.saved);
+	free(f->mig.prev);
+	free(f->mig.out);
+}
+
 static void vfio_fuzz(void *data)
 {
 	const char *corpus = getenv("VGPU_FUZZ_CORPUS");
@@ -1637,6 +2978,7 @@ static void vfio_fuzz(void *data)
 	(void)data;
 	igt_require(!vg_find_type("small", parent, sizeof(parent), type,
 				  sizeof(type)));
+	fz_targets_setup(&f, parent, type);
 	fz_kcov_setup(&f);
 	secs = fz_seconds(f.coverage);
 	igt_require_f(secs, "VGPU_FUZZ_SECONDS=0: the fuzzer is off here\n");
@@ -1720,11 +3062,23 @@ static void vfio_fuzz(void *data)
 		 (unsigned long long)f.opens, (unsigned long long)f.mdevs);
 	igt_info("fuzz: %.1f s, %.1f execs/s, coverage %s\n", elapsed,
 		 f.execs / elapsed, f.coverage ? "on (KCOV)" : "off");
+	igt_info("fuzz: knob writes %llu (%llu refused); migration: %llu arcs (%llu refused), %llu streams saved, %llu loaded, %llu refused, %llu second vGPUs; flags %#llx\n",
+		 (unsigned long long)f.knob_writes,
+		 (unsigned long long)f.knob_refused,
+		 (unsigned long long)f.mig.arcs,
+		 (unsigned long long)f.mig.refused,
+		 (unsigned long long)f.mig.streams,
+		 (unsigned long long)f.mig.loads,
+		 (unsigned long long)f.mig.load_refusals,
+		 (unsigned long long)f.mig.dests,
+		 (unsigned long long)f.mig.flags);
 	igt_info("fuzz: execs=%llu edges=%llu corpus=%u\n",
 		 (unsigned long long)f.execs, (unsigned long long)f.nedges,
 		 f.ncorpus);
 
 	igt_assert_eq(mdev_type_available_instances(parent, type), avail);
+	igt_assert_eq(vg_slice_read(f.knob_path[FZ_KNOB_SLICE]),
+		      f.knob_orig[FZ_KNOB_SLICE]);
 	fz_kmsg_check(&f);
 	slab_after = vg_slab_settled(slab_before);
 	igt_info("unreclaimable slab: %ld kB before, %ld kB after\n",
@@ -1736,14 +3090,54 @@ static void vfio_fuzz(void *data)
 			     "slab grew by %ld kB\n", slab_after - slab_before);
 	munmap(v, sizeof(*v));
 	close(f.kmsg);
+	fz_targets_free(&f);
 	free(f.corpus);
 	free(f.edges);
 }
 
-static const struct igt_subtest subtests[] = {
-	{ "vfio-fuzz", vfio_fuzz,
-	  "hostile VMM programs (KCOV-guided): victim on time, no pin, no warning" },
+/**
+ * struct fz_fixture - the GPU's slice as the fuzzer found it
+ * @path: its sched_slice_us
+ * @slice: its value, or -errno when there is none to keep
+ */
+struct fz_fixture {
+	char path[PATH_MAX];
+	long slice;
 };
 
-IGT_TEST_MAIN("vGPU fuzzing through VFIO: a hostile VMM, guided by KCOV",
-	      subtests);
+static struct fz_fixture fz_fixture = { .slice = -ENOENT };
+
+/* Where a refused stream says why (migration.c's dev_dbg lines). */
+#define FZ_DYNDBG	"/sys/kernel/debug/dynamic_debug/control"
+
+static void fz_fixture_setup(void *data)
+{
+	struct fz_fixture *x = data;
+	char parent[64], type[64];
+
+	if (!sysfs_write_str(FZ_DYNDBG, "module vgpu file migration.c +p"))
+		igt_info("dynamic debug on for migration.c: refusals say why\n");
+	if (vg_find_type("small", parent, sizeof(parent), type, sizeof(type)) ||
+	    vg_slice_path(parent, x->path, sizeof(x->path)))
+		return;
+	x->slice = vg_slice_read(x->path);
+}
+
+/* Whatever became of the subtest, later tests get the slice back. */
+static void fz_fixture_teardown(void *data)
+{
+	struct fz_fixture *x = data;
+
+	(void)sysfs_write_str(FZ_DYNDBG, "module vgpu file migration.c -p");
+	if (x->slice > 0 && vg_slice_read(x->path) != x->slice)
+		igt_assert_eq(vg_slice_write(x->path, x->slice), 0);
+}
+
+static const struct igt_subtest subtests[] = {
+	{ "vfio-fuzz", vfio_fuzz,
+	  "hostile VMM, knobs, migration (KCOV-guided): victim on time, no pin, no warning" },
+};
+
+IGT_TEST_MAIN("vGPU fuzzing through VFIO and sysfs: a hostile VMM, guided by KCOV",
+	      subtests, .setup = fz_fixture_setup,
+	      .teardown = fz_fixture_teardown, .data = &fz_fixture);
