@@ -697,13 +697,17 @@ static void state_sections(void *data)
 }
 
 /*
- * A flip the device refused (its surface has no GGTT entry: the plane is
- * off, the head reports the error) is state like any other: the vGPU
- * loads its own stream back, and a second vGPU takes it. The fuzzer
- * found a stream its own device refused: the load took the refusal
- * again for a plane the source had shown.
+ * Display state a start or a commit would refuse is state like any
+ * other: a flip the device refused (its surface has no GGTT entry: the
+ * plane is off, the head reports the error) and a running pipe whose
+ * timing registers the guest changed since it started (the pipe ignores
+ * them until it starts again). The vGPU loads its own stream back, and a
+ * second vGPU takes it; the pipe runs on, a flip shows the framebuffer.
+ * The fuzzer found streams their own device refused: the load replayed
+ * the flip and the pipe start, and took the refusals for a plane and a
+ * pipe the source had shown and run.
  */
-static void refused_plane_migrates(void *data)
+static void refused_display_state_migrates(void *data)
 {
 	const u32 err = VGPU_DISPLAY_PRIMARY << VGPU_DISPLAY_ERROR_PLANE_SHIFT |
 			VGPU_DISPLAY_ERR_UNMAPPED;
@@ -712,18 +716,23 @@ static void refused_plane_migrates(void *data)
 	struct vd_fb fb;
 	struct vg a, b;
 	u64 hole;
+	u8 *ram;
 	int fd;
 
 	(void)data;
 	vg_start(&a, MIG_TYPE);
 	igt_require(a.slice_size > a.mapped);
 	hole = a.slice_base + a.mapped;
+	vg_ring_init(&a, COPY);
 	vd_fb_alloc(&a, &fb, m.w, m.h);
 	vd_fb_draw(&a, &fb, 0);
 	vd_pipe_on(&a, 0, &m);
 	vd_show(&a, 0, &fb);
 	vg_wr(&a, VGPU_REG_PLANE_SURF(0), (u32)hole);
 	igt_assert_eq_u32(vg_rd(&a, VGPU_PV_HEAD_DISPLAY_ERROR(0)), err);
+	/* No total at all: a start now would be refused. */
+	vg_wr(&a, VGPU_REG_HTOTAL(0), vd_hi_lo(0, m.w));
+	igt_assert(vg_rd(&a, VGPU_REG_PIPECONF(0)) & VGPU_PIPECONF_STATE);
 	mig_save(&a, &s);
 
 	/* Into itself: RESUMING resets it, the stream brings it all back. */
@@ -734,24 +743,35 @@ static void refused_plane_migrates(void *data)
 	close(fd);
 	igt_assert_eq_u32(vg_rd(&a, VGPU_PV_HEAD_DISPLAY_ERROR(0)), err);
 	igt_assert(vg_rd(&a, VGPU_REG_PIPECONF(0)) & VGPU_PIPECONF_STATE);
+	igt_assert_eq_u32(vg_rd(&a, VGPU_REG_HTOTAL(0)), vd_hi_lo(0, m.w));
 	vd_flip(&a, 0, fb.gfx);
 	igt_assert_eq_u32(vg_rd(&a, VGPU_PV_HEAD_DISPLAY_ERROR(0)), 0);
 	vd_check_guest(&a, &fb);
+	ram = malloc(a.mem_size);
+	igt_assert(ram);
+	memcpy(ram, a.mem.vaddr, a.mem_size);
 	vg_destroy(&a);
 
 	/* Into a second vGPU, which takes the slice over. */
 	vg_start(&b, MIG_TYPE);
+	memcpy(b.mem.vaddr, ram, b.mem_size);
 	fd = mig_set(&b, VFIO_DEVICE_STATE_RESUMING);
 	igt_assert_eq(mig_write(fd, s.buf, s.len), 0);
 	mig_set(&b, VFIO_DEVICE_STATE_RUNNING);
 	close(fd);
 	b.slice_base = a.slice_base;
 	igt_assert_eq_u32(vg_rd(&b, VGPU_PV_HEAD_DISPLAY_ERROR(0)), err);
-	vd_fb_draw(&b, &fb, 0);
+	igt_assert(vg_rd(&b, VGPU_REG_PIPECONF(0)) & VGPU_PIPECONF_STATE);
 	vd_flip(&b, 0, fb.gfx);
 	igt_assert_eq_u32(vg_rd(&b, VGPU_PV_HEAD_DISPLAY_ERROR(0)), 0);
 	vd_check_guest(&b, &fb);
+	/* The pipe runs on: vblanks arrive once someone listens. */
+	vg_wr(&b, VGPU_REG_DE_PIPE_IER(0), VGPU_DE_PIPE_VBLANK);
+	vg_wr(&b, VGPU_REG_DE_PIPE_IMR(0), ~VGPU_DE_PIPE_VBLANK);
+	vg_wr(&b, VGPU_REG_DE_PIPE_IIR(0), ~0U);
+	igt_assert(vd_wait_iir(&b, 0, VGPU_DE_PIPE_VBLANK, 2.0));
 	vg_destroy(&b);
+	free(ram);
 	free(s.buf);
 }
 
@@ -1459,8 +1479,8 @@ static const struct igt_subtest subtests[] = {
 	  "saved mid-workload, loaded into a second vGPU: an uninterrupted run's results" },
 	{ "state-sections", state_sections,
 	  "knobs, MSI, interrupts, a shown plane, EDID: the same on the destination" },
-	{ "refused-plane-migrates", refused_plane_migrates,
-	  "a refused flip (plane off, error reported) loads back into itself and a 2nd vGPU" },
+	{ "refused-display-state-migrates", refused_display_state_migrates,
+	  "a refused flip, a running pipe's changed timings: loaded into itself and a 2nd vGPU" },
 	{ "refuse-bad-streams", refuse_bad_streams,
 	  "damaged streams refused and counted; the vGPU works after a reset" },
 	{ "precopy-session", precopy_session,

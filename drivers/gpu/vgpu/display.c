@@ -358,6 +358,24 @@ out:
 /* ---- pipe ---- */
 
 /* Start the pipe if its mode is valid. Return: enum vgpu_display_error. */
+/* Is @period_ns a frame time a pipe can run at? */
+static bool vgpu_pipe_period_valid(u64 period_ns)
+{
+	return period_ns >= NSEC_PER_SEC / VGPU_MAX_HZ &&
+	       period_ns <= NSEC_PER_SEC / VGPU_MIN_HZ;
+}
+
+/* Run the pipe at @period_ns a frame (vgpu_pipe_period_valid()). */
+static void vgpu_pipe_run(struct vgpu *vgpu, struct vgpu_head *head,
+			  u64 period_ns)
+{
+	vgpu_display_mig_touch(vgpu);
+	head->period_ns = period_ns;
+	head->start = ktime_get();
+	head->running = true;
+	atomic_set(&head->vblanks, 0);
+}
+
 static u32 vgpu_pipe_start(struct vgpu *vgpu, struct vgpu_head *head)
 {
 	const struct vgpu_type_desc *t = vgpu->type->desc;
@@ -381,12 +399,9 @@ static u32 vgpu_pipe_start(struct vgpu *vgpu, struct vgpu_head *head)
 		period = div64_u64(pixels * NSEC_PER_MSEC, khz);
 	else
 		period = NSEC_PER_SEC / VGPU_DEFAULT_HZ;
-	head->period_ns = clamp_t(u64, period, NSEC_PER_SEC / VGPU_MAX_HZ,
-				  NSEC_PER_SEC / VGPU_MIN_HZ);
-	vgpu_display_mig_touch(vgpu);
-	head->start = ktime_get();
-	head->running = true;
-	atomic_set(&head->vblanks, 0);
+	vgpu_pipe_run(vgpu, head, clamp_t(u64, period,
+					  NSEC_PER_SEC / VGPU_MAX_HZ,
+					  NSEC_PER_SEC / VGPU_MIN_HZ));
 	return VGPU_DISPLAY_OK;
 }
 
@@ -869,6 +884,7 @@ void vgpu_display_freeze(struct vgpu *vgpu, bool frozen)
  */
 enum vgpu_display_mig_field {
 	VGPU_DISPLAY_MIG_RUNNING,
+	VGPU_DISPLAY_MIG_PERIOD_NS,	/* a running pipe's frame time */
 	VGPU_DISPLAY_MIG_ERROR,
 	VGPU_DISPLAY_MIG_ERROR_COUNT,
 	VGPU_DISPLAY_MIG_PENDING,	/* VGPU_PLANES of them */
@@ -907,11 +923,11 @@ u32 vgpu_display_mig_size(const struct vgpu *vgpu)
  * @w: the stream
  *
  * The head count, then per head its stored registers, whether the pipe
- * runs, its error registers and, per plane, whether an update waits for
- * the next vblank and whether the plane is on (an enabled plane whose
- * programming was refused is off). Frame counters are the VBLANK
- * section's, EDIDs are
- * edid.c's. What is saved is clean until the display changes again.
+ * runs and at which frame time, its error registers and, per plane,
+ * whether an update waits for the next vblank and whether the plane is
+ * on (an enabled plane whose programming was refused is off). Frame
+ * counters are the VBLANK section's, EDIDs are edid.c's. What is saved
+ * is clean until the display changes again.
  */
 void vgpu_display_mig_save(struct vgpu *vgpu, struct vgpu_mig_writer *w)
 {
@@ -925,6 +941,7 @@ void vgpu_display_mig_save(struct vgpu *vgpu, struct vgpu_mig_writer *w)
 		for (i = 0; i < VGPU_DISP_NR_REGS; i++)
 			vgpu_mig_put_u32(w, *vgpu_reg(vgpu, head->index, i));
 		vgpu_mig_put_u32(w, head->running);
+		vgpu_mig_put_u32(w, head->running ? head->period_ns : 0);
 		vgpu_mig_put_u32(w, head->error);
 		vgpu_mig_put_u32(w, head->error_count);
 		for (i = 0; i < VGPU_PLANES; i++)
@@ -958,37 +975,66 @@ static void vgpu_display_mig_write(struct vgpu *vgpu, unsigned int h,
  * (the same checks, the planes pinned through the GGTT just loaded), the
  * pipe and plane enables last.
  */
+/* A DISPLAY section refused: why, at debug level only (guest input). */
+static int vgpu_display_mig_refuse(struct vgpu *vgpu, unsigned int h,
+				   const char *why)
+{
+	dev_dbg(mdev_dev(vgpu->mdev), "migration: DISPLAY head %u: %s\n", h,
+		why);
+	return -EINVAL;
+}
+
 static int vgpu_display_mig_load_head(struct vgpu *vgpu,
 				      struct vgpu_head *head,
 				      const u32 *regs, const u32 *f)
 {
 	unsigned int h = head->index, i;
+	bool refused_here = false;
 	enum vgpu_plane_id p;
 
 	for (i = 0; i < VGPU_DISP_NR_REGS; i++)
 		if (!vgpu_display_mig_is_late(i))
 			vgpu_display_mig_write(vgpu, h, i, regs[i]);
+	/*
+	 * A pipe runs exactly when PIPECONF enables it (a start that fails
+	 * clears it). It runs on at the source's frame time, not through a
+	 * start: its timing registers may have changed since it started,
+	 * which a running pipe ignores and a start would refuse.
+	 */
+	if (!!(regs[VGPU_DISP_PIPECONF] & VGPU_PIPECONF_ENABLE) !=
+	    f[VGPU_DISPLAY_MIG_RUNNING])
+		return vgpu_display_mig_refuse(vgpu, h,
+					       "PIPECONF and running disagree");
+	if (f[VGPU_DISPLAY_MIG_RUNNING]) {
+		if (!vgpu_pipe_period_valid(f[VGPU_DISPLAY_MIG_PERIOD_NS]))
+			return vgpu_display_mig_refuse(vgpu, h,
+						       "frame time out of range");
+		*vgpu_reg(vgpu, h, VGPU_DISP_PIPECONF) = VGPU_PIPECONF_ENABLE;
+		vgpu_pipe_run(vgpu, head, f[VGPU_DISPLAY_MIG_PERIOD_NS]);
+		vgpu_head_update_timer(vgpu, head);
+	}
 	for (i = 0; i < ARRAY_SIZE(vgpu_display_mig_late); i++)
-		vgpu_display_mig_write(vgpu, h, vgpu_display_mig_late[i],
-				       regs[vgpu_display_mig_late[i]]);
-	if (head->running != f[VGPU_DISPLAY_MIG_RUNNING])
-		return -EINVAL;
+		if (vgpu_display_mig_late[i] != VGPU_DISP_PIPECONF)
+			vgpu_display_mig_write(vgpu, h,
+					       vgpu_display_mig_late[i],
+					       regs[vgpu_display_mig_late[i]]);
 	for (p = 0; p < VGPU_PLANES; p++) {
 		if (!vgpu_plane_enabled(vgpu, h, p) || !head->running)
 			continue;
 		/*
-		 * Enabled and refused here: refused on the source too (the
-		 * same registers on the same GGTT), or the stream is wrong.
+		 * Refused here: refused on the source too (the same registers
+		 * on the same GGTT), or on there and the source would refuse
+		 * it at its next commit (the GGTT changed under it since) or
+		 * this side cannot pin its pages. Off, with this refusal's
+		 * error then: the guest sees a display error, not a failed
+		 * migration.
 		 */
 		if (!head->plane[p].pending) {
 			if (f[VGPU_DISPLAY_MIG_ON + p])
-				return -EINVAL;
+				refused_here = true;
 			continue;
 		}
-		/*
-		 * Refused on the source, where it could not pin what this
-		 * side could: off, as there (the error follows below).
-		 */
+		/* Refused on the source only: off, as there. */
 		if (!f[VGPU_DISPLAY_MIG_ON + p]) {
 			vgpu_plane_off(vgpu, head, p);
 			continue;
@@ -997,8 +1043,14 @@ static int vgpu_display_mig_load_head(struct vgpu *vgpu,
 		if (!f[VGPU_DISPLAY_MIG_PENDING + p])
 			vgpu_plane_latch(vgpu, head, p);
 	}
-	head->error = f[VGPU_DISPLAY_MIG_ERROR];
-	head->error_count = f[VGPU_DISPLAY_MIG_ERROR_COUNT];
+	if (refused_here) {
+		dev_dbg(mdev_dev(vgpu->mdev),
+			"migration: DISPLAY head %u: a plane on there refused here (%#x)\n",
+			h, head->error);
+	} else {
+		head->error = f[VGPU_DISPLAY_MIG_ERROR];
+	}
+	head->error_count = f[VGPU_DISPLAY_MIG_ERROR_COUNT] + refused_here;
 	return 0;
 }
 
@@ -1025,11 +1077,14 @@ int vgpu_display_mig_load(struct vgpu *vgpu, struct vgpu_mig_reader *r)
 		for (i = 0; i < VGPU_DISPLAY_MIG_FIELDS; i++)
 			f[i] = vgpu_mig_get_u32(r);
 		if (r->bad || f[VGPU_DISPLAY_MIG_RUNNING] > 1)
-			return -EINVAL;
+			return vgpu_display_mig_refuse(vgpu, head->index,
+						       "short or not a flag");
 		for (i = 0; i < VGPU_PLANES; i++)
 			if (f[VGPU_DISPLAY_MIG_PENDING + i] > 1 ||
 			    f[VGPU_DISPLAY_MIG_ON + i] > 1)
-				return -EINVAL;
+				return vgpu_display_mig_refuse(vgpu,
+							       head->index,
+							       "not a flag");
 		ret = vgpu_display_mig_load_head(vgpu, head, regs, f);
 		if (ret)
 			return ret;
