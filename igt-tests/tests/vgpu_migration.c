@@ -19,30 +19,9 @@
 #include <sys/ioctl.h>
 #include <linux/pci_regs.h>
 
+#include "vfio_mig_uapi.h"
 #include "vgpu_display.h"
 #include "vgpu_guest.h"
-
-/* Linux 6.2's PRE_COPY uAPI, for userspace headers from before it. */
-#ifndef VFIO_MIGRATION_PRE_COPY
-#define VFIO_MIGRATION_PRE_COPY		0x4
-#define VFIO_DEVICE_STATE_PRE_COPY	6
-#define VFIO_DEVICE_STATE_PRE_COPY_P2P	7
-struct vfio_precopy_info {
-	__u32 argsz;
-	__u32 flags;
-	__aligned_u64 initial_bytes;
-	__aligned_u64 dirty_bytes;
-};
-
-#define VFIO_MIG_GET_PRECOPY_INFO	_IO(VFIO_TYPE, VFIO_BASE + 21)
-#endif
-/* And its STOP_COPY estimate. */
-#ifndef VFIO_DEVICE_FEATURE_MIG_DATA_SIZE
-#define VFIO_DEVICE_FEATURE_MIG_DATA_SIZE 9
-struct vfio_device_feature_mig_data_size {
-	__aligned_u64 stop_copy_length;
-};
-#endif
 
 /* The stream format (docs/migration.md): chunk and section headers. */
 #define MIG_HEADER_SIZE		48
