@@ -368,6 +368,37 @@ int vfio_dev_feature(struct vfio_dev *dev, __u32 flags, void *data,
 	return ret;
 }
 
+int vfio_mig_set_state(struct vfio_dev *dev, __u32 state, int *data_fd)
+{
+	union {
+		struct vfio_device_feature f;
+		__u8 raw[sizeof(struct vfio_device_feature) +
+			 sizeof(struct vfio_device_feature_mig_state)];
+	} u = { 0 };
+	struct vfio_device_feature_mig_state *s = (void *)u.f.data;
+	int ret;
+
+	u.f.argsz = sizeof(u.raw);
+	u.f.flags = VFIO_DEVICE_FEATURE_SET |
+		    VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE;
+	s->device_state = state;
+	s->data_fd = -1;
+	ret = vfio_ioctl(dev->device_fd, VFIO_DEVICE_FEATURE, &u.f);
+	*data_fd = ret < 0 ? -1 : s->data_fd;
+	return ret < 0 ? ret : 0;
+}
+
+int vfio_mig_get_state(struct vfio_dev *dev)
+{
+	struct vfio_device_feature_mig_state s = { 0 };
+	int ret;
+
+	ret = vfio_dev_feature(dev, VFIO_DEVICE_FEATURE_GET |
+			       VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE, &s,
+			       sizeof(s));
+	return ret < 0 ? ret : (int)s.device_state;
+}
+
 /* ---------------------------------------------------------------------- */
 /* guest memory                                                           */
 

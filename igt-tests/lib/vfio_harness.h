@@ -225,6 +225,25 @@ int vfio_dev_reset(struct vfio_dev *dev);
 int vfio_ioctl(int fd, unsigned long request, void *arg);
 
 /**
+ * vfio_mig_set_state() - VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE, SET: move
+ *	the device's migration FSM to @state
+ * @dev: the device
+ * @state: enum vfio_device_mig_state
+ * @data_fd: the data transfer file the arc opened, else -1
+ *
+ * Return: 0 or -errno.
+ */
+int vfio_mig_set_state(struct vfio_dev *dev, __u32 state, int *data_fd);
+
+/**
+ * vfio_mig_get_state() - the device's migration state (GET)
+ * @dev: the device
+ *
+ * Return: enum vfio_device_mig_state, or -errno.
+ */
+int vfio_mig_get_state(struct vfio_dev *dev);
+
+/**
  * vfio_dev_ioctl() - any ioctl on the device fd
  * @dev: the device
  * @request: the ioctl number

@@ -1732,34 +1732,13 @@ static u64 fz_mig_flags(struct vg *g)
 /* The device state, or -errno. */
 static long fz_mig_get(struct vg *g)
 {
-	struct vfio_device_feature_mig_state s = { 0 };
-	int ret;
-
-	ret = vfio_dev_feature(&g->dev, VFIO_DEVICE_FEATURE_GET |
-			       VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE, &s,
-			       sizeof(s));
-	return ret < 0 ? ret : (long)s.device_state;
+	return vfio_mig_get_state(&g->dev);
 }
 
 /* SET the state: 0 or -errno; *@fd the new data file or -1. */
 static int fz_mig_set(struct vg *g, u32 state, int *fd)
 {
-	union {
-		struct vfio_device_feature f;
-		__u8 raw[sizeof(struct vfio_device_feature) +
-			 sizeof(struct vfio_device_feature_mig_state)];
-	} u = { 0 };
-	struct vfio_device_feature_mig_state *s = (void *)u.f.data;
-	int ret;
-
-	u.f.argsz = sizeof(u.raw);
-	u.f.flags = VFIO_DEVICE_FEATURE_SET |
-		    VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE;
-	s->device_state = state;
-	s->data_fd = -1;
-	ret = vfio_dev_ioctl(&g->dev, VFIO_DEVICE_FEATURE, &u.f);
-	*fd = ret < 0 ? -1 : s->data_fd;
-	return ret < 0 ? ret : 0;
+	return vfio_mig_set_state(&g->dev, state, fd);
 }
 
 static bool fz_mig_precopy(const struct fz *f)

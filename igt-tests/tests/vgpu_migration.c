@@ -98,33 +98,16 @@ static bool mig_has_precopy(struct vg *g)
 
 static u32 mig_get(struct vg *g)
 {
-	struct vfio_device_feature_mig_state s = { 0 };
+	int state = vfio_mig_get_state(&g->dev);
 
-	igt_assert_eq(vfio_dev_feature(&g->dev, VFIO_DEVICE_FEATURE_GET |
-				       VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE,
-				       &s, sizeof(s)), 0);
-	return s.device_state;
+	igt_assert_lte(0, state);
+	return state;
 }
 
 /* SET the state: 0 or -errno; *@fd the new data file or -1. */
 static int mig_try(struct vg *g, u32 state, int *fd)
 {
-	union {
-		struct vfio_device_feature f;
-		__u8 raw[sizeof(struct vfio_device_feature) +
-			 sizeof(struct vfio_device_feature_mig_state)];
-	} u = { 0 };
-	struct vfio_device_feature_mig_state *s = (void *)u.f.data;
-	int ret;
-
-	u.f.argsz = sizeof(u.raw);
-	u.f.flags = VFIO_DEVICE_FEATURE_SET |
-		    VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE;
-	s->device_state = state;
-	s->data_fd = -1;
-	ret = vfio_dev_ioctl(&g->dev, VFIO_DEVICE_FEATURE, &u.f);
-	*fd = ret < 0 ? -1 : s->data_fd;
-	return ret < 0 ? ret : 0;
+	return vfio_mig_set_state(&g->dev, state, fd);
 }
 
 /* SET a state that must be reached; returns its data file or -1. */
@@ -198,6 +181,26 @@ static int mig_write(int fd, const u8 *buf, size_t len)
 		off += ret;
 	}
 	return 0;
+}
+
+/* RESUMING, the whole of @s written, RUNNING: the stream must load. */
+static void mig_load(struct vg *g, const struct mig_stream *s)
+{
+	int fd = mig_set(g, VFIO_DEVICE_STATE_RESUMING);
+
+	igt_assert_lte(0, fd);
+	igt_assert_eq(mig_write(fd, s->buf, s->len), 0);
+	mig_set(g, VFIO_DEVICE_STATE_RUNNING);
+	close(fd);
+}
+
+/* Pipe @p runs: its vblank interrupts arrive once someone listens. */
+static void mig_assert_vblanks(struct vg *g, int p)
+{
+	vg_wr(g, VGPU_REG_DE_PIPE_IER(p), VGPU_DE_PIPE_VBLANK);
+	vg_wr(g, VGPU_REG_DE_PIPE_IMR(p), ~VGPU_DE_PIPE_VBLANK);
+	vg_wr(g, VGPU_REG_DE_PIPE_IIR(p), ~0U);
+	igt_assert(vd_wait_iir(g, p, VGPU_DE_PIPE_VBLANK, 2.0));
 }
 
 /* The vGPU's graphics address range, from the PV info page. */
@@ -612,7 +615,7 @@ static void state_sections(void *data)
 	struct vd_fb fb;
 	struct vg a, b;
 	unsigned int i;
-	int fd, msi;
+	int msi;
 	u8 *ram;
 
 	(void)data;
@@ -648,10 +651,7 @@ static void state_sections(void *data)
 
 	vg_start(&b, MIG_TYPE);
 	memcpy(b.mem.vaddr, ram, b.mem_size);
-	fd = mig_set(&b, VFIO_DEVICE_STATE_RESUMING);
-	igt_assert_eq(mig_write(fd, s.buf, s.len), 0);
-	mig_set(&b, VFIO_DEVICE_STATE_RUNNING);
-	close(fd);
+	mig_load(&b, &s);
 	b.slice_base = a.slice_base;
 	for (i = 0; i < IGT_ARRAY_SIZE(mig_regs); i++)
 		igt_assert_f(vg_rd(&b, mig_regs[i]) == regs[i],
@@ -665,11 +665,8 @@ static void state_sections(void *data)
 	vd_query_ok(&b, VD_PLANE_PRIMARY, VFIO_GFX_PLANE_TYPE_REGION, &pi);
 	vd_assert_primary(&pi, &fb, 0, 0);
 	vd_check_guest(&b, &fb);
-	/* The pipe runs on: vblanks arrive once someone listens. */
-	vg_wr(&b, VGPU_REG_DE_PIPE_IER(0), VGPU_DE_PIPE_VBLANK);
-	vg_wr(&b, VGPU_REG_DE_PIPE_IMR(0), ~VGPU_DE_PIPE_VBLANK);
-	vg_wr(&b, VGPU_REG_DE_PIPE_IIR(0), ~0U);
-	igt_assert(vd_wait_iir(&b, 0, VGPU_DE_PIPE_VBLANK, 2.0));
+	/* The pipe runs on. */
+	mig_assert_vblanks(&b, 0);
 	vg_destroy(&b);
 	free(ram);
 	free(s.buf);
@@ -696,7 +693,6 @@ static void refused_display_state_migrates(void *data)
 	struct vg a, b;
 	u64 hole;
 	u8 *ram;
-	int fd;
 
 	(void)data;
 	vg_start(&a, MIG_TYPE);
@@ -716,10 +712,7 @@ static void refused_display_state_migrates(void *data)
 
 	/* Into itself: RESUMING resets it, the stream brings it all back. */
 	mig_set(&a, VFIO_DEVICE_STATE_STOP);
-	fd = mig_set(&a, VFIO_DEVICE_STATE_RESUMING);
-	igt_assert_eq(mig_write(fd, s.buf, s.len), 0);
-	mig_set(&a, VFIO_DEVICE_STATE_RUNNING);
-	close(fd);
+	mig_load(&a, &s);
 	igt_assert_eq_u32(vg_rd(&a, VGPU_PV_HEAD_DISPLAY_ERROR(0)), err);
 	igt_assert(vg_rd(&a, VGPU_REG_PIPECONF(0)) & VGPU_PIPECONF_STATE);
 	igt_assert_eq_u32(vg_rd(&a, VGPU_REG_HTOTAL(0)), vd_hi_lo(0, m.w));
@@ -734,21 +727,15 @@ static void refused_display_state_migrates(void *data)
 	/* Into a second vGPU, which takes the slice over. */
 	vg_start(&b, MIG_TYPE);
 	memcpy(b.mem.vaddr, ram, b.mem_size);
-	fd = mig_set(&b, VFIO_DEVICE_STATE_RESUMING);
-	igt_assert_eq(mig_write(fd, s.buf, s.len), 0);
-	mig_set(&b, VFIO_DEVICE_STATE_RUNNING);
-	close(fd);
+	mig_load(&b, &s);
 	b.slice_base = a.slice_base;
 	igt_assert_eq_u32(vg_rd(&b, VGPU_PV_HEAD_DISPLAY_ERROR(0)), err);
 	igt_assert(vg_rd(&b, VGPU_REG_PIPECONF(0)) & VGPU_PIPECONF_STATE);
 	vd_flip(&b, 0, fb.gfx);
 	igt_assert_eq_u32(vg_rd(&b, VGPU_PV_HEAD_DISPLAY_ERROR(0)), 0);
 	vd_check_guest(&b, &fb);
-	/* The pipe runs on: vblanks arrive once someone listens. */
-	vg_wr(&b, VGPU_REG_DE_PIPE_IER(0), VGPU_DE_PIPE_VBLANK);
-	vg_wr(&b, VGPU_REG_DE_PIPE_IMR(0), ~VGPU_DE_PIPE_VBLANK);
-	vg_wr(&b, VGPU_REG_DE_PIPE_IIR(0), ~0U);
-	igt_assert(vd_wait_iir(&b, 0, VGPU_DE_PIPE_VBLANK, 2.0));
+	/* The pipe runs on. */
+	mig_assert_vblanks(&b, 0);
 	vg_destroy(&b);
 	free(ram);
 	free(s.buf);
@@ -997,10 +984,7 @@ static void precopy_session(void *data)
 	igt_assert_eq(errno, EINVAL);
 	igt_assert_lt(MIG_HEADER_SIZE, mig_read(fd, &s, false));
 	close(fd);
-	fd = mig_set(&a, VFIO_DEVICE_STATE_RESUMING);
-	igt_assert_eq(mig_write(fd, s.buf, s.len), 0);
-	mig_set(&a, VFIO_DEVICE_STATE_RUNNING);
-	close(fd);
+	mig_load(&a, &s);
 	igt_assert_eq_u32(((u32 *)vg_ptr(&a, w.seq))[0], 1);
 	igt_assert_eq(vg_stat(&a, "migration_refused"), 0);
 	free(s.buf);
@@ -1161,7 +1145,6 @@ static void precopy_resends_changes(void *data)
 	struct mig_precopy p;
 	struct vg a, b;
 	unsigned int i;
-	int fd;
 
 	(void)data;
 	igt_assert(ref);
@@ -1201,10 +1184,7 @@ static void precopy_resends_changes(void *data)
 	mig_reference_after(ref, mig_precopy_prep);
 	vg_start(&b, MIG_TYPE);
 	memcpy(b.mem.vaddr, ram, b.mem_size);
-	fd = mig_set(&b, VFIO_DEVICE_STATE_RESUMING);
-	igt_assert_eq(mig_write(fd, s.buf, s.len), 0);
-	mig_set(&b, VFIO_DEVICE_STATE_RUNNING);
-	close(fd);
+	mig_load(&b, &s);
 	igt_assert_eq_u64(mig_slice_base(&b), a.slice_base);
 	b.slice_base = a.slice_base;
 	b.mapped = a.mapped;
@@ -1352,10 +1332,7 @@ static void refuse_bad_precopy_streams(void *data)
 	mig_precopy_stream(&g, &good, ends);
 	igt_assert_eq(vfio_dev_reset(&g.dev), 0);
 	/* Undamaged, it loads. */
-	fd = mig_set(&g, VFIO_DEVICE_STATE_RESUMING);
-	igt_assert_eq(mig_write(fd, good.buf, good.len), 0);
-	mig_set(&g, VFIO_DEVICE_STATE_RUNNING);
-	close(fd);
+	mig_load(&g, &good);
 	igt_assert_eq(vg_stat(&g, "migration_refused"), 0);
 	igt_assert_eq(vfio_dev_reset(&g.dev), 0);
 
