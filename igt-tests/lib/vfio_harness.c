@@ -23,6 +23,7 @@
 #include "igt_compiler.h"
 #include "vfio_harness.h"
 #include "vfio_iommufd.h"
+#include "vfio_mig_uapi.h"
 
 #define VFIO_CONTAINER_PATH	"/dev/vfio/vfio"
 #define VFIO_BACKEND_ENV	"VFIO_HARNESS_BACKEND"
@@ -386,6 +387,26 @@ int vfio_mig_set_state(struct vfio_dev *dev, __u32 state, int *data_fd)
 	ret = vfio_ioctl(dev->device_fd, VFIO_DEVICE_FEATURE, &u.f);
 	*data_fd = ret < 0 ? -1 : s->data_fd;
 	return ret < 0 ? ret : 0;
+}
+
+static const char *const vfio_mig_state_names[] = {
+	[VFIO_DEVICE_STATE_ERROR] = "ERROR",
+	[VFIO_DEVICE_STATE_STOP] = "STOP",
+	[VFIO_DEVICE_STATE_RUNNING] = "RUNNING",
+	[VFIO_DEVICE_STATE_STOP_COPY] = "STOP_COPY",
+	[VFIO_DEVICE_STATE_RESUMING] = "RESUMING",
+	[VFIO_DEVICE_STATE_RUNNING_P2P] = "RUNNING_P2P",
+	[VFIO_DEVICE_STATE_PRE_COPY] = "PRE_COPY",
+	[VFIO_DEVICE_STATE_PRE_COPY_P2P] = "PRE_COPY_P2P",
+};
+
+const char *vfio_mig_state_name(__u32 state)
+{
+	if (state < sizeof(vfio_mig_state_names) /
+		    sizeof(vfio_mig_state_names[0]) &&
+	    vfio_mig_state_names[state])
+		return vfio_mig_state_names[state];
+	return "?";
 }
 
 int vfio_mig_get_state(struct vfio_dev *dev)

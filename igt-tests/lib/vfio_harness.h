@@ -243,6 +243,9 @@ int vfio_mig_set_state(struct vfio_dev *dev, __u32 state, int *data_fd);
  */
 int vfio_mig_get_state(struct vfio_dev *dev);
 
+/* The name of migration state @state (enum vfio_device_mig_state), or "?". */
+const char *vfio_mig_state_name(__u32 state);
+
 /**
  * vfio_dev_ioctl() - any ioctl on the device fd
  * @dev: the device

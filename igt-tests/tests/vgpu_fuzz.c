@@ -389,17 +389,6 @@ static const u32 fz_mig_states[] = {
 	VFIO_DEVICE_STATE_PRE_COPY_P2P,
 };
 
-static const char *const fz_mig_state_names[] = {
-	[VFIO_DEVICE_STATE_ERROR] = "ERROR",
-	[VFIO_DEVICE_STATE_STOP] = "STOP",
-	[VFIO_DEVICE_STATE_RUNNING] = "RUNNING",
-	[VFIO_DEVICE_STATE_STOP_COPY] = "STOP_COPY",
-	[VFIO_DEVICE_STATE_RESUMING] = "RESUMING",
-	[VFIO_DEVICE_STATE_RUNNING_P2P] = "RUNNING_P2P",
-	[VFIO_DEVICE_STATE_PRE_COPY] = "PRE_COPY",
-	[VFIO_DEVICE_STATE_PRE_COPY_P2P] = "PRE_COPY_P2P",
-};
-
 /**
  * struct fz_mig - the fuzzed vGPU's migration, as the main thread drives it
  * @flags: VFIO_DEVICE_FEATURE_MIGRATION's flags, 0 without migration
@@ -743,7 +732,7 @@ static void fz_op_note(FILE *out, const struct fz *f, const struct fz_op *op)
 	fprintf(out, "\t# %s", fz_mig_action_names[op->sel % FZ_MIG_ACTIONS]);
 	if (op->sel % FZ_MIG_ACTIONS == FZ_MIG_SET && !(op->a & 0x80)) {
 		st = fz_mig_states[op->a % IGT_ARRAY_SIZE(fz_mig_states)];
-		fprintf(out, " %s", fz_mig_state_names[st]);
+		fprintf(out, " %s", vfio_mig_state_name(st));
 	}
 	fputc('\n', out);
 }

@@ -61,21 +61,9 @@
 #define MIG_QUIET_US		200000
 #define MIG_TIMEOUT_S		120
 
-static const char *const mig_state_names[] = {
-	[VFIO_DEVICE_STATE_ERROR] = "ERROR",
-	[VFIO_DEVICE_STATE_STOP] = "STOP",
-	[VFIO_DEVICE_STATE_RUNNING] = "RUNNING",
-	[VFIO_DEVICE_STATE_STOP_COPY] = "STOP_COPY",
-	[VFIO_DEVICE_STATE_RESUMING] = "RESUMING",
-	[VFIO_DEVICE_STATE_RUNNING_P2P] = "RUNNING_P2P",
-	[VFIO_DEVICE_STATE_PRE_COPY] = "PRE_COPY",
-	[VFIO_DEVICE_STATE_PRE_COPY_P2P] = "PRE_COPY_P2P",
-};
-
 static const char *mig_name(u32 state)
 {
-	return state < (u32)IGT_ARRAY_SIZE(mig_state_names) ?
-	       mig_state_names[state] : "?";
+	return vfio_mig_state_name(state);
 }
 
 /* VFIO_DEVICE_FEATURE_MIGRATION: the flags, or -errno. */
@@ -192,6 +180,29 @@ static void mig_load(struct vg *g, const struct mig_stream *s)
 	igt_assert_eq(mig_write(fd, s->buf, s->len), 0);
 	mig_set(g, VFIO_DEVICE_STATE_RUNNING);
 	close(fd);
+}
+
+/*
+ * A migration on one machine as the VMM does it: @a's guest memory
+ * copied, @a removed (its slice is free for @b on the same GPU), @b
+ * created with that memory and @s loaded; @b's view of the slice is @a's.
+ */
+static void mig_move(struct vg *a, struct vg *b, const struct mig_stream *s)
+{
+	u8 *ram = malloc(a->mem_size);
+
+	igt_assert(ram);
+	memcpy(ram, a->mem.vaddr, a->mem_size);
+	vg_destroy(a);
+	vg_start(b, MIG_TYPE);
+	igt_assert_eq(b->mem_size, a->mem_size);
+	memcpy(b->mem.vaddr, ram, b->mem_size);
+	free(ram);
+	mig_load(b, s);
+	b->slice_base = a->slice_base;
+	b->mapped = a->mapped;
+	b->next = a->next;
+	memcpy(b->ring, a->ring, sizeof(b->ring));
 }
 
 /* Pipe @p runs: its vblank interrupts arrive once someone listens. */
@@ -616,7 +627,6 @@ static void state_sections(void *data)
 	struct vg a, b;
 	unsigned int i;
 	int msi;
-	u8 *ram;
 
 	(void)data;
 	vg_start(&a, MIG_TYPE);
@@ -644,15 +654,7 @@ static void state_sections(void *data)
 		      0);
 	igt_assert(msi_a & PCI_MSI_FLAGS_ENABLE);
 	mig_save(&a, &s);
-	ram = malloc(a.mem_size);
-	igt_assert(ram);
-	memcpy(ram, a.mem.vaddr, a.mem_size);
-	vg_destroy(&a);
-
-	vg_start(&b, MIG_TYPE);
-	memcpy(b.mem.vaddr, ram, b.mem_size);
-	mig_load(&b, &s);
-	b.slice_base = a.slice_base;
+	mig_move(&a, &b, &s);
 	for (i = 0; i < IGT_ARRAY_SIZE(mig_regs); i++)
 		igt_assert_f(vg_rd(&b, mig_regs[i]) == regs[i],
 			     "register %#x: %#x, was %#x\n", mig_regs[i],
@@ -668,7 +670,6 @@ static void state_sections(void *data)
 	/* The pipe runs on. */
 	mig_assert_vblanks(&b, 0);
 	vg_destroy(&b);
-	free(ram);
 	free(s.buf);
 }
 
@@ -692,7 +693,6 @@ static void refused_display_state_migrates(void *data)
 	struct vd_fb fb;
 	struct vg a, b;
 	u64 hole;
-	u8 *ram;
 
 	(void)data;
 	vg_start(&a, MIG_TYPE);
@@ -719,16 +719,9 @@ static void refused_display_state_migrates(void *data)
 	vd_flip(&a, 0, fb.gfx);
 	igt_assert_eq_u32(vg_rd(&a, VGPU_PV_HEAD_DISPLAY_ERROR(0)), 0);
 	vd_check_guest(&a, &fb);
-	ram = malloc(a.mem_size);
-	igt_assert(ram);
-	memcpy(ram, a.mem.vaddr, a.mem_size);
-	vg_destroy(&a);
 
 	/* Into a second vGPU, which takes the slice over. */
-	vg_start(&b, MIG_TYPE);
-	memcpy(b.mem.vaddr, ram, b.mem_size);
-	mig_load(&b, &s);
-	b.slice_base = a.slice_base;
+	mig_move(&a, &b, &s);
 	igt_assert_eq_u32(vg_rd(&b, VGPU_PV_HEAD_DISPLAY_ERROR(0)), err);
 	igt_assert(vg_rd(&b, VGPU_REG_PIPECONF(0)) & VGPU_PIPECONF_STATE);
 	vd_flip(&b, 0, fb.gfx);
@@ -737,7 +730,6 @@ static void refused_display_state_migrates(void *data)
 	/* The pipe runs on. */
 	mig_assert_vblanks(&b, 0);
 	vg_destroy(&b);
-	free(ram);
 	free(s.buf);
 }
 
@@ -754,6 +746,29 @@ static void mig_check_usable(struct vg *g)
 	vg_fill(g, COPY, surf, 1024, 256, 4, 0xff00ff00);
 	vg_run(g, COPY);
 	vg_check_fill(g, surf, 1024, 0xff00ff00);
+}
+
+/*
+ * A damaged stream @s (@name in the log) written into RESUMING must be
+ * refused: leaving RESUMING fails and ends in ERROR, and after a reset
+ * the vGPU works. Returns what the write itself answered.
+ */
+static int mig_load_refused(struct vg *g, const struct mig_stream *s,
+			    const char *name)
+{
+	int fd, err, ret;
+
+	fd = mig_set(g, VFIO_DEVICE_STATE_RESUMING);
+	igt_assert_lte(0, fd);
+	err = mig_write(fd, s->buf, s->len);
+	ret = mig_try(g, VFIO_DEVICE_STATE_RUNNING, &fd);
+	igt_info("%s: write %d, RESUMING -> RUNNING %d\n", name, err, ret);
+	igt_assert(ret == -EINVAL || ret == -EPROTONOSUPPORT || ret == -EFBIG);
+	igt_assert_eq_u32(mig_get(g), VFIO_DEVICE_STATE_ERROR);
+	close(fd);
+	igt_assert_eq(vfio_dev_reset(&g->dev), 0);
+	mig_check_usable(g);
+	return err;
 }
 
 enum mig_damage {
@@ -865,7 +880,7 @@ static void refuse_bad_streams(void *data)
 	unsigned long long refused;
 	enum mig_damage d;
 	struct mig_work w;
-	int fd, ret, err;
+	int err;
 	struct vg g;
 
 	(void)data;
@@ -905,12 +920,7 @@ static void refuse_bad_streams(void *data)
 			break;
 		}
 		refused = vg_stat(&g, "migration_refused");
-		fd = mig_set(&g, VFIO_DEVICE_STATE_RESUMING);
-		igt_assert_lte(0, fd);
-		err = mig_write(fd, s.buf, s.len);
-		ret = mig_try(&g, VFIO_DEVICE_STATE_RUNNING, &fd);
-		igt_info("%s: write %d, RESUMING -> RUNNING %d\n",
-			 mig_damage_names[d], err, ret);
+		err = mig_load_refused(&g, &s, mig_damage_names[d]);
 		/* Found at the write already or when leaving RESUMING. */
 		if (d == MIG_OVERSIZE)
 			igt_assert_eq(err, -EFBIG);
@@ -920,13 +930,7 @@ static void refuse_bad_streams(void *data)
 			igt_assert_eq(err, -EPROTONOSUPPORT);
 		else
 			igt_assert_eq(err, 0);
-		igt_assert(ret == -EINVAL || ret == -EPROTONOSUPPORT ||
-			   ret == -EFBIG);
-		igt_assert_eq_u32(mig_get(&g), VFIO_DEVICE_STATE_ERROR);
 		igt_assert_lt(refused, vg_stat(&g, "migration_refused"));
-		close(fd);
-		igt_assert_eq(vfio_dev_reset(&g.dev), 0);
-		mig_check_usable(&g);
 		free(s.buf);
 	}
 	free(good.buf);
@@ -1320,7 +1324,7 @@ static void refuse_bad_precopy_streams(void *data)
 	unsigned long long refused;
 	enum mig_precopy_damage d;
 	size_t ends[4];
-	int fd, ret, err;
+	int err;
 	struct vg g;
 
 	(void)data;
@@ -1339,12 +1343,7 @@ static void refuse_bad_precopy_streams(void *data)
 	for (d = 0; d < MIG_PD_DAMAGES; d++) {
 		mig_precopy_damage(&good, ends, d, &s);
 		refused = vg_stat(&g, "migration_refused");
-		fd = mig_set(&g, VFIO_DEVICE_STATE_RESUMING);
-		igt_assert_lte(0, fd);
-		err = mig_write(fd, s.buf, s.len);
-		ret = mig_try(&g, VFIO_DEVICE_STATE_RUNNING, &fd);
-		igt_info("%s: write %d, RESUMING -> RUNNING %d\n",
-			 mig_pd_names[d], err, ret);
+		err = mig_load_refused(&g, &s, mig_pd_names[d]);
 		/* Early chunks are checked as they arrive, the end at STOP. */
 		if (d == MIG_PD_NO_FINAL)
 			igt_assert_eq(err, 0);
@@ -1354,13 +1353,7 @@ static void refuse_bad_precopy_streams(void *data)
 			igt_assert_eq(err, -EPROTONOSUPPORT);
 		else
 			igt_assert_eq(err, -EINVAL);
-		igt_assert(ret == -EINVAL || ret == -EPROTONOSUPPORT ||
-			   ret == -EFBIG);
-		igt_assert_eq_u32(mig_get(&g), VFIO_DEVICE_STATE_ERROR);
 		igt_assert_eq(vg_stat(&g, "migration_refused"), refused + 1);
-		close(fd);
-		igt_assert_eq(vfio_dev_reset(&g.dev), 0);
-		mig_check_usable(&g);
 		free(s.buf);
 	}
 	free(good.buf);
